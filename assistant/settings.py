@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 30 * 1024 * 1024
     ocr_languages: str = "vie"
 
-    def with_dirs(self, knowledge: Path | None = None, index: Path | None = None) -> "Settings":
+    def with_dirs(self, knowledge: Path | None = None, index: Path | None = None) -> Settings:
         """A copy pointed at another corpus/index (the CLI's --knowledge/--index)."""
         update = {}
         if knowledge is not None:

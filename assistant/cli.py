@@ -1,0 +1,122 @@
+"""`camnang`: ingest, inspect, ask and serve from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from assistant.settings import Settings, get_settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return get_settings().with_dirs(
+        knowledge=getattr(args, "knowledge", None), index=getattr(args, "index", None)
+    )
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.pipeline import run_ingest
+
+    settings = _settings(args)
+    report = run_ingest(settings, dry_run=args.dry_run, progress=not args.quiet)
+    print(("[dry-run] " if args.dry_run else "") + report.summary())
+    return 0 if report.ok else 1
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from ingest.store import IndexStore
+
+    manifest = IndexStore(_settings(args).index_dir).manifest()
+    if manifest is None:
+        print("Chưa có chỉ mục. Hãy chạy: camnang ingest", file=sys.stderr)
+        return 1
+    for doc_id, rec in sorted(manifest.docs.items()):
+        m = rec.meta
+        print(
+            f"{doc_id}\n  {m.get('doc_type') or '?'} {m.get('number') or '(không số)'} — {m['title']}\n"
+            f"  {m.get('issuer') or '?'} · {m.get('province') or '?'} · {m.get('date') or '?'} · "
+            f"{m.get('status')} · {len(rec.chunk_ids)} đoạn · {rec.source}"
+        )
+    return 0
+
+
+def cmd_chunks(args: argparse.Namespace) -> int:
+    """Show how a document was understood: its metadata and every chunk with its heading path."""
+    from ingest.pipeline import prepare, scan
+
+    settings = _settings(args)
+    files, _ = scan(settings)
+    match = [f for f in files if args.doc in (f.doc_id, f.rel, Path(f.rel).name)]
+    if not match:
+        print(f"Không tìm thấy tài liệu «{args.doc}» trong {settings.knowledge_dir}", file=sys.stderr)
+        return 1
+    meta, chunks, _ = prepare(match[0], settings)
+    if args.json:
+        print(json.dumps({"meta": meta.__dict__, "chunks": [c.__dict__ for c in chunks]}, ensure_ascii=False, indent=1))
+        return 0
+    print(f"# {meta.title}")
+    for key in ("doc_id", "number", "doc_type", "issuer", "province", "date", "fields", "status", "source"):
+        print(f"  {key}: {getattr(meta, key)}")
+    print(f"  chunks: {len(chunks)}\n")
+    for c in chunks:
+        page = f" p.{c.page}" if c.page else ""
+        print(f"[{c.index}] {c.start}-{c.end}{page} | {c.section or '(đầu văn bản)'}")
+        preview = c.text[: args.width].replace("\n", " ⏎ ")
+        print(f"    {preview}{'…' if len(c.text) > args.width else ''}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="camnang", description="Trợ lý nghiệp vụ cơ sở")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def corpus_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--knowledge", type=Path, help="knowledge folder (default from settings)")
+        p.add_argument("--index", type=Path, help="index folder (default from settings)")
+
+    p = sub.add_parser("ingest", help="bring the index up to date with the knowledge folder")
+    corpus_args(p)
+    p.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("docs", help="list indexed documents")
+    corpus_args(p)
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("chunks", help="print a document's metadata and chunks")
+    corpus_args(p)
+    p.add_argument("doc", help="document id or file name")
+    p.add_argument("--width", type=int, default=100)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_chunks)
+
+    from assistant import cli_more
+
+    cli_more.register(sub, corpus_args)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from ingest.errors import IngestError
+    from ingest.store import IndexError_
+
+    try:
+        return args.func(args)
+    except (IngestError, IndexError_) as exc:
+        print(f"Lỗi: {getattr(exc, 'reason_vi', exc)}", file=sys.stderr)
+        logging.getLogger("camnang").error("%s", exc)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

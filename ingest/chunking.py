@@ -1,0 +1,230 @@
+"""Structure-aware chunking for Vietnamese administrative and legal documents.
+
+Why not a generic splitter: an official needs "mục II.7 của Nghị quyết 34-NQ/TU", so every chunk
+must know the heading path it sits under, and a chunk should not straddle two procedures. Chunks
+are exact slices of the normalized text (offsets kept), so a citation can be highlighted and the
+chunks of a document, minus overlap, give back the whole document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.model import Chunk, LoadedText
+from ingest.text import content_hash
+
+# (pattern, level). Checked in order against the first line of a paragraph.
+_HEADING_RULES: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"^(#{1,6})\s+\S"), 0),  # markdown: level = number of #
+    (re.compile(r"^(PHẦN|Phần|PHAN)\s+([IVXLC]+|\d+|THỨ)\b"), 1),
+    (re.compile(r"^(CHƯƠNG|Chương|CHUONG|Chuong)\s+([IVXLC]+|\d+)\b"), 1),
+    (re.compile(r"^(MỤC|Mục)\s+\d+\b"), 2),
+    (re.compile(r"^[IVX]{1,5}\s*[.\-–]\s*\S"), 2),  # I. / II- / IV –
+    (re.compile(r"^(Điều|Dieu|ĐIỀU)\s+\d+[a-z]?\s*[.:]"), 3),
+    (re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s+\S"), 5),  # 2.1.1.
+    (re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+\S"), 4),  # 2.1.
+    (re.compile(r"^\d{1,2}\s*[.\-)]\s+\S"), 3),  # 1.  1)  1 -
+    (re.compile(r"^\(\d{1,2}\)\s+\S"), 6),  # (1)
+    (re.compile(r"^[a-zđ]\)\s+\S"), 6),  # a)
+]
+_BOLD_LINE = re.compile(r"^\*\*(?P<inner>[^*]{2,200})\*\*\s*$")
+_SENTENCE_END = re.compile(r"(?<=[.!?;:…])\s+|\n+")
+_LABEL_MAX = 90
+
+
+@dataclass
+class _Section:
+    path: list[str]
+    start: int
+    end: int
+    heading_only: bool = False
+
+
+def heading_level(line: str, markdown: bool = False) -> int | None:
+    """The heading level of a line, or None for body text.
+
+    In a Markdown document only `#` headings count: its numbered lists are steps, not sections.
+    """
+    stripped = line.strip()
+    if not stripped:
+        return None
+    if markdown:
+        m = _HEADING_RULES[0][0].match(stripped)
+        return len(m.group(1)) if m else None
+    bold = _BOLD_LINE.match(stripped)
+    if bold:
+        inner = bold.group("inner").strip()
+        level = heading_level(inner)
+        # A bold line that is not numbered is a heading just below the current top levels.
+        return level if level is not None else (2 if inner.isupper() else 4)
+    for pattern, level in _HEADING_RULES[1:]:
+        if pattern.match(stripped):
+            return level
+    return None
+
+
+def is_markdown(text: str) -> bool:
+    return re.search(r"^#{1,6}\s+\S", text, re.MULTILINE) is not None
+
+
+def _label(line: str) -> str:
+    """A short, readable heading label for the path (long numbered paragraphs get cut)."""
+    text = line.strip().lstrip("#").strip()
+    if not text.startswith("**") and "**" in text:
+        text = text.split("**", 1)[0]  # "I. MỤC ĐÍCH**1. Mục đích**": two headings on one line
+    text = text.replace("**", "").strip()
+    if len(text) <= _LABEL_MAX:
+        return text.rstrip(":")
+    cut = text[:_LABEL_MAX].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Offsets of paragraphs (runs of non-blank lines)."""
+    spans = []
+    for m in re.finditer(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*", text):
+        if m.group().strip():
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _heading_lines(
+    text: str, para: tuple[int, int], markdown: bool
+) -> list[tuple[int, int, int]]:
+    """Headings inside a paragraph: (offset, level, line end). Headings may sit directly above
+    body text without a blank line, so every line is checked."""
+    found = []
+    offset = para[0]
+    for line in text[para[0] : para[1]].split("\n"):
+        level = heading_level(line, markdown)
+        if level is not None:
+            found.append((offset, level, offset + len(line)))
+        offset += len(line) + 1
+    return found
+
+
+def _sections(text: str) -> list[_Section]:
+    markdown = is_markdown(text)
+    sections: list[_Section] = []
+    stack: list[tuple[int, str]] = []
+    current_start = 0
+    current_path: list[str] = []
+    for para in _paragraphs(text):
+        for offset, level, line_end in _heading_lines(text, para, markdown):
+            if offset > current_start and text[current_start:offset].strip():
+                sections.append(_Section(list(current_path), current_start, offset))
+            current_start = offset
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, _label(text[offset:line_end])))
+            current_path = [label for _, label in stack]
+    if text[current_start:].strip():
+        sections.append(_Section(list(current_path), current_start, len(text)))
+    for s in sections:
+        body = text[s.start : s.end].strip()
+        first_line_end = body.find("\n")
+        s.heading_only = bool(s.path) and (
+            first_line_end == -1 or not body[first_line_end:].strip()
+        ) and len(body) <= _LABEL_MAX + 10
+    return sections
+
+
+def _merge_heading_only(sections: list[_Section]) -> list[_Section]:
+    """A bare heading ("I- QUAN ĐIỂM, MỤC TIÊU") joins the section that follows it."""
+    merged: list[_Section] = []
+    pending: _Section | None = None
+    for s in sections:
+        if pending is not None:
+            s = _Section(s.path, pending.start, s.end, s.heading_only)
+            pending = None
+        if s.heading_only:
+            pending = s
+            continue
+        merged.append(s)
+    if pending is not None:
+        if merged:
+            merged[-1].end = pending.end
+        else:
+            merged.append(pending)
+    return merged
+
+
+def _pieces(text: str, start: int, end: int, size: int) -> list[tuple[int, int]]:
+    """Split [start, end) into units no longer than size: paragraphs, then sentences, then words."""
+    units: list[tuple[int, int]] = []
+    for p_start, p_end in _paragraphs(text[start:end]):
+        a, b = start + p_start, start + p_end
+        if b - a <= size:
+            units.append((a, b))
+            continue
+        cursor = a
+        for m in _SENTENCE_END.finditer(text, a, b):
+            if m.end() - cursor >= 1 and m.start() > cursor:
+                units.extend(_hard_split(text, cursor, m.start(), size))
+                cursor = m.end()
+        if cursor < b:
+            units.extend(_hard_split(text, cursor, b, size))
+    return units
+
+
+def _hard_split(text: str, start: int, end: int, size: int) -> list[tuple[int, int]]:
+    out = []
+    while end - start > size:
+        cut = text.rfind(" ", start + size // 2, start + size)
+        cut = cut if cut > start else start + size
+        out.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if text[start:end].strip():
+        out.append((start, end))
+    return out
+
+
+def _pack(units: list[tuple[int, int]], size: int, overlap: int) -> list[tuple[int, int]]:
+    """Greedy packing of units into windows of at most `size` characters, each window starting
+    with up to `overlap` characters of whole units from the end of the previous one."""
+    windows: list[tuple[int, int]] = []
+    i = 0
+    while i < len(units):
+        j = i
+        while j + 1 < len(units) and units[j + 1][1] - units[i][0] <= size:
+            j += 1
+        windows.append((units[i][0], units[j][1]))
+        if j + 1 >= len(units):
+            break
+        k = j + 1
+        while k - 1 > i and units[j][1] - units[k - 1][0] <= overlap:
+            k -= 1
+        i = k
+    return windows
+
+
+def chunk_text(
+    loaded: LoadedText, doc_id: str, *, size: int = 900, overlap: int = 150, title: str = ""
+) -> list[Chunk]:
+    """Chunks with heading paths and exact offsets; sections longer than `size` are split on
+    paragraph and sentence boundaries with `overlap` characters carried over."""
+    text = loaded.text
+    chunks: list[Chunk] = []
+    for section in _merge_heading_only(_sections(text)):
+        units = _pieces(text, section.start, section.end, size)
+        for start, end in _pack(units, size, overlap):
+            body = text[start:end]
+            lead = len(body) - len(body.lstrip())
+            start, end = start + lead, end - (len(body) - len(body.rstrip()))
+            piece = text[start:end]
+            chunks.append(
+                Chunk(
+                    doc_id=doc_id,
+                    index=len(chunks),
+                    text=piece,
+                    heading_path=section.path or ([title] if title else []),
+                    start=start,
+                    end=end,
+                    page=loaded.page_at(start),
+                    content_hash=content_hash(piece),
+                )
+            )
+    return chunks

@@ -1,0 +1,338 @@
+"""Incremental ingest: folder of documents -> a new index generation, only what changed embedded."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import chromadb
+from chromadb.api.shared_system_client import SharedSystemClient
+from chromadb.config import Settings as ChromaSettings
+from tqdm import tqdm
+
+from assistant.settings import Settings
+from ingest import lexical
+from ingest.chunking import chunk_text
+from ingest.embeddings import CachedEmbeddings, make_embeddings
+from ingest.errors import IngestError, RefusedFile
+from ingest.loaders import SUPPORTED_EXTENSIONS, load_file
+from ingest.metadata import extract_metadata, read_sidecar
+from ingest.model import Chunk, DocumentMeta
+from ingest.store import COLLECTION, DocRecord, IndexStore, Manifest
+
+log = logging.getLogger(__name__)
+
+CHUNKER_VERSION = "structure-v1"
+SIDECAR_SUFFIX = ".meta.yaml"
+_SKIP_NAMES = re.compile(r"^(README|FORMAT)(\..*)?$|^\.|\.meta\.ya?ml$|~$", re.IGNORECASE)
+
+
+@dataclass
+class SourceFile:
+    doc_id: str
+    path: Path
+    rel: str
+    fingerprint: str
+
+
+@dataclass
+class FileProblem:
+    source: str
+    reason_en: str
+    reason_vi: str
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[FileProblem] = field(default_factory=list)
+    chunks_written: int = 0
+    embedded: int = 0
+    generation: str | None = None
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        verb = "would be" if self.dry_run else "were"
+        lines = [
+            f"added: {len(self.added)}, changed: {len(self.changed)}, removed: {len(self.removed)}, "
+            f"unchanged: {len(self.unchanged)}, failed: {len(self.failed)}",
+        ]
+        for name, docs in (("added", self.added), ("changed", self.changed), ("removed", self.removed)):
+            if docs:
+                lines.append(f"  {name} ({verb}): {', '.join(docs)}")
+        if not self.dry_run:
+            lines.append(
+                f"chunks written: {self.chunks_written}, newly embedded: {self.embedded}, "
+                f"generation: {self.generation or '(unchanged)'}"
+            )
+        for p in self.failed:
+            lines.append(f"  FAILED {p.source}: {p.reason_en}")
+        return "\n".join(lines)
+
+
+def doc_id_for(rel: Path) -> str:
+    """File stem as a URL-safe id: the id users see in citations and API paths."""
+    stem = rel.name
+    for suffix in (".tar.gz",):
+        stem = stem.removesuffix(suffix)
+    stem = Path(stem).stem
+    return re.sub(r"[^a-zA-Z0-9_-]+", "-", stem).strip("-").lower() or "document"
+
+
+def safe_relative_path(name: str) -> Path:
+    """Validate an uploaded file's name: no traversal, no absolute paths, no hidden files."""
+    rel = Path(name.replace("\\", "/"))
+    if rel.is_absolute() or any(part in ("..", "") for part in rel.parts) or rel.name.startswith("."):
+        raise RefusedFile(
+            f"Refused file name {name!r}: path traversal or hidden file.",
+            f"Tên tệp «{name}» không hợp lệ (chứa đường dẫn thư mục hoặc tệp ẩn).",
+        )
+    return rel
+
+
+def _fingerprint(path: Path, settings: Settings) -> str:
+    h = hashlib.sha256()
+    h.update(path.read_bytes())
+    sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
+    if sidecar.exists():
+        h.update(sidecar.read_bytes())
+    h.update(f"{CHUNKER_VERSION}:{settings.chunk_size}:{settings.chunk_overlap}".encode())
+    return h.hexdigest()
+
+
+def scan(settings: Settings) -> tuple[list[SourceFile], list[FileProblem]]:
+    """Every document file under the knowledge dir, with the files refused and why."""
+    root = settings.knowledge_dir.resolve()
+    if not root.is_dir():
+        raise IngestError(
+            f"Knowledge folder {root} does not exist.", f"Không tìm thấy thư mục tài liệu {root}."
+        )
+    files: list[SourceFile] = []
+    problems: list[FileProblem] = []
+    seen: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for d in dirnames:
+            if (Path(dirpath) / d).is_symlink():
+                problems.append(_refused(Path(dirpath) / d, root, "symlinked folder is not followed"))
+        for name in sorted(filenames):
+            if _SKIP_NAMES.search(name):
+                continue
+            path = Path(dirpath) / name
+            rel = path.relative_to(root)
+            problem = _check_file(path, root, settings)
+            if problem:
+                problems.append(problem)
+                continue
+            doc_id = doc_id_for(rel)
+            if doc_id in seen:
+                problems.append(
+                    FileProblem(
+                        rel.as_posix(),
+                        f"duplicate document id {doc_id!r} (also {seen[doc_id]}); rename one file",
+                        f"trùng mã tài liệu «{doc_id}» với {seen[doc_id]}; hãy đổi tên một tệp",
+                    )
+                )
+                continue
+            seen[doc_id] = rel.as_posix()
+            files.append(SourceFile(doc_id, path, rel.as_posix(), _fingerprint(path, settings)))
+    return files, problems
+
+
+def _refused(path: Path, root: Path, reason: str, reason_vi: str | None = None) -> FileProblem:
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    return FileProblem(rel, f"refused: {reason}", reason_vi or f"bị từ chối: {reason}")
+
+
+def _check_file(path: Path, root: Path, settings: Settings) -> FileProblem | None:
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root):
+            return _refused(
+                path, root, "symlink points outside the knowledge folder",
+                "bị từ chối: liên kết trỏ ra ngoài thư mục tài liệu",
+            )
+    if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+        return FileProblem(
+            path.relative_to(root).as_posix(),
+            f"unsupported file type {path.suffix or '(none)'}; supported: "
+            + ", ".join(sorted(SUPPORTED_EXTENSIONS)),
+            f"định dạng {path.suffix or '(không có)'} chưa được hỗ trợ",
+        )
+    size = path.stat().st_size
+    if size > settings.max_file_bytes:
+        return _refused(
+            path, root, f"file is {size} bytes, over the limit of {settings.max_file_bytes}",
+            f"bị từ chối: tệp quá lớn ({size // 1024} KB)",
+        )
+    return None
+
+
+def embedding_text(chunk: Chunk, meta: DocumentMeta) -> str:
+    """What the embedder sees: the chunk with its document title and heading path as context."""
+    head = " › ".join(x for x in [meta.title, chunk.section] if x)
+    return f"{head}\n{chunk.text}" if head else chunk.text
+
+
+def chunk_metadata(chunk: Chunk, meta: DocumentMeta, fingerprint: str) -> dict:
+    return {
+        "doc_id": chunk.doc_id,
+        "chunk_index": chunk.index,
+        "section": chunk.section,
+        "start": chunk.start,
+        "end": chunk.end,
+        "page": chunk.page or 0,
+        "content_hash": chunk.content_hash,
+        "fingerprint": fingerprint,
+        "title": meta.title,
+        "number": meta.number or "",
+        "doc_type": meta.doc_type or "",
+        "status": meta.status,
+    }
+
+
+def prepare(source: SourceFile, settings: Settings) -> tuple[DocumentMeta, list[Chunk], str]:
+    """Load, describe and chunk one file. Raises IngestError for bad input."""
+    loaded = load_file(source.path, ocr_languages=settings.ocr_languages)
+    sidecar = read_sidecar(source.path)
+    meta = extract_metadata(
+        loaded.text,
+        doc_id=source.doc_id,
+        source=source.rel,
+        fmt=loaded.format,
+        front_matter=loaded.front_matter,
+        sidecar=sidecar,
+    )
+    chunks = chunk_text(
+        loaded, source.doc_id, size=settings.chunk_size, overlap=settings.chunk_overlap,
+        title=meta.title,
+    )
+    if not chunks:
+        raise IngestError("no text to index", "tệp không có nội dung để lập chỉ mục")
+    return meta, chunks, loaded.text
+
+
+def close_chroma(path: Path) -> None:
+    """Stop Chroma's cached system for one path so its files are complete before a rename."""
+    system = SharedSystemClient._identifier_to_system.pop(str(path), None)
+    if system is not None:
+        system.stop()
+
+
+def run_ingest(
+    settings: Settings, *, dry_run: bool = False, progress: bool = False
+) -> IngestReport:
+    store = IndexStore(settings.index_dir)
+    report = IngestReport(dry_run=dry_run)
+    files, problems = scan(settings)
+    report.failed.extend(problems)
+    base = make_embeddings(settings.embedding_backend, settings.embedding_model)
+    embedder_id = base.model_id  # type: ignore[attr-defined]
+
+    with store.lock():
+        if not dry_run:
+            for name in store.discard_staging():
+                log.warning("Discarded unfinished generation %s left by an interrupted ingest", name)
+        old = store.manifest()
+        rebuild = old is None or old.embedder != embedder_id or old.chunker != CHUNKER_VERSION
+        previous = {} if rebuild or old is None else old.docs
+        current_ids = {f.doc_id for f in files}
+        todo: list[SourceFile] = []
+        for f in files:
+            rec = previous.get(f.doc_id)
+            if rec is None:
+                report.added.append(f.doc_id)
+                todo.append(f)
+            elif rec.fingerprint != f.fingerprint:
+                report.changed.append(f.doc_id)
+                todo.append(f)
+            else:
+                report.unchanged.append(f.doc_id)
+        report.removed = sorted(set(previous) - current_ids)
+        if dry_run or (not rebuild and not todo and not report.removed):
+            report.generation = store.current_name()
+            return report
+
+        staging = store.new_staging(copy_current=not rebuild)
+        manifest = Manifest(embedder=embedder_id, chunker=CHUNKER_VERSION, docs=dict(previous))
+        embeddings = CachedEmbeddings(base, store.cache_path)
+        try:
+            client = chromadb.PersistentClient(
+                path=str(staging / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+            )
+            collection = client.get_or_create_collection(
+                COLLECTION,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"embedder": embedder_id, "chunker": CHUNKER_VERSION},
+            )
+            for doc_id in report.removed:
+                collection.delete(ids=manifest.docs.pop(doc_id).chunk_ids)
+            bar = tqdm(todo, desc="Tài liệu", unit="tệp", disable=not progress)
+            for source in bar:
+                try:
+                    meta, chunks, _ = prepare(source, settings)
+                except IngestError as exc:
+                    report.failed.append(FileProblem(source.rel, exc.reason_en, exc.reason_vi))
+                    _undo_plan(report, source.doc_id)
+                    continue
+                except Exception as exc:  # a loader bug must not kill the whole ingest
+                    log.exception("Unexpected error reading %s", source.rel)
+                    report.failed.append(
+                        FileProblem(source.rel, f"unexpected error: {exc}", "lỗi không xác định khi đọc tệp")
+                    )
+                    _undo_plan(report, source.doc_id)
+                    continue
+                ids = [f"{source.doc_id}:{source.fingerprint[:12]}:{c.index}" for c in chunks]
+                vectors = embeddings.embed_documents(
+                    [embedding_text(c, meta) for c in chunks], batch_size=settings.embedding_batch_size
+                )
+                old_rec = manifest.docs.get(source.doc_id)
+                if old_rec:
+                    collection.delete(ids=old_rec.chunk_ids)
+                collection.upsert(
+                    ids=ids,
+                    embeddings=vectors,
+                    documents=[c.text for c in chunks],
+                    metadatas=[chunk_metadata(c, meta, source.fingerprint) for c in chunks],
+                )
+                manifest.docs[source.doc_id] = DocRecord(
+                    doc_id=source.doc_id,
+                    source=source.rel,
+                    fingerprint=source.fingerprint,
+                    chunk_ids=ids,
+                    meta=meta.__dict__,
+                    ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                )
+                report.chunks_written += len(chunks)
+                bar.set_postfix(chunks=report.chunks_written)
+            everything = collection.get(include=["documents", "metadatas"])
+            lexical.build(staging / "lexical", everything["ids"], everything["documents"], everything["metadatas"])
+            (staging / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+            del collection, client
+            close_chroma(staging / "chroma")
+            report.embedded = embeddings.embedded
+            report.generation = store.publish(staging).name
+        finally:
+            embeddings.close()
+    return report
+
+
+def _undo_plan(report: IngestReport, doc_id: str) -> None:
+    """A file that failed keeps its previous version in the index (if it had one)."""
+    if doc_id in report.added:
+        report.added.remove(doc_id)
+    if doc_id in report.changed:
+        report.changed.remove(doc_id)

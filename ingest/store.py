@@ -1,0 +1,181 @@
+"""The index on disk: immutable generations and an atomic pointer to the current one.
+
+    index_dir/
+      CURRENT                   name of the live generation, replaced atomically
+      generations/gen-000007/   chroma/ (PersistentClient), manifest.json, lexical/ (BM25)
+      embeddings.sqlite3        embedding cache, shared by all generations
+      ingest.lock               one ingest at a time
+
+Why generations instead of LangChain's `index()` with a SQL record manager: `index()` writes the
+vector store and the record manager in separate steps and deletes stale chunks last, so an ingest
+killed mid-way leaves a document half old, half new in what is served. Here an ingest writes a new
+generation beside the live one and flips CURRENT with one rename; readers see the old or the new
+index, never a mix, and a killed run leaves only a staging folder that the next run discards.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+COLLECTION = "camnang"
+MANIFEST_VERSION = 1
+_GEN = re.compile(r"^gen-(\d{6})$")
+
+
+class IndexError_(RuntimeError):
+    """The index is missing, or was built with another embedder."""
+
+
+@dataclass
+class DocRecord:
+    doc_id: str
+    source: str
+    fingerprint: str
+    chunk_ids: list[str]
+    meta: dict
+    ingested_at: str
+
+
+@dataclass
+class Manifest:
+    embedder: str
+    chunker: str
+    docs: dict[str, DocRecord] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "version": MANIFEST_VERSION,
+                "embedder": self.embedder,
+                "chunker": self.chunker,
+                "docs": {k: v.__dict__ for k, v in sorted(self.docs.items())},
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+
+    @classmethod
+    def from_json(cls, raw: str) -> Manifest:
+        data = json.loads(raw)
+        docs = {k: DocRecord(**v) for k, v in data["docs"].items()}
+        return cls(embedder=data["embedder"], chunker=data["chunker"], docs=docs)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def open_chroma(gen_dir: Path, embeddings: Embeddings) -> Chroma:
+    client = chromadb.PersistentClient(
+        path=str(gen_dir / "chroma"),
+        settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+    )
+    return Chroma(
+        collection_name=COLLECTION,
+        embedding_function=embeddings,  # ours, always: Chroma's default would download a model
+        client=client,
+        collection_configuration={"hnsw": {"space": "cosine"}},
+    )
+
+
+class IndexStore:
+    def __init__(self, index_dir: Path) -> None:
+        self.root = Path(index_dir)
+        self.generations = self.root / "generations"
+
+    @property
+    def cache_path(self) -> Path:
+        return self.root / "embeddings.sqlite3"
+
+    def current_name(self) -> str | None:
+        try:
+            name = (self.root / "CURRENT").read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return name if _GEN.match(name) and (self.generations / name).is_dir() else None
+
+    def current_dir(self) -> Path | None:
+        name = self.current_name()
+        return self.generations / name if name else None
+
+    def manifest(self, gen_dir: Path | None = None) -> Manifest | None:
+        gen_dir = gen_dir or self.current_dir()
+        if gen_dir is None:
+            return None
+        return Manifest.from_json((gen_dir / "manifest.json").read_text(encoding="utf-8"))
+
+    @contextmanager
+    def lock(self):
+        """One writer at a time; a second ingest fails fast instead of racing the first."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "ingest.lock", "w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise IndexError_(f"Another ingest is running on {self.root}.") from exc
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def discard_staging(self) -> list[str]:
+        """Remove what a killed ingest left behind (staging folders are never read)."""
+        removed = []
+        if self.generations.is_dir():
+            for p in self.generations.iterdir():
+                if p.name.endswith(".staging"):
+                    shutil.rmtree(p, ignore_errors=True)
+                    removed.append(p.name)
+        return removed
+
+    def new_staging(self, copy_current: bool) -> Path:
+        self.generations.mkdir(parents=True, exist_ok=True)
+        numbers = [int(m.group(1)) for p in self.generations.iterdir() if (m := _GEN.match(p.name))]
+        staging = self.generations / f"gen-{max(numbers, default=0) + 1:06d}.staging"
+        current = self.current_dir()
+        if copy_current and current is not None:
+            shutil.copytree(current, staging)
+        else:
+            staging.mkdir()
+        return staging
+
+    def publish(self, staging: Path, keep: int = 2) -> Path:
+        """Make a finished staging generation the live one with a single atomic rename."""
+        final = staging.with_name(staging.name.removesuffix(".staging"))
+        os.rename(staging, final)
+        _fsync_dir(self.generations)
+        write_atomic(self.root / "CURRENT", final.name + "\n")
+        self._prune(keep)
+        return final
+
+    def _prune(self, keep: int) -> None:
+        """Keep the last `keep` generations so a server still reading the previous one can finish."""
+        gens = sorted(p for p in self.generations.iterdir() if _GEN.match(p.name))
+        for old in gens[:-keep]:
+            shutil.rmtree(old, ignore_errors=True)
