@@ -1,0 +1,279 @@
+"""Hybrid retrieval: dense (Chroma + e5) and BM25 over accented and folded syllables, fused.
+
+No single signal wins on this corpus: BM25 over folded text finds nearly everything but ranks
+loosely; the embedder ranks well but misses queries typed without diacritics. Each signal is
+normalised per query and combined with weights chosen on the gold set (see eval/).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.retrievers import BaseRetriever
+
+from assistant.accents import AccentRestorer
+from assistant.synonyms import SynonymMap, load_synonyms
+from ingest.lexical import LexicalIndex
+from ingest.store import COLLECTION, IndexError_, IndexStore, Manifest, open_chroma
+from ingest.text import fold, words
+
+FILTER_KEYS = ("doc_id", "doc_type", "field", "province", "status")
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    dense_weight: float = 1.0
+    plain_weight: float = 0.5
+    folded_weight: float = 0.5
+    restore_accents: bool = True
+    synonyms: bool = True
+    use_dense: bool = True
+    use_plain: bool = True
+    use_folded: bool = True
+    candidates: int = 60
+    fusion: str = "linear"  # or "rrf"
+
+    def without(self, component: str) -> RetrievalConfig:
+        """An ablation: the same retriever with one component switched off."""
+        flags = {
+            "dense": {"use_dense": False},
+            "bm25-plain": {"use_plain": False},
+            "bm25-folded": {"use_folded": False},
+            "accent-restoration": {"restore_accents": False},
+            "synonyms": {"synonyms": False},
+        }
+        return replace(self, **flags[component])
+
+
+@dataclass
+class Passage:
+    id: str
+    doc_id: str
+    text: str
+    title: str
+    number: str
+    doc_type: str
+    section: str
+    status: str
+    start: int
+    end: int
+    page: int
+    chunk_index: int
+    score: float = 0.0
+    signals: dict = field(default_factory=dict)
+
+    def to_document(self) -> Document:
+        return Document(page_content=self.text, metadata={k: v for k, v in self.__dict__.items() if k != "text"})
+
+
+class IndexSnapshot:
+    """One published generation, loaded: vector store, BM25, chunk table, accent model."""
+
+    def __init__(self, store: IndexStore, embeddings: Embeddings) -> None:
+        gen_dir = store.current_dir()
+        if gen_dir is None:
+            raise IndexError_(
+                f"No index in {store.root}: run `camnang ingest` first.",
+            )
+        self.generation = gen_dir.name
+        self.manifest: Manifest = store.manifest(gen_dir)  # type: ignore[assignment]
+        embedder = getattr(embeddings, "model_id", "?")
+        if self.manifest.embedder != embedder:
+            raise IndexError_(
+                f"The index in {store.root} was built with embedder {self.manifest.embedder!r} but "
+                f"{embedder!r} is configured; re-ingest (`camnang ingest`) or change "
+                "CAMNANG_EMBEDDING_BACKEND back."
+            )
+        self.vectorstore = open_chroma(gen_dir, embeddings)
+        collection = self.vectorstore._client.get_collection(COLLECTION)
+        got = collection.get(include=["documents", "metadatas"])
+        self.ids: list[str] = got["ids"]
+        self.texts: list[str] = got["documents"]
+        self.metas: list[dict] = got["metadatas"]
+        self.position = {cid: i for i, cid in enumerate(self.ids)}
+        self.lexical = LexicalIndex.load(gen_dir / "lexical")
+        order = [self.position[i] for i in self.lexical.ids]  # lexical rows -> our rows
+        self._lex_to_row = np.asarray(order, dtype=np.int64)
+        self.doc_ids = np.asarray([m["doc_id"] for m in self.metas])
+        self.restorer = AccentRestorer(self.texts)
+        by_doc: dict[str, list[int]] = {}
+        for i, m in enumerate(self.metas):
+            by_doc.setdefault(m["doc_id"], []).append(i)
+        self.rows_by_doc = {d: sorted(rows, key=lambda r: self.metas[r]["chunk_index"]) for d, rows in by_doc.items()}
+
+    def passage(self, row: int, score: float = 0.0, signals: dict | None = None) -> Passage:
+        m = self.metas[row]
+        return Passage(
+            id=self.ids[row], doc_id=m["doc_id"], text=self.texts[row], title=m.get("title", ""),
+            number=m.get("number", ""), doc_type=m.get("doc_type", ""), section=m.get("section", ""),
+            status=m.get("status", ""), start=m["start"], end=m["end"], page=m.get("page", 0),
+            chunk_index=m["chunk_index"], score=score, signals=signals or {},
+        )
+
+    def neighbours(self, passage: Passage, before: int = 1, after: int = 1) -> list[Passage]:
+        rows = self.rows_by_doc.get(passage.doc_id, [])
+        idx = passage.chunk_index
+        return [self.passage(r) for r in rows if idx - before <= self.metas[r]["chunk_index"] <= idx + after]
+
+    def allowed_docs(self, filters: dict | None) -> set[str] | None:
+        """Filters (type, field, province, status, doc_id) resolved to document ids via the manifest."""
+        if not filters:
+            return None
+        allowed = set()
+        for doc_id, rec in self.manifest.docs.items():
+            meta = rec.meta
+            ok = True
+            for key, wanted in filters.items():
+                if wanted in (None, "", []):
+                    continue
+                wanted_set = {w.lower() for w in ([wanted] if isinstance(wanted, str) else wanted)}
+                if key == "doc_id":
+                    have = {doc_id.lower()}
+                elif key == "field":
+                    have = {f.lower() for f in meta.get("fields") or []}
+                else:
+                    have = {str(meta.get(key) or "").lower()}
+                ok = ok and bool(have & wanted_set)
+            if ok:
+                allowed.add(doc_id)
+        return allowed
+
+
+class SnapshotProvider:
+    """Hands out the current snapshot; reloads when an ingest publishes a new generation."""
+
+    def __init__(self, index_dir: Path, embeddings: Embeddings) -> None:
+        self.store = IndexStore(index_dir)
+        self.embeddings = embeddings
+        self._snapshot: IndexSnapshot | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> IndexSnapshot:
+        name = self.store.current_name()
+        snap = self._snapshot
+        if snap is not None and snap.generation == name:
+            return snap
+        with self._lock:
+            if self._snapshot is None or self._snapshot.generation != self.store.current_name():
+                self._snapshot = IndexSnapshot(self.store, self.embeddings)
+            return self._snapshot
+
+    @property
+    def ready(self) -> bool:
+        try:
+            self.get()
+            return True
+        except IndexError_:
+            return False
+
+
+def _normalise(scores: np.ndarray) -> np.ndarray:
+    top = float(scores.max()) if scores.size else 0.0
+    return scores / top if top > 0 else np.zeros_like(scores)
+
+
+_CONTENT = re.compile(r"\w+")
+STOP = set(
+    ["là", "và", "của", "có", "cho", "các", "được", "không", "những", "thì", "với", "trong", "khi", "nào", "gì", "ai", "bao", "nhiêu", "thế", "sao", "như", "này", "đó", "một", "hay", "hoặc", "ở", "tại", "về", "theo", "để", "do", "bị", "phải", "cần", "làm", "ra", "vào", "lên", "nếu", "mà"]
+)
+STOP |= {fold(w) for w in STOP}
+
+
+def coverage(query: str, text: str) -> float:
+    """Share of the query's content syllables (accent-folded) that occur in the text."""
+    q = [w for w in words(fold(query)) if w not in STOP and len(w) > 1]
+    if not q:
+        return 0.0
+    t = set(words(fold(text)))
+    return sum(w in t for w in q) / len(q)
+
+
+class HybridSearcher:
+    def __init__(self, provider: SnapshotProvider, config: RetrievalConfig | None = None,
+                 synonyms: SynonymMap | None = None) -> None:
+        self.provider = provider
+        self.config = config or RetrievalConfig()
+        self.synonyms = synonyms or load_synonyms()
+
+    def prepare_query(self, query: str, snap: IndexSnapshot, config: RetrievalConfig) -> dict[str, str]:
+        expanded = self.synonyms.expand(query) if config.synonyms else query
+        restored = snap.restorer.restore(query) if config.restore_accents else query
+        if config.synonyms and expanded != query:
+            restored = f"{restored} ({'; '.join(self.synonyms.expansions(query))})"
+        return {"dense": restored, "plain": restored, "folded": fold(expanded)}
+
+    def search(self, query: str, k: int = 8, filters: dict | None = None,
+               config: RetrievalConfig | None = None) -> list[Passage]:
+        config = config or self.config
+        snap = self.provider.get()
+        n = len(snap.ids)
+        if n == 0 or not query.strip():
+            return []
+        q = self.prepare_query(query, snap, config)
+        allowed = snap.allowed_docs(filters)
+        mask = np.ones(n, dtype=bool) if allowed is None else np.isin(snap.doc_ids, list(allowed))
+        if not mask.any():
+            return []
+        signals: dict[str, np.ndarray] = {}
+        if config.use_dense:
+            dense = np.zeros(n, dtype=np.float32)
+            where = None if allowed is None else {"doc_id": {"$in": sorted(allowed)}}
+            # LangChain's Chroma returns cosine *distances* here (lower is closer).
+            hits = snap.vectorstore.similarity_search_by_vector_with_relevance_scores(
+                self.provider.embeddings.embed_query(q["dense"]), k=min(config.candidates, n), filter=where
+            )
+            sims = [(doc, 1.0 - distance) for doc, distance in hits]
+            dense[:] = min((s for _, s in sims), default=0.0)
+            for doc, sim in sims:
+                row = snap.position.get(doc.id) if doc.id else None
+                if row is not None:
+                    dense[row] = sim
+            signals["dense"] = dense
+        for view, flag in (("plain", config.use_plain), ("folded", config.use_folded)):
+            if flag:
+                raw = snap.lexical.scores(q[view], view)
+                aligned = np.zeros(n, dtype=np.float32)
+                aligned[snap._lex_to_row] = raw
+                signals[view] = aligned
+        fused = self._fuse(signals, mask, config)
+        order = [int(i) for i in np.argsort(-fused) if mask[i]][:k]
+        return [
+            snap.passage(i, float(fused[i]), {name: float(s[i]) for name, s in signals.items()})
+            for i in order
+        ]
+
+    def _fuse(self, signals: dict[str, np.ndarray], mask: np.ndarray, config: RetrievalConfig) -> np.ndarray:
+        weights = {"dense": config.dense_weight, "plain": config.plain_weight, "folded": config.folded_weight}
+        total = np.zeros(mask.shape[0], dtype=np.float32)
+        for name, scores in signals.items():
+            s = np.where(mask, scores, 0.0)
+            if config.fusion == "rrf":
+                ranks = np.empty_like(s)
+                ranks[np.argsort(-s)] = np.arange(1, s.size + 1)
+                total += weights[name] / (60.0 + ranks)
+            elif name == "dense":
+                lo = float(s[mask].min())
+                total += weights[name] * _normalise(np.where(mask, s - lo, 0.0))
+            else:
+                total += weights[name] * _normalise(s)
+        return total
+
+
+class HybridRetriever(BaseRetriever):
+    """The searcher as a LangChain retriever, so it composes with runnables."""
+
+    searcher: HybridSearcher
+    k: int = 8
+    filters: dict | None = None
+
+    model_config = {"arbitrary_types_allowed": True}
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [p.to_document() for p in self.searcher.search(query, k=self.k, filters=self.filters)]
