@@ -1,0 +1,633 @@
+"""Document metadata: số hiệu, loại văn bản, cơ quan ban hành, tỉnh, ngày, tiêu đề.
+
+Where each value comes from, strongest first:
+
+1. the sidecar ``<stem>.meta.yaml`` next to the document (an editor checked it),
+2. the file's front matter (the author wrote it),
+3. what the text itself says (``extract_from_text``),
+4. a fallback (title = doc_id, status "hiệu lực").
+
+A key that is present in a layer wins even when its value is ``null``: an editor writing
+``number: null`` means "this document has no số hiệu", which must beat a guess.
+
+Extraction reads the document's *header* (the lines before the body starts) for the number,
+type, issuer and date, because bodies cite other documents ("Thực hiện Kế hoạch số 64/KH-UBND
+ngày 05/02/2026...") whose numbers and dates are not this document's own. When a file holds
+two documents (a công văn forwarding a nghị quyết), the first header is the one read; which
+document the file "is" is an editorial decision that belongs in the sidecar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from ingest.errors import LoadError
+from ingest.model import DocumentMeta
+from ingest.text import fold, nfc
+
+SIDECAR_SUFFIX = ".meta.yaml"
+DEFAULT_STATUS = "hiệu lực"
+
+# The 34 provinces and centrally-run cities after the 2025 merger...
+PROVINCES_2025 = (
+    "Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế",
+    "Tuyên Quang", "Lào Cai", "Thái Nguyên", "Phú Thọ", "Bắc Ninh", "Hưng Yên",
+    "Ninh Bình", "Quảng Trị", "Quảng Ngãi", "Gia Lai", "Khánh Hòa", "Lâm Đồng",
+    "Đắk Lắk", "Đồng Nai", "Tây Ninh", "Vĩnh Long", "Đồng Tháp", "Cà Mau", "An Giang",
+    "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn", "Quảng Ninh", "Thanh Hóa", "Nghệ An",
+    "Hà Tĩnh", "Cao Bằng",
+)  # fmt: skip
+# ...and the old names that disappeared, which documents from before mid-2025 (and citations)
+# still use: these 30 + the 33 above that kept their name ("Huế" was "Thừa Thiên Huế") = 63.
+PROVINCES_BEFORE_2025 = (
+    "Hà Giang", "Bắc Kạn", "Yên Bái", "Hòa Bình", "Bắc Giang", "Vĩnh Phúc", "Hải Dương",
+    "Thái Bình", "Hà Nam", "Nam Định", "Quảng Bình", "Thừa Thiên Huế", "Quảng Nam",
+    "Bình Định", "Phú Yên", "Ninh Thuận", "Bình Thuận", "Kon Tum", "Đắk Nông", "Bình Phước",
+    "Bình Dương", "Bà Rịa - Vũng Tàu", "Long An", "Tiền Giang", "Bến Tre", "Trà Vinh",
+    "Sóc Trăng", "Hậu Giang", "Bạc Liêu", "Kiên Giang",
+)  # fmt: skip
+PROVINCES = PROVINCES_2025 + PROVINCES_BEFORE_2025
+
+DOC_TYPES = (
+    "Nghị quyết", "Nghị định", "Quyết định", "Quy định", "Quy chế", "Kế hoạch", "Chỉ thị",
+    "Thông báo", "Thông tư", "Công văn", "Công điện", "Kết luận", "Hướng dẫn", "Báo cáo",
+    "Tờ trình", "Chương trình", "Đề án", "Cẩm nang", "Luật", "Pháp lệnh",
+)  # fmt: skip
+
+# The type code inside a số hiệu: "34-NQ/TU", "64/KH-UBND", "123/2015/NĐ-CP".
+TYPE_CODES = {
+    "NQ": "Nghị quyết", "NĐ": "Nghị định", "QĐ": "Quyết định", "QĐi": "Quy định",
+    "KH": "Kế hoạch", "CT": "Chỉ thị", "TB": "Thông báo", "TT": "Thông tư", "CV": "Công văn",
+    "CĐ": "Công điện", "KL": "Kết luận", "HD": "Hướng dẫn", "BC": "Báo cáo", "TTr": "Tờ trình",
+    "CTr": "Chương trình", "ĐA": "Đề án",
+}  # fmt: skip
+# The issuer code inside a số hiệu; used only when the header has no issuer line.
+ISSUER_CODES = {
+    "TU": "Tỉnh ủy", "UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân",
+    "SYT": "Sở Y tế", "SNV": "Sở Nội vụ", "STC": "Sở Tài chính", "STP": "Sở Tư pháp",
+    "SGDĐT": "Sở Giáo dục và Đào tạo", "CP": "Chính phủ", "TTg": "Thủ tướng Chính phủ",
+    "BNV": "Bộ Nội vụ", "VPTW": "Văn phòng Trung ương Đảng", "BTCTW": "Ban Tổ chức Trung ương",
+}  # fmt: skip
+# Issuing bodies as they appear in letterheads ("TỈNH ỦY TÂY NINH", "CỦA BAN THƯỜNG VỤ TỈNH ỦY").
+AGENCIES = (
+    "Ban Chấp hành Đảng bộ tỉnh", "Ban Chấp hành Trung ương", "Ban Thường vụ Tỉnh ủy",
+    "Ban Thường vụ Thành ủy", "Ban Thường vụ Đảng ủy", "Ban Thường vụ", "Ban Bí thư",
+    "Bộ Chính trị", "Ban Tổ chức Tỉnh ủy", "Ban Tuyên giáo và Dân vận Tỉnh ủy",
+    "Ủy ban Kiểm tra Tỉnh ủy", "Văn phòng Tỉnh ủy", "Tỉnh ủy", "Thành ủy", "Đảng ủy",
+    "Ủy ban nhân dân tỉnh", "Ủy ban nhân dân", "Hội đồng nhân dân tỉnh", "Hội đồng nhân dân",
+    "Sở Y tế", "Sở Nội vụ", "Sở Tài chính", "Sở Tư pháp", "Sở Giáo dục và Đào tạo",
+    "Sở Xây dựng", "Sở Nông nghiệp và Môi trường", "Sở Khoa học và Công nghệ",
+    "Thủ tướng Chính phủ", "Chính phủ", "Quốc hội", "Bộ Nội vụ",
+)  # fmt: skip
+_ADMIN_WORDS = {"tinh", "thanh", "pho", "xa", "phuong", "huyen", "quan", "thi", "tran"}
+_ABBREVIATIONS = {"UBND": "ỦY BAN NHÂN DÂN", "HĐND": "HỘI ĐỒNG NHÂN DÂN"}
+
+# Keys accepted in sidecars and front matter -> DocumentMeta attribute.
+_KEY_ALIASES = {
+    "title": "title", "tieu_de": "title",
+    "number": "number", "so_hieu": "number",
+    "type": "doc_type", "doc_type": "doc_type", "loai": "doc_type",
+    "issuer": "issuer", "co_quan": "issuer",
+    "province": "province", "tinh": "province",
+    "date": "date", "ngay": "date",
+    "fields": "fields", "linh_vuc": "fields",
+    "status": "status", "trang_thai": "status",
+}  # fmt: skip
+
+
+def _key(text: str) -> str:
+    """Comparison form: no accents, upper case, single spaces ("Tỉnh ủy" -> "TINH UY")."""
+    return " ".join(fold(text).upper().split())
+
+
+_PROVINCE_BY_KEY = {_key(p): p for p in PROVINCES}
+_TYPE_BY_KEY = {_key(t): t for t in DOC_TYPES}
+# Longest first, so "Ban Thường vụ Tỉnh ủy" wins over "Ban Thường vụ", "Thừa Thiên Huế" over "Huế".
+_AGENCY_KEYS = sorted(((_key(a).split(), a) for a in AGENCIES), key=lambda x: -len(x[0]))
+_TYPE_KEYS = sorted(((k.split(), t) for k, t in _TYPE_BY_KEY.items()), key=lambda x: -len(x[0]))
+_NAME_ALTERNATION = "|".join(re.escape(k.title()) for k in sorted(_PROVINCE_BY_KEY, key=len)[::-1])
+# Without "thành phố"/"tỉnh" in front, "Hồ Chí Minh" is the person ("phong cách Hồ Chí Minh").
+_BARE_NAMES = "|".join(
+    re.escape(k.title()) for k in sorted(_PROVINCE_BY_KEY, key=len)[::-1] if k != "HO CHI MINH"
+)
+
+
+# --------------------------------------------------------------------------- sidecar
+
+
+def sidecar_path(doc_path: Path) -> Path:
+    return doc_path.with_name(doc_path.stem + SIDECAR_SUFFIX)
+
+
+def is_sidecar(path: Path) -> bool:
+    """Loaders must skip sidecars: they describe a document, they are not one."""
+    return path.name.endswith(SIDECAR_SUFFIX)
+
+
+def read_sidecar(path: Path) -> dict:
+    """The ``<stem>.meta.yaml`` next to the document ``path``; {} if there is none.
+
+    A sidecar that exists but cannot be read is an error, not "no metadata": an editor wrote
+    it on purpose, and silently ignoring a typo would publish wrong numbers and dates.
+    """
+    side = sidecar_path(Path(path))
+    if not side.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(side.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            f"{side.name}: sidecar is not UTF-8 ({exc.reason})",
+            f"{side.name}: tệp thông tin văn bản không phải mã UTF-8",
+        ) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        where_vi = f" (dòng {mark.line + 1})" if mark else ""
+        raise LoadError(
+            f"{side.name}: invalid YAML{where}",
+            f"{side.name}: tệp thông tin văn bản sai cú pháp YAML{where_vi}",
+        ) from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise LoadError(
+            f"{side.name}: sidecar must be a mapping of keys, got {type(data).__name__}",
+            f"{side.name}: tệp thông tin văn bản phải gồm các cặp khóa: giá trị",
+        )
+    return data
+
+
+# --------------------------------------------------------------------------- header lines
+
+_BOLD_SPLIT = re.compile(r"\*\*")
+_MD_ESCAPE = re.compile(r"\\([*_#\-\[\]()])")
+_ROMAN_HEADING = re.compile(r"^[IVX]{1,4}\s*[.\-–]\s")
+_BODY_START = re.compile(r"^(KINH GUI|CAN CU|THUC HIEN)\b")
+_HEADER_MAX_LINES = 40
+_BODY_LINE_LEN = 160
+
+
+def _clean(line: str) -> str:
+    """A line without markdown decoration ("**TỈNH ỦY TÂY NINH**", "## 1. ...", "\\*")."""
+    line = _MD_ESCAPE.sub(r"\1", line)
+    line = re.sub(r"^#{1,6}\s+", "", line.strip())
+    return line.strip(" *_\t")
+
+
+def header_lines(text: str) -> list[str]:
+    """The lines before the body starts: letterhead, số hiệu, place-date line, type and title.
+
+    Markdown bold is treated as a line break, because converters glue a heading to its
+    subtitle ("KẾ HOẠCH**Triển khai...**"). The body starts at the first paragraph-length
+    line, the first "I. ..." section, or "Kính gửi" / "Căn cứ" / "Thực hiện".
+    """
+    out: list[str] = []
+    for raw in text.splitlines():
+        for piece in _BOLD_SPLIT.split(raw):
+            line = _clean(piece)
+            key = _key(line)
+            if len(line) > _BODY_LINE_LEN or _ROMAN_HEADING.match(line) or _BODY_START.match(key):
+                return out
+            if out or line:  # skip leading blank lines
+                out.append(line)
+            if len(out) >= _HEADER_MAX_LINES:
+                return out
+    return out
+
+
+def _is_upper(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+# --------------------------------------------------------------------------- số hiệu
+
+_NUMBER = (
+    r"(?P<n>\d{1,6})\s*(?P<sep>[-/])\s*"
+    r"(?P<rest>(?:\d{4}\s*/\s*)?[A-ZĐ][A-Za-zĐđ]*(?:\s*[-/]\s*[A-ZĐ][A-Za-zĐđ0-9]*)*)(?!\w)"
+)
+# "Số: 6018 /SYT-TCCB", "SỐ 34-NQ/TU", OCR "S6: ..." - only at the start of a header line.
+_NUMBER_LINE = re.compile(r"^s[oốôóòồỗ6é]\s*[:.]?\s*" + _NUMBER, re.IGNORECASE)
+_NUMBER_ALONE = re.compile(_NUMBER + r"$")
+
+
+def find_number(lines: list[str]) -> str | None:
+    """The document's own số hiệu: a header line "Số: ..." or a line that is just a number."""
+    for line in lines:
+        m = _NUMBER_LINE.match(line) or _NUMBER_ALONE.match(line)
+        if m:
+            return m.group("n") + m.group("sep") + re.sub(r"\s+", "", m.group("rest"))
+    return None
+
+
+def number_codes(number: str) -> tuple[str | None, str | None]:
+    """(type code, issuer code) of a số hiệu.
+
+    Party style puts the type first: "34-NQ/TU" -> ("NQ", "TU"). State style puts it after
+    the slash: "64/KH-UBND" -> ("KH", "UBND"); a công văn has no type code:
+    "6018/SYT-TCCB" -> (None, "SYT").
+    """
+    party = re.fullmatch(r"\d+-([^/]+)/([^-/]+).*", number)
+    if party:
+        return party.group(1), party.group(2)
+    state = re.fullmatch(r"\d+/(?:\d{4}/)?([^-/]+)(?:-([^/]+))?", number)
+    if not state:
+        return None, None
+    first, second = state.group(1), state.group(2)
+    if first in TYPE_CODES:
+        return first, (second.split("-")[0] if second else None)
+    return None, first
+
+
+# --------------------------------------------------------------------------- type
+
+
+def canonical_type(value: str) -> str | None:
+    """ "NGHI QUYET", "nghị quyết", "NGHỊ QUYẾT" -> "Nghị quyết"; unknown -> None."""
+    return _TYPE_BY_KEY.get(_key(value))
+
+
+def _heading_type(line: str) -> str | None:
+    """The type named by a heading line ("NGHỊ QUYẾT", OCR "NGHI QUYET", "QUYẾT ĐỊNH VỀ ...")."""
+    if not _is_upper(line):
+        return None
+    words = _key(line).split()
+    for key_words, name in _TYPE_KEYS:
+        if words[: len(key_words)] == key_words:
+            return name
+    return None
+
+
+_VV_LINE = re.compile(r"^V/v\b\s*[:.]?\s*", re.IGNORECASE)
+
+
+def find_type(lines: list[str], number: str | None) -> tuple[str | None, int | None]:
+    """(type, index of its heading line). A "V/v" line means công văn; else the số hiệu's code."""
+    for i, line in enumerate(lines):
+        found = _heading_type(line)
+        if found:
+            return found, i
+    for i, line in enumerate(lines):
+        if _VV_LINE.match(line):
+            return "Công văn", i
+    if number:
+        code, _ = number_codes(number)
+        if code in TYPE_CODES:
+            return TYPE_CODES[code], None
+    return None, None
+
+
+# --------------------------------------------------------------------------- province
+
+
+def canonical_province(value: str) -> str | None:
+    """ "TÂY NINH", "Tay Ninh", "Thanh Hoá" -> canonical name; also strips "tỉnh"/"TP."."""
+    key = re.sub(r"^(TINH|THANH PHO|TP\.?)\s+", "", _key(value))
+    return _PROVINCE_BY_KEY.get(key)
+
+
+# "tỉnh X", "Tỉnh ủy X", "thành phố X", and "TUQuangNgai" in a signature address. "TU" is
+# case-sensitive: folded "từ Hà Nội" is "tu Ha Noi".
+_TINH_MENTION = re.compile(
+    rf"(?:\b(?i:tinh(?:\s+uy)?|thanh\s+pho|tp\.)\s*|\bTU\s*)({_NAME_ALTERNATION})\b"
+)
+_NAME_MENTION = re.compile(rf"\b({_BARE_NAMES})\b")
+
+
+def _mentions(pattern: re.Pattern[str], folded: str) -> Counter[str]:
+    """Province names matched in the folded text, skipping longer proper nouns.
+
+    "vùng Đồng Tháp Mười" is a region, not the province Đồng Tháp: a name followed by another
+    capitalised word is part of a longer name.
+    """
+    counts: Counter[str] = Counter()
+    for m in pattern.finditer(folded):
+        if re.match(r"\s+[A-Z]", folded[m.end() :]):
+            continue
+        counts[_PROVINCE_BY_KEY[_key(m.group(1))]] += 1
+    return counts
+
+
+def _most_common(counts: Counter[str]) -> str | None:
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def find_province(text: str, place: str | None, letterhead_province: str | None) -> str | None:
+    """Province: place-date line > letterhead > "tỉnh X"/"Tỉnh ủy X" mentions > bare names.
+
+    Folded matching makes OCR text without diacritics ("Tinh uy Quang Ngai") and digital
+    signature addresses ("VanThu@TUQuangNgai") count too.
+    """
+    if place and canonical_province(place):
+        return canonical_province(place)
+    if letterhead_province:
+        return letterhead_province
+    folded = fold(text)
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", folded)  # "TUQuangNgai" -> "TUQuang Ngai"
+    return _most_common(_mentions(_TINH_MENTION, spaced)) or _most_common(
+        _mentions(_NAME_MENTION, folded)
+    )
+
+
+# --------------------------------------------------------------------------- issuer
+
+
+def _title_words(words: list[str]) -> str:
+    """ "TÂY NINH" -> "Tây Ninh", "XÃ HƯƠNG SƠN" -> "xã Hương Sơn"."""
+    province = canonical_province(" ".join(words))
+    if province:
+        lead = words[: len(words) - len(_key(province).split())]
+        return " ".join([w.lower() for w in lead] + [province])
+    return " ".join(w.lower() if _key(w).lower() in _ADMIN_WORDS else w.capitalize() for w in words)
+
+
+def agency_name(line: str) -> tuple[str, str | None] | None:
+    """(proper-cased body, province it names) for a letterhead-style line, else None.
+
+    "TỈNH ỦY TÂY NINH" -> ("Tỉnh ủy Tây Ninh", "Tây Ninh"); "CUA BAN THUONG VU TINH UY" ->
+    ("Ban Thường vụ Tỉnh ủy", None). Works on OCR text because matching is accent-free.
+    """
+    words = line.split()
+    if words and _key(words[0]) == "CUA":
+        words = words[1:]
+    words = [w for word in words for w in _ABBREVIATIONS.get(word, word).split()]
+    keys = [_key(w) for w in words]
+    for key_words, name in _AGENCY_KEYS:
+        if keys[: len(key_words)] == key_words:
+            rest = words[len(key_words) :]
+            cut = next(
+                (i for i, k in enumerate(keys[len(key_words) :]) if k in ("VE", "V/V")), None
+            )
+            rest = rest[:cut] if cut is not None else rest
+            province = canonical_province(" ".join(rest)) if rest else None
+            return (f"{name} {_title_words(rest)}".strip(), province)
+    return None
+
+
+# The preamble names the body: "..., Ban Thường vụ Tỉnh ủy ban hành Kế hoạch ... như sau:".
+_ISSUES_PHRASE = re.compile(
+    r"\b(?P<body>(?:Ban Thường vụ|Ban Chấp hành|Ủy ban nhân dân|Hội đồng nhân dân|Sở)"
+    r"[\w ]{0,40}?) (?i:ban hành) (?i:" + "|".join(DOC_TYPES) + ")"
+)
+# The signature block: "T/M BAN THƯỜNG VỤ" (thay mặt = on behalf of the collective body).
+_SIGN_FOR = re.compile(r"\bT/M\s+(?P<body>[^\n*]+)")
+
+
+def _with_province(issuer: str, province: str | None) -> str:
+    """ "Ban Thường vụ Tỉnh ủy" + Bắc Ninh -> "Ban Thường vụ Tỉnh ủy Bắc Ninh"; "Sở Y tế" +
+    Tây Ninh -> "Sở Y tế tỉnh Tây Ninh". Bodies that may sit at any level are left alone."""
+    if not province or _key(province) in _key(issuer):
+        return issuer
+    if re.search(r"(tỉnh|Tỉnh ủy)$", issuer):
+        return f"{issuer} {province}"
+    if issuer.startswith("Sở "):
+        return f"{issuer} tỉnh {province}"
+    return issuer
+
+
+def find_issuer(
+    lines: list[str], text: str, type_index: int | None, number: str | None
+) -> tuple[str | None, str | None]:
+    """(issuer without province, province named in the letterhead).
+
+    Strongest first: the "CỦA <body>" line under the type heading (the body that adopted it:
+    "CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH" beats the letterhead "TỈNH ỦY"), the last letterhead line
+    (for "UBND TỈNH X / SỞ Y TẾ" the lower one issues), the preamble "<body> ban hành Kế hoạch",
+    the signature "T/M <body>", and finally the issuer code in the số hiệu.
+    """
+    letterhead: tuple[str, str | None] | None = None
+    letterhead_province = None
+    # Under a heading only: "V/v ... / của Ban Chấp hành ..." is the subject, not the issuer.
+    if type_index is not None and not _VV_LINE.match(lines[type_index]):
+        for line in lines[type_index + 1 : type_index + 3]:
+            if _is_upper(line) and _key(line).startswith("CUA ") and (found := agency_name(line)):
+                return found
+    for line in lines:
+        if _is_upper(line) and not _key(line).startswith("CUA ") and (found := agency_name(line)):
+            letterhead = found
+            letterhead_province = letterhead_province or found[1]
+    if letterhead:
+        return letterhead[0], letterhead_province
+    if (m := _ISSUES_PHRASE.search(text[:3000])) and (found := agency_name(m.group("body"))):
+        return found
+    for m in _SIGN_FOR.finditer(fold(text)):
+        body = _key(m.group("body"))
+        if body.startswith("BAN THUONG VU") and "TINH UY" in _key(text):
+            return "Ban Thường vụ Tỉnh ủy", None
+        if found := agency_name(body):
+            return found
+    if number:
+        _, code = number_codes(number)
+        if code in ISSUER_CODES:
+            return ISSUER_CODES[code], None
+    return None, None
+
+
+# --------------------------------------------------------------------------- date
+
+# "Tây Ninh, ngày 02 tháng 6 năm 2026", OCR "Quang Ngai, ngay 1 thang 6 nim 2022",
+# "Hà Nội, ngày 06/6/2026" - matched on folded text; the place is optional at line start.
+_DAY_MONTH_YEAR = (
+    r"(?i:ng[a-z]y\s+(?P<d>\d{1,2})\s*"
+    r"(?:th[a-z]ng\s+(?P<m>\d{1,2})\s*n[a-z]m\s+(?P<y>\d{4})"
+    r"|[/.-]\s*(?P<m2>\d{1,2})\s*[/.-]\s*(?P<y2>\d{4})))"
+)
+_PLACE_DATE = re.compile(
+    r"(?:^|(?P<place>(?:TP\.\s*)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,4}),\s*)" + _DAY_MONTH_YEAR
+)
+# Digital signature stamps: "2022-06-01T15:42:41+0700", OCR'd "01-06-2022 15:43:09 +07:00".
+_SIGNED_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(?::\d{2})?\s*[+-]\d{2}:?\d{2}")
+_SIGNED_DMY = re.compile(r"\b(\d{2})-(\d{2})-(\d{4})\s+\d{2}:\d{2}:\d{2}\s*[+-]\d{2}:?\d{2}")
+
+
+def _iso(year: str | int, month: str | int, day: str | int) -> str | None:
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def find_place_date(lines: list[str]) -> tuple[str | None, str | None]:
+    """(place, ISO date) from the header's "<Place>, ngày ..." line.
+
+    Only a date that starts a line or follows "<Place>," counts: "số 34-NQ/TU ngày 06/6/2026"
+    in a V/v line is a citation of another document's date.
+    """
+    for line in lines:
+        m = _PLACE_DATE.search(fold(line))
+        if not m or (m.group("place") is None and m.start() != 0):
+            continue
+        date = _iso(m.group("y") or m.group("y2"), m.group("m") or m.group("m2"), m.group("d"))
+        if date:
+            return m.group("place"), date
+    return None, None
+
+
+def find_signed_date(text: str) -> str | None:
+    """Earliest digital-signature date: the ngày ký số, when the header lost its date (OCR)."""
+    dates = [_iso(*m.groups()) for m in _SIGNED_ISO.finditer(text)]
+    dates += [_iso(y, mo, d) for d, mo, y in (m.groups() for m in _SIGNED_DMY.finditer(text))]
+    return min((d for d in dates if d), default=None)
+
+
+# --------------------------------------------------------------------------- title
+
+
+def _restore_provinces(text: str) -> str:
+    """Capitals back on "tỉnh hưng yên" after lower-casing; only after tỉnh/thành phố, so
+    "thuế" keeps its "huế" and "hòa bình" (peace) stays a word."""
+    for name in PROVINCES:
+        text = re.sub(rf"\b(tỉnh|thành phố|tp\.) {re.escape(name.lower())}\b", rf"\1 {name}", text)
+    return text
+
+
+def _title_piece(line: str, first: bool) -> str:
+    """One title line in sentence case: "CỦA BAN THƯỜNG VỤ TỈNH ỦY" -> "của Ban Thường vụ Tỉnh ủy"."""
+    if _key(line).startswith("CUA ") and (found := agency_name(line)):
+        return "của " + found[0]
+    if _is_upper(line):
+        return _restore_provinces(line.lower())
+    words = line.split()
+    # "Triển khai, thực hiện ..." continues a sentence; "Ban Thường vụ ..." is a proper noun.
+    if first and len(words) > 1 and not words[1][:1].isupper():
+        return line[:1].lower() + line[1:]
+    return line
+
+
+def _is_title_end(line: str) -> bool:
+    folded = fold(line)
+    return (
+        not line
+        or not any(c.isalnum() for c in line)
+        or bool(_PLACE_DATE.search(folded))
+        or bool(_NUMBER_LINE.match(line) or _NUMBER_ALONE.match(line))
+    )
+
+
+def find_title(lines: list[str], doc_type: str | None, type_index: int | None) -> str | None:
+    """Type + the heading lines under it: "NGHỊ QUYẾT / CỦA ... / về ..." -> one sentence."""
+    if type_index is None:
+        return None
+    line = lines[type_index]
+    if _VV_LINE.match(line):
+        parts = ["Công văn về việc", _VV_LINE.sub("", line)]
+    else:
+        parts = [doc_type or _title_piece(line, first=False)]
+    for i, nxt in enumerate(lines[type_index + 1 : type_index + 6]):
+        if _is_title_end(nxt):
+            break
+        parts.append(_title_piece(nxt, first=i == 0 and not _VV_LINE.match(line)))
+    title = " ".join(" ".join(parts).split())
+    return title[:1].upper() + title[1:] if title else None
+
+
+# --------------------------------------------------------------------------- assembling
+
+
+def extract_from_text(text: str) -> dict:
+    """What the text itself says, keyed like a sidecar; missing values are None."""
+    text = nfc(text)
+    lines = header_lines(text)
+    number = find_number(lines)
+    doc_type, type_index = find_type(lines, number)
+    place, date = find_place_date(lines)
+    issuer, letterhead_province = find_issuer(lines, text, type_index, number)
+    province = find_province(text, place, letterhead_province)
+    return {
+        "title": find_title(lines, doc_type, type_index),
+        "number": number,
+        "type": doc_type,
+        "issuer": _with_province(issuer, province) if issuer else None,
+        "province": province,
+        "date": date or find_signed_date(text),
+    }
+
+
+def _normalize_layer(layer: dict | None, origin: str) -> dict:
+    """Sidecar/front-matter keys -> DocumentMeta attribute names, values cleaned."""
+    out: dict = {}
+    for key, value in (layer or {}).items():
+        attr = _KEY_ALIASES.get(str(key).strip().lower())
+        if attr:
+            out[attr] = _clean_value(attr, value, origin)
+    return out
+
+
+def _clean_value(attr: str, value, origin: str):
+    if value is None:
+        return [] if attr == "fields" else None
+    if attr == "date":
+        return _parse_date(value, origin)
+    if attr == "fields":
+        items = value if isinstance(value, list) else [value]
+        return [nfc(str(v)).strip() for v in items if str(v).strip()]
+    text = nfc(str(value)).strip()
+    if attr == "number":
+        return re.sub(r"\s*([-/])\s*", r"\1", text) or None
+    if attr == "doc_type":
+        return canonical_type(text) or text or None
+    if attr == "province":
+        return canonical_province(text) or text or None
+    return text or None
+
+
+def _parse_date(value, origin: str) -> str:
+    """A YAML date, "yyyy-mm-dd" or "dd/mm/yyyy" -> ISO; anything else is the editor's typo."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    dmy = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    date = _iso(*iso.groups()) if iso else _iso(*reversed(dmy.groups())) if dmy else None
+    if not date:
+        raise LoadError(
+            f"{origin}: date {text!r} is not a date (use yyyy-mm-dd)",
+            f"{origin}: ngày {text!r} không hợp lệ (dùng dạng yyyy-mm-dd)",
+        )
+    return date
+
+
+def extract_metadata(
+    text: str,
+    *,
+    doc_id: str,
+    source: str,
+    fmt: str,
+    front_matter: dict | None = None,
+    sidecar: dict | None = None,
+) -> DocumentMeta:
+    """Metadata for one document: sidecar > front matter > text > fallback (see module doc)."""
+    layers = [
+        _normalize_layer(sidecar, f"{doc_id}{SIDECAR_SUFFIX}"),
+        _normalize_layer(front_matter, f"{doc_id} front matter"),
+        _normalize_layer(extract_from_text(text), doc_id),
+    ]
+
+    def pick(attr: str):
+        """The first layer that has the key decides, even with null (see module doc)."""
+        return next((layer[attr] for layer in layers if attr in layer), None)
+
+    def pick_filled(attr: str):
+        return next((layer[attr] for layer in layers if layer.get(attr)), None)
+
+    return DocumentMeta(
+        doc_id=doc_id,
+        title=pick_filled("title") or doc_id,
+        number=pick("number"),
+        doc_type=pick("doc_type"),
+        issuer=pick("issuer"),
+        province=pick("province"),
+        date=pick("date"),
+        fields=pick("fields") or [],
+        status=pick_filled("status") or DEFAULT_STATUS,
+        source=source,
+        format=fmt,
+    )
