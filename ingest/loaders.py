@@ -8,7 +8,6 @@ English reason for logs and a Vietnamese one for users.
 from __future__ import annotations
 
 import codecs
-import datetime
 import io
 import logging
 import re
@@ -41,15 +40,8 @@ OCR_INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie"
 
 
 def load_file(path: Path, *, ocr_languages: str = "vie") -> LoadedText:
-    """Read one file; the file name is prefixed to any LoadError reason."""
+    """Read one supported file into NFC text; LoadError says why not (callers name the file)."""
     path = Path(path)
-    try:
-        return _load(path, ocr_languages)
-    except LoadError as e:
-        raise LoadError(f"{path.name}: {e.reason_en}", f"{path.name}: {e.reason_vi}") from e
-
-
-def _load(path: Path, ocr_languages: str) -> LoadedText:
     ext = path.suffix.lower()
     if ext not in SUPPORTED_EXTENSIONS:
         allowed = ", ".join(sorted(SUPPORTED_EXTENSIONS))
@@ -201,11 +193,9 @@ def _load_markdown(data: bytes) -> LoadedText:
 
 
 def _plain(value):
-    """NFC strings and ISO dates, so metadata compares equal to the normalized text."""
+    """NFC strings, so metadata compares equal to the normalized text (dates stay dates)."""
     if isinstance(value, str):
         return nfc(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
     if isinstance(value, dict):
         return {_plain(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
