@@ -69,6 +69,63 @@ def cmd_chunks(args: argparse.Namespace) -> int:
     return 0
 
 
+def format_answer(result, show_passages: bool = False) -> str:
+    """The answer as a terminal user reads it: text, then numbered sources."""
+    lines = [result.answer, ""]
+    if result.citations:
+        lines.append("Nguồn:")
+        for c in result.citations:
+            number = f"{c.number} — " if c.number else ""
+            lines.append(f"  [{c.n}] {number}{c.title}")
+            if c.section:
+                lines.append(f"      {c.section}")
+            lines.append(f"      (ký tự {c.start}–{c.end}, tài liệu: {c.doc_id})")
+    for w in result.warnings:
+        lines.append(f"! {w}")
+    if show_passages:
+        lines.append("\nĐoạn đã tìm:")
+        for p in result.retrieved:
+            lines.append(f"  {p.rank}. ({p.score:.2f}) {p.doc_id} | {p.section}")
+    lines.append(f"\n({result.mode}, độ tin cậy {result.confidence:.2f}, {result.timings.total_ms:.0f} ms)")
+    return "\n".join(lines)
+
+
+def _assistant(args: argparse.Namespace):
+    from assistant.chain import Assistant
+
+    return Assistant(_settings(args))
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.schemas import AskRequest
+
+    result = _assistant(args).ask(AskRequest(question=args.question, mode=args.mode))
+    print(result.model_dump_json(indent=1) if args.json else format_answer(result, args.passages))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """A terminal conversation; follow-ups ("Còn lệ phí thì sao?") keep the topic."""
+    from assistant.schemas import AskRequest, Turn
+
+    assistant = _assistant(args)
+    history: list[Turn] = []
+    print("Trợ lý nghiệp vụ cơ sở — gõ câu hỏi, Enter để gửi; 'thoát' hoặc Ctrl-D để kết thúc.")
+    while True:
+        try:
+            question = input("\nHỏi: ").strip()
+        except EOFError:
+            print()
+            return 0
+        if question.lower() in {"thoát", "thoat", "exit", "quit"}:
+            return 0
+        if not question:
+            continue
+        result = assistant.ask(AskRequest(question=question, history=history[-5:], mode=args.mode))
+        print("\n" + format_answer(result))
+        history.append(Turn(question=question, answer=result.answer))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="camnang", description="Trợ lý nghiệp vụ cơ sở")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -94,6 +151,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=int, default=100)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_chunks)
+
+    p = sub.add_parser("ask", help="answer one question with its sources")
+    corpus_args(p)
+    p.add_argument("question")
+    p.add_argument("--mode", choices=["auto", "extractive", "llm"], default="auto")
+    p.add_argument("--json", action="store_true", help="print the structured result")
+    p.add_argument("--passages", action="store_true", help="also list the retrieved passages")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="a conversation in the terminal")
+    corpus_args(p)
+    p.add_argument("--mode", choices=["auto", "extractive", "llm"], default="auto")
+    p.set_defaults(func=cmd_chat)
 
     from assistant import cli_more
 

@@ -1,0 +1,304 @@
+"""The answer chain: condense -> retrieve -> decide -> compose -> validate -> structured result.
+
+Each step is a LangChain runnable over one state dict, so the CLI, the API, the UI and the eval
+harness all run the very same chain and get the same `AnswerResult`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Iterator
+
+from langchain_core.runnables import RunnableLambda
+
+from assistant.extractive import Unit, clean_quote, select_units
+from assistant.llm import LLMClient, check_answer
+from assistant.retrieval import (
+    HybridSearcher,
+    Passage,
+    RetrievalConfig,
+    SnapshotProvider,
+    coverage,
+)
+from assistant.schemas import AnswerResult, AskRequest, Citation, RetrievedPassage, Timings
+from assistant.settings import Settings
+from ingest.embeddings import make_embeddings
+from ingest.text import fold, words
+
+log = logging.getLogger(__name__)
+unanswered_log = logging.getLogger("camnang.unanswered")
+
+SAMPLE_STATUS = "bản mẫu"
+_FOLLOW_UP_START = re.compile(
+    r"^(con|vay|the con|the|neu|truong hop|thoi han|le phi|phi|ho so|ai|co quan nao|o dau|"
+    r"mat bao lau|bao lau|can|phai|giay to|mau|bieu mau|ky|tiep theo|sau do)\b"
+)
+_ANAPHORA = re.compile(r"\b(do|nay|tren|ay|thu tuc nay|viec nay|truong hop nay|thi sao|the nao)\b")
+_QUESTION_WORDS = {
+    "thu", "tuc", "thi", "sao", "the", "nao", "gi", "bao", "lau", "nhieu", "can", "co", "khong", "la", "ai", "o", "dau",
+    "vay", "con", "phai", "lam", "nhu", "duoc", "cho", "hoi", "minh", "em", "anh", "chi",
+}
+
+
+def is_follow_up(question: str) -> bool:
+    q = fold(question).lower().strip()
+    n = len(words(q))
+    return n <= 6 or bool(_FOLLOW_UP_START.match(q)) or (n <= 10 and bool(_ANAPHORA.search(q)))
+
+
+def topic_of(question: str) -> str:
+    """The previous question without its question words: the procedure being talked about."""
+    kept = [w for w in question.split() if fold(w).lower().strip("?.,!") not in _QUESTION_WORDS]
+    return " ".join(kept)
+
+
+def doc_label(meta: dict) -> str:
+    """How an answer names its source: "Nghị quyết 34-NQ/TU của ..." or the title."""
+    doc_type, number, issuer = meta.get("doc_type"), meta.get("number"), meta.get("issuer")
+    if doc_type == "Cẩm nang":
+        return meta.get("title") or meta.get("doc_id", "")
+    if number and doc_type:
+        label = f"{doc_type} {number}"
+        return f"{label} của {issuer}" if issuer else label
+    return meta.get("title") or meta.get("doc_id", "")
+
+
+def section_label(section: str) -> str:
+    """'II- NHIỆM VỤ… › 7. Xây dựng…' -> 'mục II.7' style reference plus the last heading."""
+    parts = [p.strip() for p in section.split("›") if p.strip()]
+    if not parts:
+        return ""
+    numbers = []
+    for p in parts:
+        m = re.match(r"^(Chương\s+\d+|[IVX]+|\d+(?:\.\d+)*|\(\d+\)|[a-zđ]\)|Tình huống\s+[\d.]+)", p)
+        if m and not m.group(1).startswith("Chương"):
+            numbers.append(m.group(1).rstrip("."))
+    last = re.sub(r"^(Tình huống\s+)?[\dIVX]+(\.[\d]+)*[.\-)]?\s+", "", parts[-1]) or parts[-1]
+    return f"mục {'.'.join(numbers)} ({last})" if numbers else last
+
+
+class Assistant:
+    def __init__(self, settings: Settings, provider: SnapshotProvider | None = None,
+                 config: RetrievalConfig | None = None) -> None:
+        self.settings = settings
+        embeddings = make_embeddings(settings.embedding_backend, settings.embedding_model)
+        self.provider = provider or SnapshotProvider(settings.index_dir, embeddings)
+        self.searcher = HybridSearcher(self.provider, config)
+        self.llm = LLMClient(settings) if settings.llm_base_url else None
+        self.chain = (
+            RunnableLambda(self._condense, name="condense")
+            | RunnableLambda(self._retrieve, name="retrieve")
+            | RunnableLambda(self._decide, name="decide")
+            | RunnableLambda(self._compose, name="compose")
+            | RunnableLambda(self._finish, name="finish")
+        )
+
+    # -- steps -------------------------------------------------------------------------------
+    def _condense(self, state: dict) -> dict:
+        t = time.perf_counter()
+        request: AskRequest = state["request"]
+        question = request.question.strip()
+        standalone = question
+        if request.history and is_follow_up(question):
+            previous = request.history[-1].question
+            rewritten = None
+            if self.llm is not None and state["mode"] == "llm":
+                try:
+                    rewritten = self.llm.condense(question, [(h.question, h.answer) for h in request.history])
+                except Exception as exc:  # the endpoint being down must not break answering
+                    log.warning("LLM condense failed, carrying the topic over instead: %s", exc)
+            standalone = rewritten or f"{question} {topic_of(previous)}"
+        state["standalone"] = standalone
+        state["timings"]["condense_ms"] = (time.perf_counter() - t) * 1000
+        return state
+
+    def _retrieve(self, state: dict) -> dict:
+        t = time.perf_counter()
+        request: AskRequest = state["request"]
+        filters = request.filters.as_dict() if request.filters else None
+        state["passages"] = self.searcher.search(state["standalone"], k=self.settings.top_k, filters=filters)
+        state["timings"]["retrieve_ms"] = (time.perf_counter() - t) * 1000
+        return state
+
+    def _decide(self, state: dict) -> dict:
+        passages: list[Passage] = state["passages"]
+        state["confidence"] = self.confidence(state["standalone"], passages)
+        state["refused"] = not passages or state["confidence"] < self.settings.refusal_threshold
+        return state
+
+    def confidence(self, question: str, passages: list[Passage]) -> float:
+        """How sure we are that the top passages answer: lexical coverage of the question's
+        content words by the best of the top three passages (with their headings), blended with
+        the embedder's similarity. Calibrated on the gold set's unanswerable questions."""
+        if not passages:
+            return 0.0
+        cov = max(coverage(question, f"{p.title} {p.section} {p.text}") for p in passages[:3])
+        dense = passages[0].signals.get("dense", 0.0)
+        dense_part = min(max((dense - 0.80) / 0.10, 0.0), 1.0)
+        return round(0.7 * cov + 0.3 * dense_part, 4)
+
+    def _compose(self, state: dict) -> dict:
+        t = time.perf_counter()
+        if state["refused"]:
+            state.update(self._refusal(state))
+        elif state["mode"] == "llm" and self.llm is not None:
+            state.update(self._compose_llm(state))
+        else:
+            state.update(self._compose_extractive(state))
+        state["timings"]["compose_ms"] = (time.perf_counter() - t) * 1000
+        return state
+
+    def _finish(self, state: dict) -> AnswerResult:
+        timings = state["timings"]
+        timings["total_ms"] = (time.perf_counter() - state["t0"]) * 1000
+        passages: list[Passage] = state["passages"]
+        result = AnswerResult(
+            id=state["id"],
+            question=state["request"].question,
+            standalone_question=state["standalone"],
+            answer=state["answer"],
+            citations=state["citations"],
+            refused=state["refused"],
+            confidence=state["confidence"],
+            mode=state["result_mode"],
+            sample_documents=any(c.status == SAMPLE_STATUS for c in state["citations"]),
+            warnings=state.get("warnings", []),
+            retrieved=[
+                RetrievedPassage(rank=i + 1, id=p.id, doc_id=p.doc_id, title=p.title, number=p.number,
+                                 section=p.section, text=p.text, score=round(p.score, 4), start=p.start,
+                                 end=p.end, status=p.status)
+                for i, p in enumerate(passages)
+            ],
+            timings=Timings(**timings),
+        )
+        if result.refused:
+            unanswered_log.info("unanswered question: %s", result.question)
+        return result
+
+    # -- composers ---------------------------------------------------------------------------
+    def _citation(self, n: int, unit: Unit) -> Citation:
+        p = unit.passage
+        return Citation(
+            n=n, doc_id=p.doc_id, title=p.title, number=p.number, section=p.section,
+            quote=unit.text, start=p.start + unit.start, end=p.start + unit.end,
+            status=p.status, chunk_id=p.id,
+        )
+
+    def _compose_extractive(self, state: dict) -> dict:
+        units = select_units(state["standalone"], state["passages"])
+        if not units:
+            return self._refusal(state)
+        snap = self.provider.get()
+        citations: list[Citation] = []
+        lines: list[str] = []
+        last_source = None
+        for unit in units:
+            n = len(citations) + 1
+            citations.append(self._citation(n, unit))
+            p = unit.passage
+            source = (p.doc_id, p.section)
+            if source != last_source:
+                rec = snap.manifest.docs.get(p.doc_id)
+                label = doc_label(rec.meta if rec else {"title": p.title})
+                where = section_label(p.section)
+                lines.append(f"Theo {label}{', ' + where if where else ''}:")
+                last_source = source
+            quote = clean_quote(unit.text)
+            quote = "\n".join(f"> {line}" if line.strip() else ">" for line in quote.splitlines())
+            lines.append(f"{quote} [{n}]")
+        warnings = []
+        if any(c.status == SAMPLE_STATUS for c in citations):
+            warnings.append("Trích từ tài liệu bản mẫu, cần đối chiếu văn bản hiện hành trước khi áp dụng.")
+            lines.append("\n_Lưu ý: nội dung trên trích từ cẩm nang bản mẫu, cần đối chiếu văn bản pháp luật hiện hành._")
+        return {"answer": "\n\n".join(lines), "citations": citations, "result_mode": "extractive",
+                "warnings": warnings}
+
+    def _compose_llm(self, state: dict) -> dict:
+        passages = state["passages"][:5]
+        try:
+            text = "".join(self.llm.stream(state["standalone"], passages))  # type: ignore[union-attr]
+        except Exception as exc:
+            log.warning("LLM endpoint failed (%s); answering extractively", exc)
+            out = self._compose_extractive(state)
+            out["warnings"] = [*out["warnings"], "Máy chủ mô hình ngôn ngữ không phản hồi; hiển thị câu trả lời trích nguyên văn."]
+            return out
+        return self._checked_llm_answer(state, text, passages)
+
+    def _checked_llm_answer(self, state: dict, text: str, passages: list[Passage]) -> dict:
+        checked = check_answer(text, passages)
+        if not checked.cited:
+            out = self._compose_extractive(state)
+            out["warnings"] = [*checked.warnings, *out["warnings"],
+                               "Câu trả lời của mô hình không có trích dẫn hợp lệ; hiển thị câu trả lời trích nguyên văn."]
+            return out
+        # Renumber the cited passages 1..k in order of use; each citation quotes the passage's
+        # sentence that best supports the answer.
+        renumber = {old: new for new, old in enumerate(checked.cited, 1)}
+        answer = re.sub(r"\[(\d{1,2})\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", checked.text)
+        citations = []
+        for old, new in renumber.items():
+            p = passages[old - 1]
+            best = select_units(checked.text, [p], max_units=1)
+            unit = best[0] if best else Unit(0, p, 0, len(p.text))
+            citations.append(self._citation(new, unit))
+        warnings = list(checked.warnings)
+        if any(c.status == SAMPLE_STATUS for c in citations):
+            warnings.append("Trích từ tài liệu bản mẫu, cần đối chiếu văn bản hiện hành trước khi áp dụng.")
+        return {"answer": answer, "citations": citations, "result_mode": "llm", "warnings": warnings}
+
+    def _refusal(self, state: dict) -> dict:
+        snap = self.provider.get()
+        n_docs = len(snap.manifest.docs)
+        answer = (
+            f"Xin lỗi, tôi chưa tìm thấy nội dung trả lời câu hỏi này trong {n_docs} tài liệu hiện có "
+            "(nghị quyết của tỉnh và cẩm nang nghiệp vụ). Anh/chị có thể diễn đạt lại câu hỏi, hoặc liên hệ "
+            "bộ phận hỗ trợ nghiệp vụ của tỉnh để được hướng dẫn."
+        )
+        return {"answer": answer, "citations": [], "result_mode": "refusal", "refused": True, "warnings": []}
+
+    # -- entry points --------------------------------------------------------------------------
+    def _state(self, request: AskRequest) -> dict:
+        mode = request.mode
+        if mode == "auto":
+            mode = "llm" if self.llm is not None else "extractive"
+        return {"request": request, "mode": mode, "id": uuid.uuid4().hex[:16], "t0": time.perf_counter(),
+                "timings": {}}
+
+    def ask(self, request: AskRequest) -> AnswerResult:
+        return self.chain.invoke(self._state(request))
+
+    def stream(self, request: AskRequest) -> Iterator[dict]:
+        """Answer text in pieces as it is produced, then the checked, structured result.
+
+        With an LLM the pieces are its tokens as they arrive; the final result carries the
+        validated answer, which replaces the streamed draft if a check removed something.
+        """
+        state = self._state(request)
+        if state["mode"] == "llm" and self.llm is not None:
+            state = self._decide(self._retrieve(self._condense(state)))
+            if not state["refused"]:
+                passages = state["passages"][:5]
+                t = time.perf_counter()
+                pieces: list[str] = []
+                try:
+                    for token in self.llm.stream(state["standalone"], passages):
+                        pieces.append(token)
+                        yield {"event": "delta", "text": token}
+                    state.update(self._checked_llm_answer(state, "".join(pieces), passages))
+                except Exception as exc:
+                    log.warning("LLM endpoint failed mid-stream (%s); answering extractively", exc)
+                    state.update(self._compose_extractive(state))
+                    state["warnings"] = [*state["warnings"], "Máy chủ mô hình ngôn ngữ không phản hồi; hiển thị câu trả lời trích nguyên văn."]
+                state["timings"]["compose_ms"] = (time.perf_counter() - t) * 1000
+            else:
+                state = self._compose(state)
+            yield {"event": "result", "result": self._finish(state)}
+            return
+        result = self.ask(request)
+        for piece in re.split(r"(?<=\n\n)", result.answer):
+            if piece:
+                yield {"event": "delta", "text": piece}
+        yield {"event": "result", "result": result}

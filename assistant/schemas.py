@@ -1,0 +1,79 @@
+"""The answer contract: one structured result behind the CLI, the API, the UI and the eval harness."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Turn(BaseModel):
+    question: str
+    answer: str = ""
+
+
+class Filters(BaseModel):
+    doc_id: list[str] | None = None
+    doc_type: list[str] | None = None
+    field: list[str] | None = Field(default=None, description="lĩnh vực, e.g. 'đất đai'")
+    province: list[str] | None = None
+    status: list[str] | None = None
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.model_dump().items() if v}
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=2000)
+    history: list[Turn] = Field(default_factory=list, max_length=20)
+    filters: Filters | None = None
+    mode: Literal["auto", "extractive", "llm"] = "auto"
+
+
+class Citation(BaseModel):
+    n: int
+    doc_id: str
+    title: str
+    number: str = ""
+    section: str = ""
+    quote: str  # exact text of the document
+    start: int  # offsets of the quote in the document's normalized text
+    end: int
+    status: str = ""
+    chunk_id: str = ""
+
+
+class RetrievedPassage(BaseModel):
+    rank: int
+    id: str
+    doc_id: str
+    title: str
+    number: str = ""
+    section: str = ""
+    text: str
+    score: float
+    start: int
+    end: int
+    status: str = ""
+
+
+class Timings(BaseModel):
+    condense_ms: float = 0.0
+    retrieve_ms: float = 0.0
+    compose_ms: float = 0.0
+    total_ms: float = 0.0
+
+
+class AnswerResult(BaseModel):
+    id: str = ""
+    question: str
+    standalone_question: str = ""  # the question after carrying over a follow-up's topic
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    refused: bool = False
+    confidence: float = 0.0
+    mode: Literal["extractive", "llm", "refusal"] = "extractive"
+    sample_documents: bool = False  # an answer resting on "bản mẫu" documents
+    warnings: list[str] = Field(default_factory=list)
+    retrieved: list[RetrievedPassage] = Field(default_factory=list)
+    timings: Timings = Field(default_factory=Timings)

@@ -1,0 +1,54 @@
+"""Retrieval and answer metrics. A passage is relevant when it contains the gold quote, compared
+accent-, case- and whitespace-insensitively (so OCR text and re-chunking don't change the verdict)."""
+
+from __future__ import annotations
+
+import math
+import statistics
+
+from ingest.text import squash
+
+
+def relevant(passage_text: str, quote: str) -> bool:
+    return squash(quote) in squash(passage_text)
+
+
+def first_hit(texts: list[str], quote: str) -> int | None:
+    """1-based rank of the first relevant passage, or None."""
+    for i, text in enumerate(texts, 1):
+        if relevant(text, quote):
+            return i
+    return None
+
+
+def ndcg_at_k(texts: list[str], quote: str, k: int = 10) -> float:
+    gains = [1.0 if relevant(t, quote) else 0.0 for t in texts[:k]]
+    dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
+    ideal = sum(1.0 / math.log2(i + 2) for i in range(max(1, min(int(sum(gains)), k))))
+    return dcg / ideal if ideal else 0.0
+
+
+def retrieval_scores(ranks: list[int | None], ndcgs: list[float]) -> dict[str, float]:
+    n = len(ranks) or 1
+    return {
+        "n": len(ranks),
+        "hit@1": sum(1 for r in ranks if r == 1) / n,
+        "hit@3": sum(1 for r in ranks if r is not None and r <= 3) / n,
+        "hit@5": sum(1 for r in ranks if r is not None and r <= 5) / n,
+        "hit@10": sum(1 for r in ranks if r is not None and r <= 10) / n,
+        "mrr": sum(1.0 / r for r in ranks if r is not None and r <= 10) / n,
+        "ndcg@10": sum(ndcgs) / n,
+    }
+
+
+def recall_curve(ranks: list[int | None], k_max: int = 10) -> list[float]:
+    n = len(ranks) or 1
+    return [sum(1 for r in ranks if r is not None and r <= k) / n for k in range(1, k_max + 1)]
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]

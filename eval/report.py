@@ -1,0 +1,251 @@
+"""`python -m eval report`: score the gold set, our retriever against baselines and ablations in
+the same run, plus the answer-level metrics; write Markdown, JSON and PNG plots."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.chain import Assistant
+from assistant.retrieval import RetrievalConfig
+from assistant.settings import PROJECT_ROOT, Settings
+from eval.harness import answer_all, output_line, read_questions
+from eval.metrics import first_hit, ndcg_at_k, percentile, recall_curve, relevant, retrieval_scores
+from ingest.pipeline import run_ingest
+
+GOLD = PROJECT_ROOT / "eval" / "gold" / "questions.jsonl"
+REPORTS = PROJECT_ROOT / "eval" / "reports"
+TAGS = ("clean", "no-diacritic", "everyday", "ocr", "follow-up")
+ABLATIONS = ("dense", "bm25-plain", "bm25-folded", "accent-restoration", "synonyms")
+BASELINES = {
+    "baseline: BM25 plain": RetrievalConfig(use_dense=False, use_folded=False, restore_accents=False, synonyms=False),
+    "baseline: BM25 folded": RetrievalConfig(use_dense=False, use_plain=False, restore_accents=False, synonyms=False),
+    "baseline: dense only (e5)": RetrievalConfig(use_plain=False, use_folded=False, restore_accents=False, synonyms=False),
+}
+TARGETS = {"hit@1": 0.85, "hit@5": 0.97, "mrr": 0.90}
+
+
+@dataclass
+class SystemRun:
+    name: str
+    ranks: list[int | None]
+    ndcgs: list[float]
+    latencies: list[float]
+
+
+def tags_of(row: dict) -> list[str]:
+    tags = list(row.get("tags") or [])
+    if row.get("answerable", True) and not set(tags) & {"no-diacritic", "everyday", "ocr", "follow-up"}:
+        tags.append("clean")
+    return tags
+
+
+def score_system(name: str, rows: list[dict], search) -> SystemRun:
+    ranks, ndcgs, lat = [], [], []
+    for row in rows:
+        t = time.perf_counter()
+        texts = search(row)
+        lat.append((time.perf_counter() - t) * 1000)
+        ranks.append(first_hit(texts, row["quote"]))
+        ndcgs.append(ndcg_at_k(texts, row["quote"]))
+    return SystemRun(name, ranks, ndcgs, lat)
+
+
+def by_tag(run: SystemRun, rows: list[dict]) -> dict[str, dict]:
+    out = {}
+    for tag in TAGS:
+        idx = [i for i, r in enumerate(rows) if tag in tags_of(r)]
+        if idx:
+            out[tag] = retrieval_scores([run.ranks[i] for i in idx], [run.ndcgs[i] for i in idx])
+    return out
+
+
+def calibration(answers: list[tuple[dict, float]]) -> list[dict]:
+    """Refusal rates at each confidence threshold, on answerable and unanswerable questions."""
+    table = []
+    pos = [c for r, c in answers if not r.get("answerable", True)]
+    neg = [c for r, c in answers if r.get("answerable", True)]
+    for i in range(10, 71):
+        th = i / 100
+        table.append({
+            "threshold": th,
+            "correct_refusal": sum(c < th for c in pos) / (len(pos) or 1),
+            "false_refusal": sum(c < th for c in neg) / (len(neg) or 1),
+        })
+    return table
+
+
+def build_report(settings: Settings, gold: Path = GOLD, out_dir: Path = REPORTS, ingest: bool = True) -> dict:
+    if ingest:
+        print("ingest:", run_ingest(settings, progress=False).summary().splitlines()[0])
+    rows = read_questions(gold)
+    answerable = [r for r in rows if r.get("answerable", True) and r.get("quote")]
+    assistant = Assistant(settings)
+    searcher = assistant.searcher
+
+    # 1. The full chain (what users get): answers, refusals, citations, latency.
+    answers = list(answer_all(assistant, rows))
+    lines = [output_line(r, res, ms) for r, res, ms in answers]
+    standalone = {r["id"]: res.standalone_question for r, res, _ in answers}
+
+    def ours(config: RetrievalConfig):
+        return lambda row: [p.text for p in searcher.search(standalone[row["id"]], k=10, config=config)]
+
+    runs = [score_system("ours (hybrid)", answerable, ours(searcher.config))]
+    for component in ABLATIONS:
+        runs.append(score_system(f"ours − {component}", answerable, ours(searcher.config.without(component))))
+    for name, config in BASELINES.items():
+        runs.append(score_system(name, answerable, lambda row, c=config: [p.text for p in searcher.search(row["question"], k=10, config=c)]))
+    from eval.baselines import NaiveBaseline
+
+    naive = NaiveBaseline(settings)
+    runs.append(score_system("baseline: naive LangChain 1000/200 + e5", answerable,
+                             lambda row: [d.page_content for d in naive.search(row["question"], k=10)]))
+
+    # 2. Answer-level metrics on the chain's output.
+    cited_hits, correct_ref, false_ref = [], [], []
+    for row, res, _ in answers:
+        if row.get("answerable", True) and row.get("quote"):
+            snap = assistant.provider.get()
+            cited_texts = [snap.texts[snap.position[c.chunk_id]] for c in res.citations if c.chunk_id in snap.position]
+            cited_hits.append(any(relevant(t, row["quote"]) for t in cited_texts))
+            false_ref.append(res.refused)
+        elif not row.get("answerable", True):
+            correct_ref.append(res.refused)
+    total_ms = [ms for _, _, ms in answers]
+    retrieve_ms = [res.timings.retrieve_ms for _, res, _ in answers]
+    compose_ms = [res.timings.compose_ms for _, res, _ in answers]
+    answer_metrics = {
+        "citation_hit_rate": sum(cited_hits) / (len(cited_hits) or 1),
+        "correct_refusal": sum(correct_ref) / (len(correct_ref) or 1),
+        "false_refusal": sum(false_ref) / (len(false_ref) or 1),
+        "n_answerable": len(cited_hits),
+        "n_unanswerable": len(correct_ref),
+        "latency_total_p50_ms": percentile(total_ms, 50),
+        "latency_total_p95_ms": percentile(total_ms, 95),
+        "latency_retrieve_p50_ms": percentile(retrieve_ms, 50),
+        "latency_retrieve_p95_ms": percentile(retrieve_ms, 95),
+        "latency_compose_p95_ms": percentile(compose_ms, 95),
+    }
+    follow = [i for i, r in enumerate(answerable) if "follow-up" in tags_of(r)]
+    cal = calibration([(r, res.confidence) for r, res, _ in answers])
+
+    result = {
+        "gold": str(gold),
+        "n_questions": len(rows),
+        "refusal_threshold": settings.refusal_threshold,
+        "systems": {run.name: {**retrieval_scores(run.ranks, run.ndcgs),
+                               "latency_p50_ms": percentile(run.latencies, 50),
+                               "latency_p95_ms": percentile(run.latencies, 95),
+                               "recall_curve": recall_curve(run.ranks),
+                               "by_tag": by_tag(run, answerable)} for run in runs},
+        "answers": answer_metrics,
+        "follow_up_hit@5": retrieval_scores([runs[0].ranks[i] for i in follow], [runs[0].ndcgs[i] for i in follow])["hit@5"] if follow else None,
+        "calibration": cal,
+        "misses": [
+            {"id": r["id"], "question": r["question"], "rank": rank, "standalone": standalone[r["id"]]}
+            for r, rank in zip(answerable, runs[0].ranks, strict=True) if rank != 1
+        ],
+    }
+    write_outputs(result, lines, out_dir)
+    return result
+
+
+def write_outputs(result: dict, lines: list[dict], out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "report.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    with open(out_dir / "answers.jsonl", "w", encoding="utf-8") as fh:
+        for line in lines:
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+    plot(result, out_dir)
+    (out_dir / "report.md").write_text(markdown(result), encoding="utf-8")
+
+
+def markdown(result: dict) -> str:
+    systems = result["systems"]
+    ours = systems["ours (hybrid)"]
+    a = result["answers"]
+    out = [f"# Evaluation on the gold set ({result['n_questions']} questions)\n",
+           "All rows come from this one run; compare them only with each other.\n",
+           "## Retrieval\n",
+           "| system | hit@1 | hit@5 | MRR | nDCG@10 | p50 ms | p95 ms |", "|---|---|---|---|---|---|---|"]
+    for name, s in systems.items():
+        out.append(f"| {name} | {s['hit@1']:.3f} | {s['hit@5']:.3f} | {s['mrr']:.3f} | {s['ndcg@10']:.3f} | "
+                   f"{s['latency_p50_ms']:.1f} | {s['latency_p95_ms']:.1f} |")
+    out += ["", "## Our retriever by tag\n", "| tag | n | hit@1 | hit@5 | MRR |", "|---|---|---|---|---|"]
+    for tag, s in ours["by_tag"].items():
+        out.append(f"| {tag} | {s['n']} | {s['hit@1']:.3f} | {s['hit@5']:.3f} | {s['mrr']:.3f} |")
+    out += ["", "## Answers (full chain)\n", "| metric | value |", "|---|---|"]
+    for key, value in a.items():
+        out.append(f"| {key} | {value:.3f} |" if isinstance(value, float) else f"| {key} | {value} |")
+    fu = result["follow_up_hit@5"]
+    out.append(f"| follow_up_hit@5 | {fu:.3f} |" if fu is not None else "| follow_up_hit@5 | n/a |")
+    out += ["", "## Targets\n", "| target | value | status |", "|---|---|---|"]
+    best_baseline = {m: max(s[m] for n, s in systems.items() if n.startswith("baseline")) for m in TARGETS}
+    for metric, target in TARGETS.items():
+        ok = ours[metric] >= target and ours[metric] > best_baseline[metric]
+        out.append(f"| {metric} ≥ {target} and above every baseline ({best_baseline[metric]:.3f}) | {ours[metric]:.3f} | {'PASS' if ok else 'FAIL'} |")
+    clean5 = ours["by_tag"].get("clean", {}).get("hit@5", 0)
+    for tag in ("no-diacritic", "everyday", "ocr"):
+        v = ours["by_tag"].get(tag, {}).get("hit@5", 0)
+        out.append(f"| {tag} hit@5 within 0.05 of clean ({clean5:.3f}) | {v:.3f} | {'PASS' if v >= clean5 - 0.05 else 'FAIL'} |")
+    for metric, target, higher in (("citation_hit_rate", 0.90, True), ("correct_refusal", 0.90, True), ("false_refusal", 0.05, False)):
+        v = a[metric]
+        out.append(f"| {metric} {'≥' if higher else '≤'} {target} | {v:.3f} | {'PASS' if (v >= target if higher else v <= target) else 'FAIL'} |")
+    if fu is not None:
+        out.append(f"| follow-up hit@5 ≥ 0.90 | {fu:.3f} | {'PASS' if fu >= 0.90 else 'FAIL'} |")
+    out += ["", f"## Refusal calibration (current threshold {result['refusal_threshold']})\n",
+            "| threshold | correct refusal | false refusal |", "|---|---|---|"]
+    for row in result["calibration"][::5]:
+        out.append(f"| {row['threshold']:.2f} | {row['correct_refusal']:.3f} | {row['false_refusal']:.3f} |")
+    out += ["", f"## Questions whose gold passage was not ranked first ({len(result['misses'])})\n"]
+    for m in result["misses"]:
+        out.append(f"- `{m['id']}` rank {m['rank']}: {m['question']}")
+    out += ["", "Plots: `recall_at_k.png`, `per_tag.png`."]
+    return "\n".join(out) + "\n"
+
+
+def plot(result: dict, out_dir: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for name, s in result["systems"].items():
+        if name.startswith("ours −"):
+            continue
+        ax.plot(range(1, 11), s["recall_curve"], marker="o", label=name, linewidth=2.5 if name.startswith("ours") else 1.2)
+    ax.set_xlabel("k")
+    ax.set_ylabel("recall@k (gold passage in top k)")
+    ax.set_ylim(0, 1.02)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title("Recall@k on the gold set")
+    fig.tight_layout()
+    fig.savefig(out_dir / "recall_at_k.png", dpi=110)
+    plt.close(fig)
+
+    systems = {n: s for n, s in result["systems"].items() if not n.startswith("ours −")}
+    tags = [t for t in TAGS if t in result["systems"]["ours (hybrid)"]["by_tag"]]
+    fig, ax = plt.subplots(figsize=(9, 5))
+    width = 0.8 / max(len(systems), 1)
+    for i, (name, s) in enumerate(systems.items()):
+        values = [s["by_tag"].get(t, {}).get("hit@5", 0) for t in tags]
+        ax.bar([x + i * width for x in range(len(tags))], values, width, label=name)
+    ax.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(tags))], tags)
+    ax.set_ylabel("hit@5")
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=7, loc="lower left")
+    ax.set_title("hit@5 per question tag")
+    fig.tight_layout()
+    fig.savefig(out_dir / "per_tag.png", dpi=110)
+    plt.close(fig)
+
+
+def main_report(settings: Settings) -> int:
+    result = build_report(settings)
+    print((REPORTS / "report.md").read_text(encoding="utf-8"))
+    return 0 if result else 1
