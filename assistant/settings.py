@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     max_request_bytes: int = 64 * 1024
     max_upload_bytes: int = 30 * 1024 * 1024
     ocr_languages: str = "vie"
+    store_conversations: bool = Field(
+        default=False, description="Opt-in: keep every question and answer in the database."
+    )
+    admin_password: str = Field(
+        default="", description="Password for the UI's admin tab (an admin API key works too)."
+    )
+    metrics_public: bool = Field(default=False, description="Serve /metrics without an API key.")
 
     def with_dirs(self, knowledge: Path | None = None, index: Path | None = None) -> Settings:
         """A copy pointed at another corpus/index (the CLI's --knowledge/--index)."""

@@ -1,0 +1,208 @@
+"""Request/response models of the HTTP API beyond the answer contract in assistant/schemas.py:
+documents, feedback, admin jobs and reports, and the OpenAI chat-completions protocol."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.schemas import Citation, Filters
+
+# ---- documents -------------------------------------------------------------------------------
+
+
+class DocumentSummary(BaseModel):
+    doc_id: str
+    title: str
+    number: str = ""
+    doc_type: str = ""
+    issuer: str = ""
+    province: str = ""
+    date: str = ""
+    status: str = ""
+    fields: list[str] = Field(default_factory=list)
+    source: str = Field("", description="path of the file relative to the knowledge folder")
+    chunks: int = 0
+    ingested_at: str = ""
+    sample: bool = Field(False, description="a 'bản mẫu' (sample) document")
+
+
+class ChunkInfo(BaseModel):
+    id: str
+    index: int
+    section: str = ""
+    start: int
+    end: int
+    page: int = 0
+    text: str
+
+
+class SectionInfo(BaseModel):
+    section: str
+    start: int
+    end: int
+    chunks: int
+
+
+class DocumentDetail(DocumentSummary):
+    meta: dict[str, Any] = Field(default_factory=dict)
+    sections: list[SectionInfo] = Field(default_factory=list)
+    passages: list[ChunkInfo] = Field(default_factory=list, description="the indexed chunks, in order")
+
+
+class DocumentSource(BaseModel):
+    doc_id: str
+    title: str
+    source: str
+    text: str = Field(description="the normalized text; citations' start/end index into it")
+    stale: bool = Field(False, description="the file changed after it was indexed")
+
+
+# ---- feedback --------------------------------------------------------------------------------
+
+
+class FeedbackRequest(BaseModel):
+    answer_id: str = Field(min_length=1, max_length=64)
+    rating: Literal["up", "down"] = Field(description="'up' = 👍, 'down' = 👎")
+    comment: str = Field("", max_length=2000)
+    question: str = Field("", max_length=2000, description="optional; known from answer_id if recent")
+
+
+class FeedbackResponse(BaseModel):
+    id: str
+    answer_id: str
+    rating: str
+
+
+# ---- admin -----------------------------------------------------------------------------------
+
+JobStatus = Literal["queued", "running", "succeeded", "failed"]
+
+
+class FailedFile(BaseModel):
+    source: str
+    reason: str  # Vietnamese
+    reason_en: str = ""
+
+
+class IngestSummary(BaseModel):
+    added: list[str] = Field(default_factory=list)
+    changed: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    failed: list[FailedFile] = Field(default_factory=list)
+    chunks_written: int = 0
+    embedded: int = 0
+    generation: str | None = None
+
+
+class JobInfo(BaseModel):
+    id: str
+    kind: Literal["upload", "delete", "reingest"]
+    status: JobStatus
+    filename: str = ""
+    doc_id: str = ""
+    message: str = ""
+    report: IngestSummary | None = None
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("succeeded", "failed")
+
+
+class GapQuestion(BaseModel):
+    kind: Literal["unanswered", "negative"]
+    question: str
+    comment: str = ""
+    answer_id: str = ""
+    created_at: datetime
+
+
+class GapTopic(BaseModel):
+    topic: str
+    doc_id: str = ""
+    section: str = ""
+    count: int
+    unanswered: int = 0
+    negative: int = 0
+    questions: list[GapQuestion] = Field(default_factory=list)
+
+
+class GapReport(BaseModel):
+    generated_at: datetime
+    total_unanswered: int = 0
+    total_negative: int = 0
+    topics: list[GapTopic] = Field(default_factory=list)
+
+
+class Health(BaseModel):
+    status: str
+    detail: str = ""
+    generation: str | None = None
+    documents: int = 0
+
+
+class ErrorResponse(BaseModel):
+    detail: str
+
+
+# ---- OpenAI chat completions -----------------------------------------------------------------
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[dict[str, Any]] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, str):
+            return self.content
+        if isinstance(self.content, list):
+            return "\n".join(
+                str(p.get("text", "")) for p in self.content if isinstance(p, dict) and p.get("type") == "text"
+            )
+        return ""
+
+
+class ChatCompletionRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")  # temperature, top_p... are accepted and ignored
+
+    model: str = "camnang"
+    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
+    stream: bool = False
+    filters: Filters | None = Field(None, description="extension: restrict the sources")
+
+
+class ChatChoiceMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class ChatChoice(BaseModel):
+    index: int = 0
+    message: ChatChoiceMessage
+    finish_reason: Literal["stop"] = "stop"
+
+
+class ChatUsage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[ChatChoice]
+    usage: ChatUsage = Field(default_factory=ChatUsage)
+    citations: list[Citation] = Field(default_factory=list, description="extension: structured sources")
+    answer_id: str = ""
+    refused: bool = False

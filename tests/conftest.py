@@ -1,0 +1,115 @@
+"""Shared fixtures: a real small index (3 documents from knowledge/) built once per session, the
+real answer chain over it, the Service and the FastAPI app.
+
+The UI tests use the same fixtures; fixtures added for them go at the end of this file.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import PROJECT_ROOT, Settings
+
+SMALL_CORPUS = [
+    "handbook/01-dat-dai.md",
+    "handbook/05-tu-phap-ho-tich.md",
+    "resolutions/tay-ninh-34-nq-tu.txt",
+    "resolutions/tay-ninh-34-nq-tu.meta.yaml",
+]
+
+
+@dataclass
+class Corpus:
+    root: Path
+    knowledge: Path
+    index: Path
+    settings: Settings
+
+
+def make_settings(root: Path, **overrides) -> Settings:
+    values = dict(
+        knowledge_dir=root / "knowledge",
+        index_dir=root / "index",
+        cache_dir=root / "cache",
+        database_url=f"sqlite:///{root / 'app.sqlite3'}",
+        auth_disabled=False,
+        rate_limit_per_minute=10_000,
+        cors_origins=["http://portal.example"],
+        llm_base_url="",
+        store_conversations=True,
+    )
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+def copy_corpus(dest: Path, files: list[str] = SMALL_CORPUS) -> Path:
+    for rel in files:
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(PROJECT_ROOT / "knowledge" / rel, target)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> Corpus:
+    """3 documents (2 handbook chapters, 1 resolution with its sidecar), ingested once."""
+    from ingest.pipeline import run_ingest
+
+    root = tmp_path_factory.mktemp("corpus")
+    copy_corpus(root / "knowledge")
+    settings = make_settings(root)
+    report = run_ingest(settings)
+    assert report.ok and len(report.added) == 3, report.summary()
+    return Corpus(root=root, knowledge=settings.knowledge_dir, index=settings.index_dir, settings=settings)
+
+
+@pytest.fixture(scope="session")
+def assistant_chain(corpus):
+    from assistant.chain import Assistant
+
+    return Assistant(corpus.settings)
+
+
+@pytest.fixture(scope="session")
+def service(corpus, assistant_chain):
+    from assistant.service import Service
+
+    svc = Service(corpus.settings, assistant=assistant_chain)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture(scope="session")
+def api_keys(service) -> dict[str, str]:
+    _, reader = service.keys.create("reader", "test reader")
+    _, admin = service.keys.create("admin", "test admin")
+    return {"reader": reader, "admin": admin}
+
+
+@pytest.fixture(scope="session")
+def api_app(corpus, service):
+    from assistant.api import create_app
+
+    return create_app(corpus.settings, service=service, mount_ui=False, warm_up=False)
+
+
+@pytest.fixture
+def client(api_app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(api_app) as c:
+        yield c
+
+
+@pytest.fixture
+def reader_headers(api_keys) -> dict[str, str]:
+    return {"Authorization": f"Bearer {api_keys['reader']}"}
+
+
+@pytest.fixture
+def admin_headers(api_keys) -> dict[str, str]:
+    return {"X-API-Key": api_keys["admin"]}
