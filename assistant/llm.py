@@ -20,7 +20,7 @@ from ingest.text import fold, words
 log = logging.getLogger(__name__)
 PROMPTS = PROJECT_ROOT / "prompts"
 _MARKER = re.compile(r"\[(\d{1,2})\]")
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+_SENTENCE_SPLIT = re.compile(r"(?<=[^\d\s][.!?])\s+|\n+")  # not after "5.1." numbering
 
 
 def load_prompt(name: str, directory: Path = PROMPTS) -> str:

