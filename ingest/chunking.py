@@ -20,7 +20,8 @@ _HEADING_RULES: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"^(PHẦN|Phần|PHAN)\s+([IVXLC]+|\d+|THỨ)\b"), 1),
     (re.compile(r"^(CHƯƠNG|Chương|CHUONG|Chuong)\s+([IVXLC]+|\d+)\b"), 1),
     (re.compile(r"^(MỤC|Mục)\s+\d+\b"), 2),
-    (re.compile(r"^[IVX]{1,5}\s*[.\-–]\s*\S"), 2),  # I. / II- / IV –
+    # I. / II- / IV –, and OCR's "I11." for "III." (a roman numeral read with 1s or ls)
+    (re.compile(r"^[IVX][IVX1l]{0,4}\s*[.\-–]\s*\S"), 2),
     (re.compile(r"^(Điều|Dieu|ĐIỀU)\s+\d+[a-z]?\s*[.:]"), 3),
     (re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s+\S"), 5),  # 2.1.1.
     (re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+\S"), 4),  # 2.1.

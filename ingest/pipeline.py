@@ -27,7 +27,7 @@ from ingest.store import COLLECTION, DocRecord, IndexStore, Manifest
 
 log = logging.getLogger(__name__)
 
-CHUNKER_VERSION = "structure-v1"
+CHUNKER_VERSION = "structure-v2"  # v2: OCR roman numerals ("I11.") are headings
 SIDECAR_SUFFIX = ".meta.yaml"
 _SKIP_NAMES = re.compile(r"^(README|FORMAT)(\..*)?$|^\.|\.meta\.ya?ml$|~$", re.IGNORECASE)
 
@@ -132,7 +132,13 @@ def scan(settings: Settings) -> tuple[list[SourceFile], list[FileProblem]]:
                 continue
             path = Path(dirpath) / name
             rel = path.relative_to(root)
-            problem = _check_file(path, root, settings)
+            try:
+                problem = _check_file(path, root, settings)
+                fingerprint = None if problem else _fingerprint(path, settings)
+            except OSError as exc:  # a broken symlink, a file we may not read...
+                problem = FileProblem(
+                    rel.as_posix(), f"cannot read file: {exc.strerror or exc}", "không đọc được tệp"
+                )
             if problem:
                 problems.append(problem)
                 continue
@@ -147,7 +153,7 @@ def scan(settings: Settings) -> tuple[list[SourceFile], list[FileProblem]]:
                 )
                 continue
             seen[doc_id] = rel.as_posix()
-            files.append(SourceFile(doc_id, path, rel.as_posix(), _fingerprint(path, settings)))
+            files.append(SourceFile(doc_id, path, rel.as_posix(), fingerprint))
     return files, problems
 
 
@@ -260,7 +266,9 @@ def run_ingest(
                 todo.append(f)
             else:
                 report.unchanged.append(f.doc_id)
-        report.removed = sorted(set(previous) - current_ids)
+        # A file still in the folder but refused or unreadable this time keeps its indexed version.
+        kept = {p.source for p in report.failed}
+        report.removed = sorted(d for d in set(previous) - current_ids if previous[d].source not in kept)
         if dry_run or (not rebuild and not todo and not report.removed):
             report.generation = store.current_name()
             return report
