@@ -46,7 +46,9 @@ _QUESTION_WORDS = {
 def is_follow_up(question: str) -> bool:
     q = fold(question).lower().strip()
     n = len(words(q))
-    return n <= 6 or bool(_FOLLOW_UP_START.match(q)) or (n <= 10 and bool(_ANAPHORA.search(q)))
+    if n <= 5:
+        return True
+    return n <= 10 and bool(_FOLLOW_UP_START.match(q) or _ANAPHORA.search(q))
 
 
 def topic_of(question: str) -> str:

@@ -1,0 +1,85 @@
+"""The answer chain without an LLM: verbatim, cited, refusing when the documents are silent."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.chain import is_follow_up, section_label, topic_of
+from assistant.schemas import AskRequest, Turn
+from ingest.loaders import load_file
+
+
+@pytest.fixture(scope="module")
+def ask(assistant_chain):
+    return lambda question, **kw: assistant_chain.ask(AskRequest(question=question, **kw))
+
+
+def document_text(corpus, doc_id: str) -> str:
+    path = next(p for p in corpus.knowledge.rglob("*") if p.stem == doc_id and p.suffix in {".md", ".txt"})
+    return load_file(path).text
+
+
+def test_every_citation_is_an_exact_quote_of_its_document(ask, corpus):
+    result = ask("Thời hạn đăng ký khai sinh là bao lâu?")
+    assert not result.refused and result.citations
+    for c in result.citations:
+        assert document_text(corpus, c.doc_id)[c.start : c.end] == c.quote
+        assert f"[{c.n}]" in result.answer
+
+
+def test_a_deadline_question_is_answered_with_the_deadline(ask):
+    result = ask("Trong bao nhiêu ngày phải đăng ký khai tử?")
+    assert any("ngày" in c.quote for c in result.citations)
+    assert result.answer.startswith("Theo ")  # the source is named before the quote
+
+
+def test_a_question_without_diacritics_gets_the_same_answer(ask):
+    accented = ask("Đăng ký kết hôn cần giấy tờ gì?")
+    folded = ask("dang ky ket hon can giay to gi")
+    assert {c.section for c in folded.citations} & {c.section for c in accented.citations}
+
+
+def test_sample_documents_are_flagged(ask):
+    result = ask("Thủ tục đăng ký khai sinh gồm những bước nào?")
+    assert result.sample_documents
+    assert any("bản mẫu" in w for w in result.warnings)
+    assert "bản mẫu" in result.answer
+
+
+def test_resolutions_are_cited_by_number_and_issuer(ask):
+    result = ask("Nghị quyết 34 của Tây Ninh đặt mục tiêu gì về cán bộ cơ sở đến năm 2030?")
+    assert any(c.doc_id == "tay-ninh-34-nq-tu" for c in result.citations)
+    assert "34-NQ/TU" in result.answer
+
+
+def test_out_of_domain_questions_are_refused_helpfully(ask):
+    result = ask("Giá vàng SJC hôm nay bao nhiêu một lượng?")
+    assert result.refused and result.mode == "refusal" and not result.citations
+    assert "chưa tìm thấy" in result.answer and "hỗ trợ" in result.answer
+
+
+def test_a_follow_up_keeps_the_previous_topic_without_an_llm(ask):
+    first = "Thủ tục đăng ký kết hôn thực hiện thế nào?"
+    result = ask("Còn thời hạn giải quyết thì sao?", history=[Turn(question=first, answer="...")])
+    assert "kết hôn" in result.standalone_question
+    assert any("kết hôn" in c.section.lower() or "kết hôn" in c.quote.lower() for c in result.citations)
+
+
+def test_a_full_new_question_is_not_treated_as_a_follow_up():
+    assert is_follow_up("Còn lệ phí thì sao?")
+    assert is_follow_up("thoi han bao lau")
+    assert not is_follow_up("Hồ sơ đề nghị cấp lại Giấy chứng nhận quyền sử dụng đất bị mất gồm những giấy tờ gì?")
+    assert topic_of("Thủ tục đăng ký kết hôn thế nào?") == "đăng ký kết hôn"
+
+
+def test_section_labels_read_like_a_reference():
+    assert section_label("II- NHIỆM VỤ, GIẢI PHÁP › 7. Xây dựng cẩm nang") == "mục II.7 (Xây dựng cẩm nang)"
+    assert section_label("Chương 5. TƯ PHÁP - HỘ TỊCH › 5.1. Đăng ký khai sinh") == "mục 5.1 (Đăng ký khai sinh)"
+
+
+def test_streaming_gives_pieces_then_the_same_structured_result(assistant_chain):
+    events = list(assistant_chain.stream(AskRequest(question="Lệ phí chứng thực bản sao là bao nhiêu?")))
+    assert events[-1]["event"] == "result"
+    result = events[-1]["result"]
+    assert "".join(e["text"] for e in events[:-1]) == result.answer
+    assert result.citations
