@@ -1,0 +1,101 @@
+"""`python -m eval run` is a contract other tools depend on: its input and output formats, and
+that it works on any corpus, bringing that corpus's own index up to date first."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from assistant.settings import PROJECT_ROOT
+from eval.metrics import first_hit, ndcg_at_k, relevant, retrieval_scores
+
+SECOND_CORPUS = {
+    "quy-che-thu-vien.md": """---
+title: "Quy chế thư viện xã"
+type: "Quy chế"
+status: "hiệu lực"
+---
+
+# Quy chế thư viện xã
+
+## 1. Giờ mở cửa
+
+Thư viện xã mở cửa từ 7 giờ 30 đến 17 giờ các ngày thứ Hai đến thứ Sáu. Ngày thứ Bảy mở buổi sáng.
+
+## 2. Mượn sách
+
+Mỗi bạn đọc được mượn tối đa 3 cuốn sách trong thời hạn 14 ngày. Quá hạn phải gia hạn tại quầy.
+""",
+    "ke-hoach-tiem-chung.txt": """KẾ HOẠCH
+Tiêm chủng mở rộng năm 2026
+
+I. MỤC TIÊU
+
+1. Tỷ lệ trẻ dưới 1 tuổi được tiêm đủ mũi đạt trên 95%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Trạm y tế xã chủ trì lập danh sách trẻ và thông báo lịch tiêm cho từng thôn trước 5 ngày.
+""",
+}
+
+
+def run_eval(args: list[str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "eval", *args], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_eval_run_on_a_second_corpus_in_its_own_index(tmp_path):
+    knowledge, index = tmp_path / "kb", tmp_path / "index"
+    knowledge.mkdir()
+    for name, text in SECOND_CORPUS.items():
+        (knowledge / name).write_text(text, encoding="utf-8")
+    questions = tmp_path / "q.jsonl"
+    rows = [
+        {"id": "a", "question": "Mỗi người được mượn mấy cuốn sách?", "extra": "ignored"},
+        {"id": "b", "question": "ai lap danh sach tre de tiem"},
+        {"id": "c", "question": "Còn thời hạn mượn thì sao?",
+         "history": [{"question": "Mỗi người được mượn mấy cuốn sách?", "answer": "3 cuốn"}]},
+    ]
+    questions.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+
+    first = run_eval(["run", "--questions", str(questions), "--out", str(out), "--k", "5",
+                      "--knowledge", str(knowledge), "--index", str(index)])
+    assert first.returncode == 0, first.stderr
+    assert "added: 2" in first.stdout
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b", "c"]
+    for line in lines:
+        assert set(line) >= {"id", "question", "answer", "refused", "citations", "retrieved", "latency_ms"}
+        assert isinstance(line["answer"], str) and isinstance(line["refused"], bool)
+        assert len(line["retrieved"]) <= 5
+        for p in line["retrieved"]:
+            assert set(p) >= {"rank", "doc_id", "title", "section", "text", "score"}
+        for c in line["citations"]:
+            assert set(c) >= {"n", "doc_id", "title", "section", "quote"}
+            source = next(knowledge.glob(f"{c['doc_id']}.*")).read_text(encoding="utf-8")
+            assert c["quote"] in source
+    assert "3 cuốn" in lines[0]["answer"] and lines[0]["citations"][0]["doc_id"] == "quy-che-thu-vien"
+    assert lines[1]["citations"][0]["doc_id"] == "ke-hoach-tiem-chung"
+    assert "14 ngày" in lines[2]["answer"]  # the follow-up kept the topic
+
+    second = run_eval(["run", "--questions", str(questions), "--out", str(out),
+                       "--knowledge", str(knowledge), "--index", str(index)])
+    assert second.returncode == 0, second.stderr
+    assert "added: 0, changed: 0" in second.stdout  # nothing re-embedded
+
+
+def test_relevance_ignores_accents_case_and_line_breaks():
+    assert relevant("Thời hạn giải quyết\nlà 15 ngày", "thoi han GIAI QUYET la 15 ngay")
+    assert not relevant("Thời hạn giải quyết là 15 ngày", "30 ngày")
+
+
+def test_ranking_metrics():
+    texts = ["khác", "Thời hạn 15 ngày", "khác nữa"]
+    assert first_hit(texts, "15 ngày") == 2
+    assert first_hit(texts, "không có") is None
+    assert round(ndcg_at_k(texts, "15 ngày"), 3) == round(1 / 1.585, 3)
+    scores = retrieval_scores([1, 2, None, 6], [1, 0.63, 0, 0.35])
+    assert scores["hit@1"] == 0.25 and scores["hit@5"] == 0.5 and scores["mrr"] == (1 + 0.5 + 1 / 6) / 4
