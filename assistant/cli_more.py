@@ -23,6 +23,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         logging.getLogger("camnang").warning(
             "!!! CAMNANG_AUTH_DISABLED=true — API without keys, for local development only !!!"
         )
+    if not settings.auth_disabled and not _keystore(settings).list():
+        print("Chưa có khoá API nào: trang web vẫn dùng được; để gọi API hãy tạo khoá bằng "
+              "`camnang keys create --role reader|admin`.", flush=True)
     url = f"http://{settings.host}:{settings.port}/"
     print(f"Trợ lý nghiệp vụ cơ sở: {url}  (API: {url}docs)", flush=True)
     if settings.workers > 1:
@@ -39,11 +42,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _keystore():
+def _keystore(settings=None):
     from assistant.auth import KeyStore
     from assistant.db import Database
 
-    return KeyStore(Database(get_settings().resolved_database_url))
+    return KeyStore(Database((settings or get_settings()).resolved_database_url))
 
 
 def cmd_keys_create(args: argparse.Namespace) -> int:

@@ -165,6 +165,15 @@ class Service:
         self._worker: threading.Thread | None = None
         self._worker_lock = threading.Lock()
         self._job_done = threading.Condition()
+        self._fail_interrupted_jobs()
+
+    def _fail_interrupted_jobs(self) -> None:
+        """Jobs queued or running when the server last stopped will never finish: say so."""
+        with self.db.session() as s:
+            for row in s.scalars(select(IngestJob).where(IngestJob.status.in_(("queued", "running")))):
+                row.status = "failed"
+                row.finished_at = utcnow()
+                row.message = "Máy chủ đã khởi động lại trước khi tác vụ hoàn thành; hãy chạy lại."
 
     # -- the answer chain --------------------------------------------------------------------
     @property

@@ -275,3 +275,12 @@ def test_chat_completion_without_user_message_is_400(client, reader_headers):
     r = client.post("/v1/chat/completions", headers=reader_headers,
                     json={"model": "camnang", "messages": [{"role": "system", "content": "x"}]})
     assert r.status_code == 400 and "role='user'" in r.json()["detail"]
+
+
+def test_page_at_root_needs_no_key_while_the_api_does(corpus, service):
+    app = create_app(corpus.settings, service=service, mount_ui=True, warm_up=False)
+    with TestClient(app) as c:
+        page = c.get("/")
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+        assert c.get("/v1/documents").status_code == 401
+        assert c.get("/docs").status_code == 200
