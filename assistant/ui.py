@@ -95,6 +95,14 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 _CITE_MARK = re.compile(r"\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")
 
 
+def _info(message: str) -> None:
+    gr.Info(message, title="Thông báo", duration=5)
+
+
+def _warn(message: str) -> None:
+    gr.Warning(message, title="Lưu ý", duration=8)
+
+
 def esc(text: Any) -> str:
     return html.escape(str(text if text is not None else ""), quote=True)
 
@@ -292,13 +300,20 @@ def render_turn(i: int, turn: dict) -> str:
             parts.append('<div class="cn-typing" aria-label="Đang soạn câu trả lời">'
                          '<span></span><span></span><span></span> Đang tìm trong tài liệu…</div>')
     if result and citations:
-        chips = "".join(
-            f'<button type="button" class="cn-chip{" cn-chip-sample" if c.get("status") == SAMPLE_STATUS else ""}" '
-            f'data-action="cite" data-turn="{i}" data-n="{int(c["n"])}" title="{esc(c.get("title", ""))}">'
-            f'<span class="cn-chip-n">{int(c["n"])}</span><span class="cn-chip-text">{esc(chip_label(c))}</span>'
-            "</button>"
-            for c in citations
-        )
+        chips, previous = [], None
+        for c in citations:
+            n, label = int(c["n"]), chip_label(c)
+            sample = " cn-chip-sample" if c.get("status") == SAMPLE_STATUS else ""
+            # Several quotes from the same section: one label, then just the numbers.
+            text = "" if label == previous else f'<span class="cn-chip-text">{esc(label)}</span>'
+            compact = " cn-chip-compact" if label == previous else ""
+            chips.append(
+                f'<button type="button" class="cn-chip{sample}{compact}" data-action="cite" data-turn="{i}" '
+                f'data-n="{n}" title="[{n}] {esc(c.get("title", ""))} — {esc(label)}">'
+                f'<span class="cn-chip-n">{n}</span>{text}</button>'
+            )
+            previous = label
+        chips = "".join(chips)
         parts.append(f'<div class="cn-sources"><span class="cn-sources-label">Nguồn (bấm để xem):</span>{chips}</div>')
     if result and not turn.get("error"):
         warnings = [w for w in result.get("warnings") or []
@@ -646,7 +661,7 @@ def build_ui(service: Any, settings: Settings) -> gr.Blocks:
             try:
                 backend.feedback(result["id"], rating, comment, question=turn["question"])
             except Exception as exc:
-                gr.Warning(f"Chưa ghi được đánh giá: {service_error(exc)}")
+                _warn(f"Chưa ghi được đánh giá: {service_error(exc)}")
                 return False
             turn["feedback"] = rating
             turn.pop("feedback_pending", None)
@@ -716,7 +731,7 @@ def build_ui(service: Any, settings: Settings) -> gr.Blocks:
             if action == "feedback" and result.get("id"):
                 rating = "down" if data.get("rating") == "down" else "up"
                 if turns[turn_i].get("feedback"):
-                    gr.Info("Câu trả lời này đã được đánh giá.")
+                    _info("Câu trả lời này đã được đánh giá.")
                     return nothing
                 if target and target[0] != turn_i:
                     flush_feedback(turns, target)
@@ -745,7 +760,7 @@ def build_ui(service: Any, settings: Settings) -> gr.Blocks:
             if target and 0 <= target[0] < len(turns):
                 turn_i, rating = target
                 if record_feedback(turns, turn_i, rating, (comment or "").strip()):
-                    gr.Info("Đã ghi nhận đánh giá. Cảm ơn anh/chị!")
+                    _info("Đã ghi nhận đánh giá. Cảm ơn anh/chị!")
             return gr.update(visible=False), "", None, render_conversation(turns), turns
 
         def cancel_feedback(target, turns: list[dict]):
@@ -948,14 +963,14 @@ def build_admin(backend: UIBackend):
     def guarded(fn):
         def wrapper(ok, *args):
             if not ok:
-                gr.Warning("Phiên quản trị đã hết, vui lòng đăng nhập lại.")
+                _warn("Phiên quản trị đã hết, vui lòng đăng nhập lại.")
                 return (gr.skip(),) * 3 + (gr.skip(),) * len(view_outputs)
             return fn(*args)
         return wrapper
 
     def started(job) -> tuple:
         info = _as_dict(job)
-        gr.Info("Đã nhận yêu cầu, đang lập chỉ mục…")
+        _info("Đã nhận yêu cầu, đang lập chỉ mục…")
         return (info.get("id", ""), render_job(info), gr.Timer(active=True), *admin_view())
 
     def failed(exc: Exception) -> tuple:
@@ -964,7 +979,7 @@ def build_admin(backend: UIBackend):
 
     def do_upload(path: str | None):
         if not path:
-            gr.Warning("Chưa chọn tệp để tải lên.")
+            _warn("Chưa chọn tệp để tải lên.")
             return (gr.skip(),) * (3 + len(view_outputs))
         p = Path(path)
         try:
@@ -974,10 +989,10 @@ def build_admin(backend: UIBackend):
 
     def do_delete(doc_id: str | None, sure: bool):
         if not doc_id:
-            gr.Warning("Chưa chọn tài liệu cần xoá.")
+            _warn("Chưa chọn tài liệu cần xoá.")
             return (gr.skip(),) * (3 + len(view_outputs))
         if not sure:
-            gr.Warning("Hãy đánh dấu ô xác nhận trước khi xoá.")
+            _warn("Hãy đánh dấu ô xác nhận trước khi xoá.")
             return (gr.skip(),) * (3 + len(view_outputs))
         try:
             return started(backend.service.delete_document(doc_id))
