@@ -62,7 +62,10 @@ _ERRORS = {
     401: {"model": ErrorResponse, "description": "Thiếu hoặc sai khoá API"},
     429: {"model": ErrorResponse, "description": "Vượt giới hạn số yêu cầu mỗi phút"},
 }
-_ADMIN_ERRORS = {**_ERRORS, 403: {"model": ErrorResponse, "description": "Cần khoá quản trị (admin)"}}
+_ADMIN_ERRORS = {
+    **_ERRORS,
+    403: {"model": ErrorResponse, "description": "Cần khoá quản trị (admin)"},
+}
 
 
 # ---- auth, rate limit, size limits and metrics: one ASGI middleware ----------------------------
@@ -74,7 +77,10 @@ class _BodyTooLarge(Exception):
 
 async def _send_json(send, status: int, body: dict, headers: dict[str, str] | None = None) -> None:
     raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    hdrs = [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(raw)).encode())]
+    hdrs = [
+        (b"content-type", b"application/json; charset=utf-8"),
+        (b"content-length", str(len(raw)).encode()),
+    ]
     for k, v in (headers or {}).items():
         hdrs.append((k.lower().encode(), v.encode()))
     await send({"type": "http.response.start", "status": status, "headers": hdrs})
@@ -143,7 +149,9 @@ class GuardMiddleware:
                     await _send_json(send_wrapper, 413, {"detail": _too_large(limit)})
         finally:
             route = scope.get("route")
-            template = getattr(route, "path", None) or ("/v1/(unknown)" if path.startswith("/v1") else "/ui")
+            template = getattr(route, "path", None) or (
+                "/v1/(unknown)" if path.startswith("/v1") else "/ui"
+            )
             elapsed = time.perf_counter() - t0
             m = self.service.metrics
             m.requests.labels(method=method, route=template, status=str(status_holder[0])).inc()
@@ -153,23 +161,46 @@ class GuardMiddleware:
         if self.settings.auth_disabled:
             principal: Principal | None = DEV_PRINCIPAL
         else:
-            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
+            headers = {
+                k.decode("latin-1").lower(): v.decode("latin-1")
+                for k, v in scope.get("headers") or []
+            }
             key = key_from_headers(headers.get("authorization"), headers.get("x-api-key"))
             if not key:
-                return 401, ("Thiếu khoá API. Gửi khoá qua tiêu đề 'Authorization: Bearer <khoá>' "
-                             "hoặc 'X-API-Key: <khoá>'."), {"WWW-Authenticate": "Bearer"}
+                return (
+                    401,
+                    (
+                        "Thiếu khoá API. Gửi khoá qua tiêu đề 'Authorization: Bearer <khoá>' "
+                        "hoặc 'X-API-Key: <khoá>'."
+                    ),
+                    {"WWW-Authenticate": "Bearer"},
+                )
             principal = self.service.keys.verify(key)
             if principal is None:
-                return 401, "Khoá API không hợp lệ hoặc đã bị thu hồi.", {"WWW-Authenticate": "Bearer"}
+                return (
+                    401,
+                    "Khoá API không hợp lệ hoặc đã bị thu hồi.",
+                    {"WWW-Authenticate": "Bearer"},
+                )
         assert principal is not None
         if path.startswith("/v1/admin") and not principal.is_admin:
-            return 403, "Khoá API này chỉ có quyền đọc; chức năng quản trị cần khoá quyền admin.", {}
+            return (
+                403,
+                "Khoá API này chỉ có quyền đọc; chức năng quản trị cần khoá quyền admin.",
+                {},
+            )
         wait = self.limiter.acquire(principal.key_id)
         if wait > 0:
             self.service.metrics.rate_limited.inc()
             seconds = max(1, math.ceil(wait))
-            return 429, (f"Vượt giới hạn {self.settings.rate_limit_per_minute} yêu cầu mỗi phút. "
-                         f"Vui lòng thử lại sau {seconds} giây."), {"Retry-After": str(seconds)}
+            return (
+                429,
+                (
+                    f"Vượt giới hạn {self.settings.rate_limit_per_minute} yêu cầu mỗi phút. "
+                    f"Vui lòng thử lại sau {seconds} giây."
+                ),
+                {"Retry-After": str(seconds)},
+            )
         scope.setdefault("state", {})["principal"] = principal
         return None
 
@@ -215,8 +246,12 @@ def chat_to_ask(req: ChatCompletionRequest) -> AskRequest:
         if m.role != "user" or not m.text().strip():
             continue
         reply = msgs[i + 1].text() if i + 1 < last and msgs[i + 1].role == "assistant" else ""
-        history.append(Turn(question=m.text().strip()[:2000], answer=_FOOTNOTE.sub("", reply).strip()))
-    return AskRequest(question=msgs[last].text().strip(), history=history[-20:], filters=req.filters)
+        history.append(
+            Turn(question=m.text().strip()[:2000], answer=_FOOTNOTE.sub("", reply).strip())
+        )
+    return AskRequest(
+        question=msgs[last].text().strip(), history=history[-20:], filters=req.filters
+    )
 
 
 def footnotes(citations: list[Citation]) -> str:
@@ -249,8 +284,13 @@ def _sse(data: dict | str, event: str | None = None) -> str:
 # ---- the app ------------------------------------------------------------------------------------
 
 
-def create_app(settings: Settings | None = None, *, service: Service | None = None,
-               mount_ui: bool = True, warm_up: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    service: Service | None = None,
+    mount_ui: bool = True,
+    warm_up: bool = True,
+) -> FastAPI:
     settings = settings or get_settings()
     service = service or Service(settings)
     if settings.auth_disabled:
@@ -286,8 +326,10 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
         errors = exc.errors()
         where = ", ".join(".".join(str(x) for x in e.get("loc", ())) for e in errors[:5])
         return JSONResponse(
-            {"detail": f"Yêu cầu không hợp lệ ({where}).",
-             "errors": json.loads(json.dumps(errors, default=str))},
+            {
+                "detail": f"Yêu cầu không hợp lệ ({where}).",
+                "errors": json.loads(json.dumps(errors, default=str)),
+            },
             status_code=422,
         )
 
@@ -301,16 +343,28 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
     def healthz() -> Health:
         return Health(status="ok")
 
-    @app.get("/readyz", response_model=Health, tags=["vận hành"],
-             responses={503: {"model": Health, "description": "Chưa sẵn sàng"}})
+    @app.get(
+        "/readyz",
+        response_model=Health,
+        tags=["vận hành"],
+        responses={503: {"model": Health, "description": "Chưa sẵn sàng"}},
+    )
     def readyz() -> JSONResponse:
         ok, detail, generation, docs = service.readiness()
-        body = Health(status="ready" if ok else "not ready", detail=detail, generation=generation,
-                      documents=docs)
+        body = Health(
+            status="ready" if ok else "not ready",
+            detail=detail,
+            generation=generation,
+            documents=docs,
+        )
         return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
 
-    @app.get("/metrics", tags=["vận hành"], response_class=Response,
-             responses={200: {"content": {"text/plain": {}}}})
+    @app.get(
+        "/metrics",
+        tags=["vận hành"],
+        response_class=Response,
+        responses={200: {"content": {"text/plain": {}}}},
+    )
     def metrics(request: Request) -> Response:
         if not settings.metrics_public:
             reader(request)
@@ -321,10 +375,19 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
     def ask(body: AskRequest, principal: Reader) -> AnswerResult:
         return service.ask(body, channel="api", principal=principal)
 
-    @app.post("/v1/ask/stream", tags=["hỏi đáp"], response_class=StreamingResponse, responses={
-        **_ERRORS, 200: {"content": {"text/event-stream": {}},
-                         "description": "Sự kiện SSE: `delta` (từng đoạn câu trả lời), `result` "
-                                        "(AnswerResult đầy đủ kèm trích dẫn), `done`."}})
+    @app.post(
+        "/v1/ask/stream",
+        tags=["hỏi đáp"],
+        response_class=StreamingResponse,
+        responses={
+            **_ERRORS,
+            200: {
+                "content": {"text/event-stream": {}},
+                "description": "Sự kiện SSE: `delta` (từng đoạn câu trả lời), `result` "
+                "(AnswerResult đầy đủ kèm trích dẫn), `done`.",
+            },
+        },
+    )
     def ask_stream(body: AskRequest, principal: Reader) -> StreamingResponse:
         events = service.stream(body, channel="api", principal=principal)
 
@@ -335,18 +398,32 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
                         yield _sse({"event": "delta", "text": ev["text"]}, "delta")
                     elif ev["event"] == "result":
                         result: AnswerResult = ev["result"]
-                        yield _sse({"event": "result", "result": result.model_dump(mode="json")}, "result")
+                        yield _sse(
+                            {"event": "result", "result": result.model_dump(mode="json")}, "result"
+                        )
             except Exception as exc:
                 log.exception("Streaming answer failed")
                 yield _sse({"event": "error", "detail": f"Lỗi khi tạo câu trả lời: {exc}"}, "error")
             yield _sse({"event": "done"}, "done")
 
-        return StreamingResponse(generate(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            generate(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
 
-    @app.post("/v1/chat/completions", tags=["hỏi đáp"], response_model=ChatCompletion, responses={
-        **_ERRORS, 200: {"content": {"application/json": {}, "text/event-stream": {}},
-                         "description": "chat.completion, hoặc các chat.completion.chunk khi stream=true"}})
+    @app.post(
+        "/v1/chat/completions",
+        tags=["hỏi đáp"],
+        response_model=ChatCompletion,
+        responses={
+            **_ERRORS,
+            200: {
+                "content": {"application/json": {}, "text/event-stream": {}},
+                "description": "chat.completion, hoặc các chat.completion.chunk khi stream=true",
+            },
+        },
+    )
     def chat_completions(body: ChatCompletionRequest, principal: Reader):
         request = chat_to_ask(body)
         created = int(time.time())
@@ -354,18 +431,29 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
             result = service.ask(request, channel="openai", principal=principal)
             content = chat_content(result)
             return ChatCompletion(
-                id=f"chatcmpl-{result.id}", created=created, model=body.model,
+                id=f"chatcmpl-{result.id}",
+                created=created,
+                model=body.model,
                 choices=[ChatChoice(message=ChatChoiceMessage(content=content))],
-                usage=_usage(request.question, content), citations=result.citations,
-                answer_id=result.id, refused=result.refused,
+                usage=_usage(request.question, content),
+                citations=result.citations,
+                answer_id=result.id,
+                refused=result.refused,
             )
         events = service.stream(request, channel="openai", principal=principal)
         chunk_id = f"chatcmpl-{uuid.uuid4().hex[:16]}"
 
         def chunk(delta: dict, finish: str | None = None, **extra) -> str:
-            return _sse({"id": chunk_id, "object": "chat.completion.chunk", "created": created,
-                         "model": body.model,
-                         "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra})
+            return _sse(
+                {
+                    "id": chunk_id,
+                    "object": "chat.completion.chunk",
+                    "created": created,
+                    "model": body.model,
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                    **extra,
+                }
+            )
 
         def generate() -> Iterator[str]:
             yield chunk({"role": "assistant", "content": ""})
@@ -380,78 +468,139 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
                         tail = ""
                         if "".join(streamed).strip() != result.answer.strip():
                             # the checked answer differs from the streamed draft: give the checked one
-                            tail = ("\n\n---\nCâu trả lời đã đối chiếu với nguồn:\n\n" + result.answer
-                                    if streamed else result.answer)
+                            tail = (
+                                "\n\n---\nCâu trả lời đã đối chiếu với nguồn:\n\n" + result.answer
+                                if streamed
+                                else result.answer
+                            )
                         notes = footnotes(result.citations)
                         if notes:
                             tail += "\n\n" + notes
                         if tail:
                             yield chunk({"content": tail})
-                        yield chunk({}, "stop",
-                                    citations=[c.model_dump(mode="json") for c in result.citations],
-                                    answer_id=result.id, refused=result.refused)
+                        yield chunk(
+                            {},
+                            "stop",
+                            citations=[c.model_dump(mode="json") for c in result.citations],
+                            answer_id=result.id,
+                            refused=result.refused,
+                        )
             except Exception as exc:
                 log.exception("Streaming chat completion failed")
                 yield chunk({"content": f"\n\n[Lỗi khi tạo câu trả lời: {exc}]"}, "stop")
             yield "data: [DONE]\n\n"
 
-        return StreamingResponse(generate(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            generate(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
 
     @app.get("/v1/models", tags=["hỏi đáp"], responses=_ERRORS)
     def models(_principal: Reader) -> dict:
-        return {"object": "list", "data": [{"id": MODEL_NAME, "object": "model", "created": 0,
-                                            "owned_by": "camnang"}]}
+        return {
+            "object": "list",
+            "data": [{"id": MODEL_NAME, "object": "model", "created": 0, "owned_by": "camnang"}],
+        }
 
     # -- documents & feedback ------------------------------------------------------------------
-    @app.get("/v1/documents", response_model=list[DocumentSummary], tags=["tài liệu"], responses=_ERRORS)
+    @app.get(
+        "/v1/documents", response_model=list[DocumentSummary], tags=["tài liệu"], responses=_ERRORS
+    )
     def documents(_principal: Reader) -> list[DocumentSummary]:
         return service.list_documents()
 
-    @app.get("/v1/documents/{doc_id}", response_model=DocumentDetail, tags=["tài liệu"], responses=_ERRORS)
+    @app.get(
+        "/v1/documents/{doc_id}",
+        response_model=DocumentDetail,
+        tags=["tài liệu"],
+        responses=_ERRORS,
+    )
     def document(doc_id: str, _principal: Reader) -> DocumentDetail:
         return service.document(doc_id)
 
-    @app.get("/v1/documents/{doc_id}/source", response_model=DocumentSource, tags=["tài liệu"],
-             responses=_ERRORS)
+    @app.get(
+        "/v1/documents/{doc_id}/source",
+        response_model=DocumentSource,
+        tags=["tài liệu"],
+        responses=_ERRORS,
+    )
     def document_source(doc_id: str, _principal: Reader) -> DocumentSource:
         return service.document_source(doc_id)
 
-    @app.post("/v1/feedback", response_model=FeedbackResponse, status_code=201, tags=["hỏi đáp"],
-              responses=_ERRORS)
+    @app.post(
+        "/v1/feedback",
+        response_model=FeedbackResponse,
+        status_code=201,
+        tags=["hỏi đáp"],
+        responses=_ERRORS,
+    )
     def feedback(body: FeedbackRequest, principal: Reader) -> FeedbackResponse:
         return service.feedback(body, principal=principal)
 
     # -- admin -----------------------------------------------------------------------------------
-    @app.post(UPLOAD_PATH, response_model=JobInfo, status_code=202, tags=["quản trị"],
-              responses={**_ADMIN_ERRORS, 413: {"model": ErrorResponse}, 415: {"model": ErrorResponse},
-                         422: {"model": ErrorResponse}, 409: {"model": ErrorResponse}})
+    @app.post(
+        UPLOAD_PATH,
+        response_model=JobInfo,
+        status_code=202,
+        tags=["quản trị"],
+        responses={
+            **_ADMIN_ERRORS,
+            413: {"model": ErrorResponse},
+            415: {"model": ErrorResponse},
+            422: {"model": ErrorResponse},
+            409: {"model": ErrorResponse},
+        },
+    )
     async def upload(principal: Admin, file: UploadFile = File(...)) -> JobInfo:  # noqa: B008
         limit = settings.max_upload_bytes
         data = await file.read(limit + 1)
         if len(data) > limit:
-            raise ServiceError(f"Tệp «{file.filename}» quá lớn; giới hạn là {limit // 1024} KB.", 413)
-        return await run_in_threadpool(service.upload, file.filename or "", data, principal=principal)
+            raise ServiceError(
+                f"Tệp «{file.filename}» quá lớn; giới hạn là {limit // 1024} KB.", 413
+            )
+        return await run_in_threadpool(
+            service.upload, file.filename or "", data, principal=principal
+        )
 
-    @app.delete("/v1/admin/documents/{doc_id}", response_model=JobInfo, status_code=202,
-                tags=["quản trị"], responses=_ADMIN_ERRORS)
+    @app.delete(
+        "/v1/admin/documents/{doc_id}",
+        response_model=JobInfo,
+        status_code=202,
+        tags=["quản trị"],
+        responses=_ADMIN_ERRORS,
+    )
     def delete_document(doc_id: str, principal: Admin) -> JobInfo:
         return service.delete_document(doc_id, principal=principal)
 
-    @app.post("/v1/admin/reingest", response_model=JobInfo, status_code=202, tags=["quản trị"],
-              responses=_ADMIN_ERRORS)
+    @app.post(
+        "/v1/admin/reingest",
+        response_model=JobInfo,
+        status_code=202,
+        tags=["quản trị"],
+        responses=_ADMIN_ERRORS,
+    )
     def reingest(principal: Admin) -> JobInfo:
         return service.reingest(principal=principal)
 
-    @app.get("/v1/admin/jobs", response_model=list[JobInfo], tags=["quản trị"], responses=_ADMIN_ERRORS)
+    @app.get(
+        "/v1/admin/jobs", response_model=list[JobInfo], tags=["quản trị"], responses=_ADMIN_ERRORS
+    )
     def jobs(_principal: Admin, limit: int = 20) -> list[JobInfo]:
         return service.jobs(limit=max(1, min(limit, 200)))
 
-    @app.get("/v1/admin/jobs/{job_id}", response_model=JobInfo, tags=["quản trị"], responses=_ADMIN_ERRORS)
+    @app.get(
+        "/v1/admin/jobs/{job_id}",
+        response_model=JobInfo,
+        tags=["quản trị"],
+        responses=_ADMIN_ERRORS,
+    )
     def job(job_id: str, _principal: Admin) -> JobInfo:
         return service.job(job_id)
 
-    @app.get("/v1/admin/report", response_model=GapReport, tags=["quản trị"], responses=_ADMIN_ERRORS)
+    @app.get(
+        "/v1/admin/report", response_model=GapReport, tags=["quản trị"], responses=_ADMIN_ERRORS
+    )
     def report(_principal: Admin) -> GapReport:
         return service.report()
 
@@ -459,7 +608,9 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
     app.add_middleware(GuardMiddleware, service=service, settings=settings)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=False,
             allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
             expose_headers=["Retry-After"],

@@ -49,7 +49,9 @@ class SectionInfo(BaseModel):
 class DocumentDetail(DocumentSummary):
     meta: dict[str, Any] = Field(default_factory=dict)
     sections: list[SectionInfo] = Field(default_factory=list)
-    passages: list[ChunkInfo] = Field(default_factory=list, description="the indexed chunks, in order")
+    passages: list[ChunkInfo] = Field(
+        default_factory=list, description="the indexed chunks, in order"
+    )
 
 
 class DocumentSource(BaseModel):
@@ -67,7 +69,9 @@ class FeedbackRequest(BaseModel):
     answer_id: str = Field(min_length=1, max_length=64)
     rating: Literal["up", "down"] = Field(description="'up' = 👍, 'down' = 👎")
     comment: str = Field("", max_length=2000)
-    question: str = Field("", max_length=2000, description="optional; known from answer_id if recent")
+    question: str = Field(
+        "", max_length=2000, description="optional; known from answer_id if recent"
+    )
 
 
 class FeedbackResponse(BaseModel):
@@ -165,7 +169,9 @@ class ChatMessage(BaseModel):
             return self.content
         if isinstance(self.content, list):
             return "\n".join(
-                str(p.get("text", "")) for p in self.content if isinstance(p, dict) and p.get("type") == "text"
+                str(p.get("text", ""))
+                for p in self.content
+                if isinstance(p, dict) and p.get("type") == "text"
             )
         return ""
 
@@ -203,6 +209,8 @@ class ChatCompletion(BaseModel):
     model: str
     choices: list[ChatChoice]
     usage: ChatUsage = Field(default_factory=ChatUsage)
-    citations: list[Citation] = Field(default_factory=list, description="extension: structured sources")
+    citations: list[Citation] = Field(
+        default_factory=list, description="extension: structured sources"
+    )
     answer_id: str = ""
     refused: bool = False

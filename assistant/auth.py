@@ -59,8 +59,12 @@ def _hash(salt: str, key: str) -> str:
 
 def _info(row: ApiKey) -> KeyInfo:
     return KeyInfo(
-        id=row.id, name=row.name, role=row.role, created_at=as_utc(row.created_at),  # type: ignore[arg-type]
-        revoked_at=as_utc(row.revoked_at), last_used_at=as_utc(row.last_used_at),
+        id=row.id,
+        name=row.name,
+        role=row.role,
+        created_at=as_utc(row.created_at),  # type: ignore[arg-type]
+        revoked_at=as_utc(row.revoked_at),
+        last_used_at=as_utc(row.last_used_at),
     )
 
 
@@ -76,8 +80,14 @@ class KeyStore:
         key_id = secrets.token_hex(6)
         key = f"{_PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
         salt = secrets.token_hex(16)
-        row = ApiKey(id=key_id, name=name, role=role, salt=salt, key_hash=_hash(salt, key),
-                     created_at=utcnow())
+        row = ApiKey(
+            id=key_id,
+            name=name,
+            role=role,
+            salt=salt,
+            key_hash=_hash(salt, key),
+            created_at=utcnow(),
+        )
         with self.db.session() as s:
             s.add(row)
         return _info(row), key
@@ -102,7 +112,7 @@ class KeyStore:
         """The key's principal, or None if it is unknown, malformed or revoked."""
         if not key or not key.startswith(_PREFIX) or len(key) > 200:
             return None
-        key_id, _, secret = key[len(_PREFIX):].partition("_")
+        key_id, _, secret = key[len(_PREFIX) :].partition("_")
         if not key_id or not secret:
             return None
         with self.db.session() as s:

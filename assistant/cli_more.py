@@ -14,27 +14,43 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = get_settings().with_dirs(knowledge=args.knowledge, index=args.index)
-    overrides = {k: v for k, v in {"host": args.host, "port": args.port, "workers": args.workers}.items()
-                 if v is not None}
+    overrides = {
+        k: v
+        for k, v in {"host": args.host, "port": args.port, "workers": args.workers}.items()
+        if v is not None
+    }
     settings = settings.model_copy(update=overrides)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        force=True)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )
     if settings.auth_disabled:
         logging.getLogger("camnang").warning(
             "!!! CAMNANG_AUTH_DISABLED=true — API without keys, for local development only !!!"
         )
     if not settings.auth_disabled and not _keystore(settings).list():
-        print("Chưa có khoá API nào: trang web vẫn dùng được; để gọi API hãy tạo khoá bằng "
-              "`camnang keys create --role reader|admin`.", flush=True)
+        print(
+            "Chưa có khoá API nào: trang web vẫn dùng được; để gọi API hãy tạo khoá bằng "
+            "`camnang keys create --role reader|admin`.",
+            flush=True,
+        )
     url = f"http://{settings.host}:{settings.port}/"
     print(f"Trợ lý nghiệp vụ cơ sở: {url}  (API: {url}docs)", flush=True)
     if settings.workers > 1:
         if args.knowledge or args.index:
-            print("Lỗi: --knowledge/--index chỉ dùng được với 1 worker; đặt CAMNANG_KNOWLEDGE_DIR/"
-                  "CAMNANG_INDEX_DIR thay thế.", file=sys.stderr)
+            print(
+                "Lỗi: --knowledge/--index chỉ dùng được với 1 worker; đặt CAMNANG_KNOWLEDGE_DIR/"
+                "CAMNANG_INDEX_DIR thay thế.",
+                file=sys.stderr,
+            )
             return 2
-        uvicorn.run("assistant.api:create_app_from_env", factory=True, host=settings.host,
-                    port=settings.port, workers=settings.workers, log_level="info")
+        uvicorn.run(
+            "assistant.api:create_app_from_env",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_level="info",
+        )
         return 0
     from assistant.api import create_app
 
@@ -73,7 +89,9 @@ def cmd_keys_list(args: argparse.Namespace) -> int:  # noqa: ARG001
     for k in keys:
         state = f"thu hồi {k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else "đang dùng"
         used = f", dùng lần cuối {k.last_used_at:%Y-%m-%d %H:%M}" if k.last_used_at else ""
-        print(f"{k.id}  {k.role:<6}  {state:<22}  tạo {k.created_at:%Y-%m-%d %H:%M}{used}  {k.name}")
+        print(
+            f"{k.id}  {k.role:<6}  {state:<22}  tạo {k.created_at:%Y-%m-%d %H:%M}{used}  {k.name}"
+        )
     return 0
 
 

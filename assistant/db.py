@@ -103,7 +103,9 @@ class IngestJob(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     kind: Mapped[str] = mapped_column(String(16))  # upload | delete | reingest
-    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued|running|succeeded|failed
+    status: Mapped[str] = mapped_column(
+        String(16), default="queued"
+    )  # queued|running|succeeded|failed
     filename: Mapped[str] = mapped_column(Text, default="")
     doc_id: Mapped[str] = mapped_column(String(200), default="")
     message: Mapped[str] = mapped_column(Text, default="")

@@ -15,27 +15,41 @@ class Metrics:
         self.registry = CollectorRegistry()
         r = self.registry
         self.requests = Counter(
-            "camnang_http_requests", "HTTP requests by route template, method and status.",
-            ["method", "route", "status"], registry=r,
+            "camnang_http_requests",
+            "HTTP requests by route template, method and status.",
+            ["method", "route", "status"],
+            registry=r,
         )
         self.latency = Histogram(
-            "camnang_http_request_duration_seconds", "HTTP request latency by route template.",
-            ["method", "route"], buckets=_LATENCY_BUCKETS, registry=r,
+            "camnang_http_request_duration_seconds",
+            "HTTP request latency by route template.",
+            ["method", "route"],
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
         )
         self.answers = Counter(
-            "camnang_answers", "Answers given, by mode and channel.", ["mode", "channel"], registry=r
+            "camnang_answers",
+            "Answers given, by mode and channel.",
+            ["mode", "channel"],
+            registry=r,
         )
         self.refusals = Counter(
-            "camnang_refusals", "Questions the assistant could not answer from the documents.",
-            ["channel"], registry=r,
+            "camnang_refusals",
+            "Questions the assistant could not answer from the documents.",
+            ["channel"],
+            registry=r,
         )
         self.feedback = Counter("camnang_feedback", "Feedback received.", ["rating"], registry=r)
         self.ingest_documents = Counter(
-            "camnang_ingest_documents", "Documents processed by ingest jobs, by outcome.",
-            ["outcome"], registry=r,
+            "camnang_ingest_documents",
+            "Documents processed by ingest jobs, by outcome.",
+            ["outcome"],
+            registry=r,
         )
         self.ingest_jobs = Counter(
-            "camnang_ingest_jobs", "Ingest jobs finished, by kind and status.", ["kind", "status"],
+            "camnang_ingest_jobs",
+            "Ingest jobs finished, by kind and status.",
+            ["kind", "status"],
             registry=r,
         )
         self.index_documents = Gauge(

@@ -119,18 +119,31 @@ def _top_source(result: AnswerResult) -> tuple[str, str, str]:
 
 def _summary(report: IngestReport) -> IngestSummary:
     return IngestSummary(
-        added=report.added, changed=report.changed, removed=report.removed,
+        added=report.added,
+        changed=report.changed,
+        removed=report.removed,
         unchanged=report.unchanged,
-        failed=[FailedFile(source=p.source, reason=p.reason_vi, reason_en=p.reason_en) for p in report.failed],
-        chunks_written=report.chunks_written, embedded=report.embedded, generation=report.generation,
+        failed=[
+            FailedFile(source=p.source, reason=p.reason_vi, reason_en=p.reason_en)
+            for p in report.failed
+        ],
+        chunks_written=report.chunks_written,
+        embedded=report.embedded,
+        generation=report.generation,
     )
 
 
 def _job_info(row: IngestJob) -> JobInfo:
     return JobInfo(
-        id=row.id, kind=row.kind, status=row.status, filename=row.filename, doc_id=row.doc_id,  # type: ignore[arg-type]
-        message=row.message, report=IngestSummary(**row.report) if row.report else None,
-        created_at=as_utc(row.created_at), started_at=as_utc(row.started_at),  # type: ignore[arg-type]
+        id=row.id,
+        kind=row.kind,
+        status=row.status,
+        filename=row.filename,
+        doc_id=row.doc_id,  # type: ignore[arg-type]
+        message=row.message,
+        report=IngestSummary(**row.report) if row.report else None,
+        created_at=as_utc(row.created_at),
+        started_at=as_utc(row.started_at),  # type: ignore[arg-type]
         finished_at=as_utc(row.finished_at),
     )
 
@@ -151,8 +164,9 @@ def _write_atomic_bytes(path: Path, data: bytes) -> None:
 
 
 class Service:
-    def __init__(self, settings: Settings, *, assistant: Assistant | None = None,
-                 db: Database | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, assistant: Assistant | None = None, db: Database | None = None
+    ) -> None:
         self.settings = settings
         self.db = db or Database(settings.resolved_database_url)
         self.keys = KeyStore(self.db)
@@ -170,7 +184,9 @@ class Service:
     def _fail_interrupted_jobs(self) -> None:
         """Jobs queued or running when the server last stopped will never finish: say so."""
         with self.db.session() as s:
-            for row in s.scalars(select(IngestJob).where(IngestJob.status.in_(("queued", "running")))):
+            for row in s.scalars(
+                select(IngestJob).where(IngestJob.status.in_(("queued", "running")))
+            ):
                 row.status = "failed"
                 row.finished_at = utcnow()
                 row.message = "Máy chủ đã khởi động lại trước khi tác vụ hoàn thành; hãy chạy lại."
@@ -216,29 +232,37 @@ class Service:
         try:
             return self.assistant.provider.get()
         except IndexError_ as exc:
-            raise NotReady("Chưa có chỉ mục tài liệu: hãy chạy `camnang ingest` hoặc tải tài liệu lên.") from exc
+            raise NotReady(
+                "Chưa có chỉ mục tài liệu: hãy chạy `camnang ingest` hoặc tải tài liệu lên."
+            ) from exc
 
-    def ask(self, request: AskRequest, *, channel: str = "api", principal: Principal | None = None) -> AnswerResult:
+    def ask(
+        self, request: AskRequest, *, channel: str = "api", principal: Principal | None = None
+    ) -> AnswerResult:
         self._snapshot()
         result = self.assistant.ask(request)
         self._record(request, result, channel, principal)
         return result
 
-    def stream(self, request: AskRequest, *, channel: str = "api",
-               principal: Principal | None = None) -> Iterator[dict]:
+    def stream(
+        self, request: AskRequest, *, channel: str = "api", principal: Principal | None = None
+    ) -> Iterator[dict]:
         """The Assistant's events ({"event": "delta", "text"} ..., then {"event": "result", "result"}),
         recorded like `ask` once the result is known. A missing index raises here, not mid-stream."""
         self._snapshot()
         return self._stream(request, channel, principal)
 
-    def _stream(self, request: AskRequest, channel: str, principal: Principal | None) -> Iterator[dict]:
+    def _stream(
+        self, request: AskRequest, channel: str, principal: Principal | None
+    ) -> Iterator[dict]:
         for event in self.assistant.stream(request):
             if event.get("event") == "result":
                 self._record(request, event["result"], channel, principal)
             yield event
 
-    def _record(self, request: AskRequest, result: AnswerResult, channel: str,
-                principal: Principal | None) -> None:
+    def _record(
+        self, request: AskRequest, result: AnswerResult, channel: str, principal: Principal | None
+    ) -> None:
         if not result.id:
             result.id = new_id()[:16]
         doc_id, title, section = _top_source(result)
@@ -252,34 +276,54 @@ class Service:
             with self.db.session() as s:
                 if result.refused:
                     self.metrics.refusals.labels(channel=channel).inc()
-                    s.add(Unanswered(
-                        answer_id=result.id, question=request.question,
-                        standalone_question=result.standalone_question, top_doc_id=doc_id,
-                        top_title=title, top_section=section,
-                        confidence=int(round(result.confidence * 1000)), created_at=utcnow(),
-                    ))
+                    s.add(
+                        Unanswered(
+                            answer_id=result.id,
+                            question=request.question,
+                            standalone_question=result.standalone_question,
+                            top_doc_id=doc_id,
+                            top_title=title,
+                            top_section=section,
+                            confidence=int(round(result.confidence * 1000)),
+                            created_at=utcnow(),
+                        )
+                    )
                 if self.settings.store_conversations:
-                    s.add(Conversation(
-                        answer_id=result.id, question=request.question, answer=result.answer,
-                        history=[t.model_dump() for t in request.history],
-                        citations=[c.model_dump() for c in result.citations],
-                        refused=int(result.refused), mode=result.mode, channel=channel,
-                        api_key_id=key_id, created_at=utcnow(),
-                    ))
+                    s.add(
+                        Conversation(
+                            answer_id=result.id,
+                            question=request.question,
+                            answer=result.answer,
+                            history=[t.model_dump() for t in request.history],
+                            citations=[c.model_dump() for c in result.citations],
+                            refused=int(result.refused),
+                            mode=result.mode,
+                            channel=channel,
+                            api_key_id=key_id,
+                            created_at=utcnow(),
+                        )
+                    )
         except Exception:  # losing a log line must not lose the user's answer
             log.exception("Could not record answer %s", result.id)
 
     # -- feedback ------------------------------------------------------------------------------
-    def feedback(self, request: FeedbackRequest, *, principal: Principal | None = None) -> FeedbackResponse:
+    def feedback(
+        self, request: FeedbackRequest, *, principal: Principal | None = None
+    ) -> FeedbackResponse:
         with self._recent_lock:
             recent = self._recent.get(request.answer_id)
         question = request.question or (recent.question if recent else "")
         row = Feedback(
-            id=new_id(), answer_id=request.answer_id, rating=request.rating,
-            comment=request.comment.strip(), question=question,
-            top_doc_id=recent.doc_id if recent else "", top_title=recent.title if recent else "",
+            id=new_id(),
+            answer_id=request.answer_id,
+            rating=request.rating,
+            comment=request.comment.strip(),
+            question=question,
+            top_doc_id=recent.doc_id if recent else "",
+            top_title=recent.title if recent else "",
             top_section=recent.section if recent else "",
-            api_key_id=principal.key_id if principal else "", created_at=utcnow(),
+            api_key_id=principal.key_id if principal else "",
+            created_at=utcnow(),
         )
         with self.db.session() as s:
             s.add(row)
@@ -291,11 +335,19 @@ class Service:
     def _summary_of(doc_id: str, rec, chunks: int) -> DocumentSummary:
         m = rec.meta
         return DocumentSummary(
-            doc_id=doc_id, title=m.get("title") or doc_id, number=m.get("number") or "",
-            doc_type=m.get("doc_type") or "", issuer=m.get("issuer") or "",
-            province=m.get("province") or "", date=str(m.get("date") or ""),
-            status=m.get("status") or "", fields=list(m.get("fields") or []), source=rec.source,
-            chunks=chunks, ingested_at=rec.ingested_at, sample=(m.get("status") == SAMPLE_STATUS),
+            doc_id=doc_id,
+            title=m.get("title") or doc_id,
+            number=m.get("number") or "",
+            doc_type=m.get("doc_type") or "",
+            issuer=m.get("issuer") or "",
+            province=m.get("province") or "",
+            date=str(m.get("date") or ""),
+            status=m.get("status") or "",
+            fields=list(m.get("fields") or []),
+            source=rec.source,
+            chunks=chunks,
+            ingested_at=rec.ingested_at,
+            sample=(m.get("status") == SAMPLE_STATUS),
         )
 
     def list_documents(self) -> list[DocumentSummary]:
@@ -313,8 +365,12 @@ class Service:
         rows = snap.rows_by_doc.get(doc_id, [])
         passages = [
             ChunkInfo(
-                id=snap.ids[r], index=snap.metas[r]["chunk_index"], section=snap.metas[r].get("section", ""),
-                start=snap.metas[r]["start"], end=snap.metas[r]["end"], page=snap.metas[r].get("page", 0) or 0,
+                id=snap.ids[r],
+                index=snap.metas[r]["chunk_index"],
+                section=snap.metas[r].get("section", ""),
+                start=snap.metas[r]["start"],
+                end=snap.metas[r]["end"],
+                page=snap.metas[r].get("page", 0) or 0,
                 text=snap.texts[r],
             )
             for r in rows
@@ -328,7 +384,9 @@ class Service:
             else:
                 sections.append(SectionInfo(section=c.section, start=c.start, end=c.end, chunks=1))
         base = self._summary_of(doc_id, rec, len(passages))
-        return DocumentDetail(**base.model_dump(), meta=dict(rec.meta), sections=sections, passages=passages)
+        return DocumentDetail(
+            **base.model_dump(), meta=dict(rec.meta), sections=sections, passages=passages
+        )
 
     def document_source(self, doc_id: str) -> DocumentSource:
         snap = self._snapshot()
@@ -341,12 +399,19 @@ class Service:
         try:
             text = load_file(path, ocr_languages=self.settings.ocr_languages).text
         except IngestError as exc:
-            raise ServiceError(f"Không đọc được tệp gốc «{rec.source}»: {exc.reason_vi}", 500) from exc
+            raise ServiceError(
+                f"Không đọc được tệp gốc «{rec.source}»: {exc.reason_vi}", 500
+            ) from exc
         from ingest.pipeline import _fingerprint
 
         stale = _fingerprint(path, self.settings) != rec.fingerprint
-        return DocumentSource(doc_id=doc_id, title=rec.meta.get("title") or doc_id, source=rec.source,
-                              text=text, stale=stale)
+        return DocumentSource(
+            doc_id=doc_id,
+            title=rec.meta.get("title") or doc_id,
+            source=rec.source,
+            text=text,
+            stale=stale,
+        )
 
     def _knowledge_path(self, rel: str) -> Path:
         root = self.settings.knowledge_dir.resolve()
@@ -368,12 +433,15 @@ class Service:
         if ext not in SUPPORTED_EXTENSIONS or _IGNORED_NAMES.search(name):
             raise ServiceError(
                 f"Tệp «{name}» có định dạng chưa được hỗ trợ. Chỉ nhận: "
-                + ", ".join(sorted(SUPPORTED_EXTENSIONS)) + ".", 415,
+                + ", ".join(sorted(SUPPORTED_EXTENSIONS))
+                + ".",
+                415,
             )
         limit = min(self.settings.max_upload_bytes, self.settings.max_file_bytes)
         if len(data) > limit:
             raise ServiceError(
-                f"Tệp «{name}» quá lớn ({len(data) // 1024} KB); giới hạn là {limit // 1024} KB.", 413
+                f"Tệp «{name}» quá lớn ({len(data) // 1024} KB); giới hạn là {limit // 1024} KB.",
+                413,
             )
         if not data.strip():
             raise ServiceError(f"Tệp «{name}» rỗng.", 400)
@@ -414,15 +482,20 @@ class Service:
                 log.exception("Unexpected error reading upload %s", name)
                 raise ServiceError(
                     f"Không đọc được tệp «{name}» (tệp hỏng hoặc sai định dạng). "
-                    "Tài liệu hiện có không bị thay đổi.", 422,
+                    "Tài liệu hiện có không bị thay đổi.",
+                    422,
                 ) from exc
 
         _write_atomic_bytes(target, data)
         verb = "thay thế" if same_name else "thêm"
         log.info("Upload %s stored as %s (%s)", name, target_rel, verb)
-        return self._enqueue("upload", filename=target_rel, doc_id=doc_id,
-                             message=f"Đã nhận tệp, chờ lập chỉ mục ({verb} «{target_rel}»).",
-                             principal=principal)
+        return self._enqueue(
+            "upload",
+            filename=target_rel,
+            doc_id=doc_id,
+            message=f"Đã nhận tệp, chờ lập chỉ mục ({verb} «{target_rel}»).",
+            principal=principal,
+        )
 
     def delete_document(self, doc_id: str, *, principal: Principal | None = None) -> JobInfo:
         snap_manifest = self._manifest()
@@ -439,8 +512,13 @@ class Service:
         path.unlink(missing_ok=True)
         path.with_name(path.stem + SIDECAR_SUFFIX).unlink(missing_ok=True)
         log.info("Deleted document %s (%s)", doc_id, rel)
-        return self._enqueue("delete", filename=rel, doc_id=doc_id,
-                             message=f"Đã xoá tệp «{rel}», chờ cập nhật chỉ mục.", principal=principal)
+        return self._enqueue(
+            "delete",
+            filename=rel,
+            doc_id=doc_id,
+            message=f"Đã xoá tệp «{rel}», chờ cập nhật chỉ mục.",
+            principal=principal,
+        )
 
     def reingest(self, *, principal: Principal | None = None) -> JobInfo:
         return self._enqueue("reingest", message="Chờ cập nhật chỉ mục.", principal=principal)
@@ -457,7 +535,9 @@ class Service:
 
     def jobs(self, limit: int = 20) -> list[JobInfo]:
         with self.db.session() as s:
-            rows = s.scalars(select(IngestJob).order_by(IngestJob.created_at.desc()).limit(limit)).all()
+            rows = s.scalars(
+                select(IngestJob).order_by(IngestJob.created_at.desc()).limit(limit)
+            ).all()
             return [_job_info(r) for r in rows]
 
     def wait_for_job(self, job_id: str, timeout: float = 600.0) -> JobInfo:
@@ -469,11 +549,25 @@ class Service:
             with self._job_done:
                 self._job_done.wait(timeout=0.5)
 
-    def _enqueue(self, kind: str, *, filename: str = "", doc_id: str = "", message: str = "",
-                 principal: Principal | None = None) -> JobInfo:
-        row = IngestJob(id=new_id(), kind=kind, status="queued", filename=filename, doc_id=doc_id,
-                        message=message, requested_by=principal.key_id if principal else "",
-                        created_at=utcnow())
+    def _enqueue(
+        self,
+        kind: str,
+        *,
+        filename: str = "",
+        doc_id: str = "",
+        message: str = "",
+        principal: Principal | None = None,
+    ) -> JobInfo:
+        row = IngestJob(
+            id=new_id(),
+            kind=kind,
+            status="queued",
+            filename=filename,
+            doc_id=doc_id,
+            message=message,
+            requested_by=principal.key_id if principal else "",
+            created_at=utcnow(),
+        )
         with self.db.session() as s:
             s.add(row)
         self._ensure_worker()
@@ -483,7 +577,9 @@ class Service:
     def _ensure_worker(self) -> None:
         with self._worker_lock:
             if self._worker is None or not self._worker.is_alive():
-                self._worker = threading.Thread(target=self._work, name="camnang-ingest", daemon=True)
+                self._worker = threading.Thread(
+                    target=self._work, name="camnang-ingest", daemon=True
+                )
                 self._worker.start()
 
     def _work(self) -> None:
@@ -505,7 +601,9 @@ class Service:
             return row
 
     def _run_job(self, job_id: str) -> None:
-        row = self._set_job(job_id, status="running", started_at=utcnow(), message="Đang lập chỉ mục…")
+        row = self._set_job(
+            job_id, status="running", started_at=utcnow(), message="Đang lập chỉ mục…"
+        )
         report: IngestReport | None = None
         error = ""
         for attempt in range(30):  # another ingest (the CLI, another worker) holds the lock: wait
@@ -542,8 +640,13 @@ class Service:
                 f"Xong: thêm {len(report.added)}, cập nhật {len(report.changed)}, xoá {len(report.removed)}, "
                 f"giữ nguyên {len(report.unchanged)}, lỗi {len(report.failed)}."
             )
-        self._set_job(job_id, status=status, finished_at=utcnow(), message=message,
-                      report=summary.model_dump(mode="json"))
+        self._set_job(
+            job_id,
+            status=status,
+            finished_at=utcnow(),
+            message=message,
+            report=summary.model_dump(mode="json"),
+        )
         self.metrics.ingest_jobs.labels(kind=row.kind, status=status).inc()
         with contextlib.suppress(ServiceError):
             self.metrics.index_documents.set(len(self._snapshot().manifest.docs))
@@ -552,18 +655,49 @@ class Service:
     def report(self, limit_per_topic: int = 20) -> GapReport:
         items: list[tuple[str, str, str, GapQuestion]] = []
         with self.db.session() as s:
-            for u in s.scalars(select(Unanswered).order_by(Unanswered.created_at.desc()).limit(2000)):
-                items.append((u.top_doc_id, u.top_title, u.top_section, GapQuestion(
-                    kind="unanswered", question=u.question, answer_id=u.answer_id,
-                    created_at=as_utc(u.created_at))))  # type: ignore[arg-type]
-            for f in s.scalars(select(Feedback).where(Feedback.rating == "down")
-                               .order_by(Feedback.created_at.desc()).limit(2000)):
-                items.append((f.top_doc_id, f.top_title, f.top_section, GapQuestion(
-                    kind="negative", question=f.question or "(không rõ câu hỏi)", comment=f.comment,
-                    answer_id=f.answer_id, created_at=as_utc(f.created_at))))  # type: ignore[arg-type]
+            for u in s.scalars(
+                select(Unanswered).order_by(Unanswered.created_at.desc()).limit(2000)
+            ):
+                items.append(
+                    (
+                        u.top_doc_id,
+                        u.top_title,
+                        u.top_section,
+                        GapQuestion(
+                            kind="unanswered",
+                            question=u.question,
+                            answer_id=u.answer_id,
+                            created_at=as_utc(u.created_at),
+                        ),
+                    )
+                )  # type: ignore[arg-type]
+            for f in s.scalars(
+                select(Feedback)
+                .where(Feedback.rating == "down")
+                .order_by(Feedback.created_at.desc())
+                .limit(2000)
+            ):
+                items.append(
+                    (
+                        f.top_doc_id,
+                        f.top_title,
+                        f.top_section,
+                        GapQuestion(
+                            kind="negative",
+                            question=f.question or "(không rõ câu hỏi)",
+                            comment=f.comment,
+                            answer_id=f.answer_id,
+                            created_at=as_utc(f.created_at),
+                        ),
+                    )
+                )  # type: ignore[arg-type]
             total_unanswered = s.scalar(select(func.count()).select_from(Unanswered)) or 0
-            total_negative = s.scalar(
-                select(func.count()).select_from(Feedback).where(Feedback.rating == "down")) or 0
+            total_negative = (
+                s.scalar(
+                    select(func.count()).select_from(Feedback).where(Feedback.rating == "down")
+                )
+                or 0
+            )
         topics: dict[tuple[str, str], GapTopic] = {}
         for doc_id, title, section, q in items:
             top_section = " › ".join(section.split(" › ")[:2]) if section else ""
@@ -580,8 +714,12 @@ class Service:
             if len(t.questions) < limit_per_topic:
                 t.questions.append(q)
         ordered = sorted(topics.values(), key=lambda t: (-t.count, t.topic))
-        return GapReport(generated_at=utcnow(), total_unanswered=total_unanswered,
-                         total_negative=total_negative, topics=ordered)
+        return GapReport(
+            generated_at=utcnow(),
+            total_unanswered=total_unanswered,
+            total_negative=total_negative,
+            topics=ordered,
+        )
 
     # -- admin login for the UI ----------------------------------------------------------------
     @property

@@ -64,7 +64,9 @@ def corpus(tmp_path_factory) -> Corpus:
     settings = make_settings(root)
     report = run_ingest(settings)
     assert report.ok and len(report.added) == 3, report.summary()
-    return Corpus(root=root, knowledge=settings.knowledge_dir, index=settings.index_dir, settings=settings)
+    return Corpus(
+        root=root, knowledge=settings.knowledge_dir, index=settings.index_dir, settings=settings
+    )
 
 
 @pytest.fixture(scope="session")

@@ -26,8 +26,11 @@ def _call(client: TestClient, route: APIRoute, headers: dict | None = None):
 
 
 def _routes(app, prefix: str = "") -> list[APIRoute]:
-    return [r for r in app.routes if isinstance(r, APIRoute) and r.path not in PUBLIC
-            and r.path.startswith(prefix)]
+    return [
+        r
+        for r in app.routes
+        if isinstance(r, APIRoute) and r.path not in PUBLIC and r.path.startswith(prefix)
+    ]
 
 
 def test_public_endpoints_need_no_key(client):
@@ -55,8 +58,11 @@ def test_every_non_public_endpoint_answers_401_without_a_key(api_app, client):
 def test_reader_key_gets_403_on_admin_endpoints(api_app, client, reader_headers):
     admin_routes = _routes(api_app, "/v1/admin")
     assert {r.path for r in admin_routes} >= {
-        "/v1/admin/documents", "/v1/admin/documents/{doc_id}", "/v1/admin/reingest",
-        "/v1/admin/jobs/{job_id}", "/v1/admin/report",
+        "/v1/admin/documents",
+        "/v1/admin/documents/{doc_id}",
+        "/v1/admin/reingest",
+        "/v1/admin/jobs/{job_id}",
+        "/v1/admin/report",
     }
     for route in admin_routes:
         r = _call(client, route, reader_headers)
@@ -94,7 +100,7 @@ def test_ask_returns_a_cited_answer(client, reader_headers, service):
     assert cited["doc_id"] == "01-dat-dai"
     # the quote is exactly the source text at its offsets (what the viewer highlights)
     src = client.get(f"/v1/documents/{cited['doc_id']}/source", headers=reader_headers).json()
-    assert src["text"][cited["start"]:cited["end"]] == cited["quote"]
+    assert src["text"][cited["start"] : cited["end"]] == cited["quote"]
     assert not src["stale"]
 
 
@@ -104,7 +110,9 @@ def test_ask_validates_input_in_vietnamese(client, reader_headers):
 
 
 def test_ask_stream_sends_deltas_then_the_result(client, reader_headers):
-    with client.stream("POST", "/v1/ask/stream", json={"question": QUESTION}, headers=reader_headers) as r:
+    with client.stream(
+        "POST", "/v1/ask/stream", json={"question": QUESTION}, headers=reader_headers
+    ) as r:
         assert r.status_code == 200
         assert r.headers["content-type"].startswith("text/event-stream")
         raw = "".join(r.iter_text())
@@ -125,7 +133,12 @@ def test_documents_list_detail_and_source(client, reader_headers):
     by_id = {d["doc_id"]: d for d in docs}
     assert set(by_id) == {"01-dat-dai", "05-tu-phap-ho-tich", "tay-ninh-34-nq-tu"}
     land = by_id["01-dat-dai"]
-    assert land["number"] == "CNNV-01" and land["sample"] and land["chunks"] > 5 and land["ingested_at"]
+    assert (
+        land["number"] == "CNNV-01"
+        and land["sample"]
+        and land["chunks"] > 5
+        and land["ingested_at"]
+    )
     assert "đất đai" in land["fields"]
     resolution = by_id["tay-ninh-34-nq-tu"]
     assert "34" in resolution["number"] and not resolution["sample"]
@@ -136,7 +149,7 @@ def test_documents_list_detail_and_source(client, reader_headers):
     assert any("1.6" in s["section"] for s in detail["sections"])
     src = client.get("/v1/documents/01-dat-dai/source", headers=reader_headers).json()
     for p in detail["passages"]:
-        assert src["text"][p["start"]:p["end"]] == p["text"]
+        assert src["text"][p["start"] : p["end"]] == p["text"]
 
     missing = client.get("/v1/documents/khong-co", headers=reader_headers)
     assert missing.status_code == 404 and "khong-co" in missing.json()["detail"]
@@ -146,16 +159,32 @@ def test_unanswered_and_thumbs_down_show_in_the_report(client, reader_headers, a
     refused = client.post("/v1/ask", json={"question": OFF_TOPIC}, headers=reader_headers).json()
     assert refused["refused"] and not refused["citations"]
     answered = client.post("/v1/ask", json={"question": QUESTION}, headers=reader_headers).json()
-    fb = client.post("/v1/feedback", headers=reader_headers, json={
-        "answer_id": answered["id"], "rating": "down", "comment": "Thiếu thời hạn cho xã miền núi"})
+    fb = client.post(
+        "/v1/feedback",
+        headers=reader_headers,
+        json={
+            "answer_id": answered["id"],
+            "rating": "down",
+            "comment": "Thiếu thời hạn cho xã miền núi",
+        },
+    )
     assert fb.status_code == 201, fb.text
-    assert client.post("/v1/feedback", headers=reader_headers,
-                       json={"answer_id": answered["id"], "rating": "meh"}).status_code == 422
+    assert (
+        client.post(
+            "/v1/feedback",
+            headers=reader_headers,
+            json={"answer_id": answered["id"], "rating": "meh"},
+        ).status_code
+        == 422
+    )
 
     report = client.get("/v1/admin/report", headers=admin_headers).json()
     assert report["total_unanswered"] >= 1 and report["total_negative"] >= 1
-    questions = [(q["kind"], q["question"], q["comment"], t["topic"]) for t in report["topics"]
-                 for q in t["questions"]]
+    questions = [
+        (q["kind"], q["question"], q["comment"], t["topic"])
+        for t in report["topics"]
+        for q in t["questions"]
+    ]
     assert any(k == "unanswered" and q == OFF_TOPIC for k, q, _, _ in questions)
     negative = [x for x in questions if x[0] == "negative" and x[1] == QUESTION]
     assert negative and negative[0][2] == "Thiếu thời hạn cho xã miền núi"
@@ -174,8 +203,12 @@ def test_conversations_are_stored_when_opted_in(client, reader_headers, service)
 
 
 def test_rate_limit_per_key_answers_429_with_retry_after(corpus, service, api_keys):
-    app = create_app(corpus.settings.model_copy(update={"rate_limit_per_minute": 3}), service=service,
-                     mount_ui=False, warm_up=False)
+    app = create_app(
+        corpus.settings.model_copy(update={"rate_limit_per_minute": 3}),
+        service=service,
+        mount_ui=False,
+        warm_up=False,
+    )
     with TestClient(app) as c:
         reader = {"X-API-Key": api_keys["reader"]}
         codes = [c.get("/v1/models", headers=reader).status_code for _ in range(4)]
@@ -194,17 +227,26 @@ def test_request_body_limit_answers_413(client, reader_headers, corpus):
 
 
 def test_cors_allow_list(client):
-    ok = client.options("/v1/ask", headers={"Origin": "http://portal.example",
-                                             "Access-Control-Request-Method": "POST",
-                                             "Access-Control-Request-Headers": "authorization"})
+    ok = client.options(
+        "/v1/ask",
+        headers={
+            "Origin": "http://portal.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization",
+        },
+    )
     assert ok.status_code == 200
     assert ok.headers["access-control-allow-origin"] == "http://portal.example"
-    bad = client.options("/v1/ask", headers={"Origin": "http://evil.example",
-                                              "Access-Control-Request-Method": "POST"})
+    bad = client.options(
+        "/v1/ask",
+        headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"},
+    )
     assert "access-control-allow-origin" not in bad.headers
     # a refusal still carries the CORS header so the portal can read the error
     r = client.get("/v1/documents", headers={"Origin": "http://portal.example"})
-    assert r.status_code == 401 and r.headers["access-control-allow-origin"] == "http://portal.example"
+    assert (
+        r.status_code == 401 and r.headers["access-control-allow-origin"] == "http://portal.example"
+    )
 
 
 def test_metrics_in_prometheus_format(client, reader_headers):
@@ -214,29 +256,43 @@ def test_metrics_in_prometheus_format(client, reader_headers):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
     text = r.text
     assert 'camnang_http_requests_total{method="POST",route="/v1/ask",status="200"}' in text
-    assert 'camnang_http_request_duration_seconds_bucket{le="0.5",method="POST",route="/v1/ask"}' in text
+    assert (
+        'camnang_http_request_duration_seconds_bucket{le="0.5",method="POST",route="/v1/ask"}'
+        in text
+    )
     assert "camnang_refusals_total" in text and "camnang_ingest_documents_total" in text
     assert 'route="/v1/documents/{doc_id}"' in text or "camnang_http_requests_total" in text
 
 
 def test_auth_disabled_is_loud_and_open(corpus, service, caplog):
     with caplog.at_level(logging.WARNING):
-        app = create_app(corpus.settings.model_copy(update={"auth_disabled": True}), service=service,
-                         mount_ui=False, warm_up=False)
-    assert any(r.levelno == logging.WARNING and "AUTH_DISABLED" in r.getMessage() for r in caplog.records)
+        app = create_app(
+            corpus.settings.model_copy(update={"auth_disabled": True}),
+            service=service,
+            mount_ui=False,
+            warm_up=False,
+        )
+    assert any(
+        r.levelno == logging.WARNING and "AUTH_DISABLED" in r.getMessage() for r in caplog.records
+    )
     with TestClient(app) as c:
         assert c.get("/v1/documents").status_code == 200
         assert c.get("/v1/admin/jobs").status_code == 200
 
 
-@pytest.mark.parametrize(("name", "data", "status", "words"), [
-    ("../../etc/passwd.md", b"# x\n\nabc", 400, "không hợp lệ"),
-    (".hidden.md", b"# x\n\nabc", 400, "không hợp lệ"),
-    ("bang-tinh.xlsx", b"PK\x03\x04", 415, "chưa được hỗ trợ"),
-    ("hong.docx", b"this is not a zip file at all", 422, "không bị thay đổi"),
-    ("rong.md", b"   \n", 400, "rỗng"),
-])
-def test_bad_uploads_are_refused_in_vietnamese(client, admin_headers, corpus, name, data, status, words):
+@pytest.mark.parametrize(
+    ("name", "data", "status", "words"),
+    [
+        ("../../etc/passwd.md", b"# x\n\nabc", 400, "không hợp lệ"),
+        (".hidden.md", b"# x\n\nabc", 400, "không hợp lệ"),
+        ("bang-tinh.xlsx", b"PK\x03\x04", 415, "chưa được hỗ trợ"),
+        ("hong.docx", b"this is not a zip file at all", 422, "không bị thay đổi"),
+        ("rong.md", b"   \n", 400, "rỗng"),
+    ],
+)
+def test_bad_uploads_are_refused_in_vietnamese(
+    client, admin_headers, corpus, name, data, status, words
+):
     before = sorted(p.relative_to(corpus.knowledge) for p in corpus.knowledge.rglob("*"))
     r = client.post("/v1/admin/documents", headers=admin_headers, files={"file": (name, data)})
     assert r.status_code == status, r.text
@@ -245,35 +301,57 @@ def test_bad_uploads_are_refused_in_vietnamese(client, admin_headers, corpus, na
 
 
 def test_upload_size_limit(corpus, service, api_keys):
-    app = create_app(corpus.settings.model_copy(update={"max_upload_bytes": 1000}), service=service,
-                     mount_ui=False, warm_up=False)
+    app = create_app(
+        corpus.settings.model_copy(update={"max_upload_bytes": 1000}),
+        service=service,
+        mount_ui=False,
+        warm_up=False,
+    )
     with TestClient(app) as c:
-        r = c.post("/v1/admin/documents", headers={"X-API-Key": api_keys["admin"]},
-                   files={"file": ("lon.md", b"# Lon\n\n" + "chữ ".encode() * 2000)})
+        r = c.post(
+            "/v1/admin/documents",
+            headers={"X-API-Key": api_keys["admin"]},
+            files={"file": ("lon.md", b"# Lon\n\n" + "chữ ".encode() * 2000)},
+        )
         assert r.status_code == 413 and "quá lớn" in r.json()["detail"]
 
 
 def test_chat_messages_become_question_and_history():
-    req = ChatCompletionRequest(messages=[
-        {"role": "system", "content": "Bạn là trợ lý"},
-        {"role": "user", "content": "Tách thửa cần gì?"},
-        {"role": "assistant", "content": "Cần bản vẽ [1].\n\n[1]: Cẩm nang — 1.3: \"...\""},
-        {"role": "user", "content": [{"type": "text", "text": "Còn thời hạn?"}]},
-    ])
+    req = ChatCompletionRequest(
+        messages=[
+            {"role": "system", "content": "Bạn là trợ lý"},
+            {"role": "user", "content": "Tách thửa cần gì?"},
+            {"role": "assistant", "content": 'Cần bản vẽ [1].\n\n[1]: Cẩm nang — 1.3: "..."'},
+            {"role": "user", "content": [{"type": "text", "text": "Còn thời hạn?"}]},
+        ]
+    )
     ask = chat_to_ask(req)
     assert ask.question == "Còn thời hạn?"
-    assert [(t.question, t.answer) for t in ask.history] == [("Tách thửa cần gì?", "Cần bản vẽ [1].")]
+    assert [(t.question, t.answer) for t in ask.history] == [
+        ("Tách thửa cần gì?", "Cần bản vẽ [1].")
+    ]
 
 
 def test_footnote_format():
-    c = Citation(n=1, doc_id="d", title="Cẩm nang", number="CNNV-01", section="1.1 Đăng ký",
-                 quote="Niêm yết\ncông khai 15 ngày", start=0, end=10)
+    c = Citation(
+        n=1,
+        doc_id="d",
+        title="Cẩm nang",
+        number="CNNV-01",
+        section="1.1 Đăng ký",
+        quote="Niêm yết\ncông khai 15 ngày",
+        start=0,
+        end=10,
+    )
     assert footnotes([c]) == '[1]: Cẩm nang (CNNV-01) — 1.1 Đăng ký: "Niêm yết công khai 15 ngày"'
 
 
 def test_chat_completion_without_user_message_is_400(client, reader_headers):
-    r = client.post("/v1/chat/completions", headers=reader_headers,
-                    json={"model": "camnang", "messages": [{"role": "system", "content": "x"}]})
+    r = client.post(
+        "/v1/chat/completions",
+        headers=reader_headers,
+        json={"model": "camnang", "messages": [{"role": "system", "content": "x"}]},
+    )
     assert r.status_code == 400 and "role='user'" in r.json()["detail"]
 
 

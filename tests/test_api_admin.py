@@ -17,7 +17,9 @@ NEW_SENTENCE = (
     "Từ năm 2027, công chức địa chính xã phải chụp ảnh flycam toàn bộ thửa đất và lưu vào "
     "Sổ bay chụp hiện trạng trong thời hạn 9 ngày làm việc kể từ ngày nhận hồ sơ."
 )
-NEW_SECTION = f"\n## 1.8. Bay chụp hiện trạng thửa đất bằng flycam\n\n**Quy định mới:** {NEW_SENTENCE}\n"
+NEW_SECTION = (
+    f"\n## 1.8. Bay chụp hiện trạng thửa đất bằng flycam\n\n**Quy định mới:** {NEW_SENTENCE}\n"
+)
 QUESTION = "Công chức địa chính phải chụp ảnh flycam thửa đất và lưu vào Sổ bay chụp hiện trạng trong bao nhiêu ngày?"
 OTHERS = {"05-tu-phap-ho-tich", "tay-ninh-34-nq-tu"}
 
@@ -67,8 +69,11 @@ def test_replacing_a_handbook_file_reingests_only_it_and_answers_cite_the_new_te
 
     original = (settings.knowledge_dir / "handbook/01-dat-dai.md").read_text(encoding="utf-8")
     changed = original.rstrip() + "\n" + NEW_SECTION
-    r = client.post("/v1/admin/documents", headers=headers,
-                    files={"file": ("01-dat-dai.md", changed.encode("utf-8"), "text/markdown")})
+    r = client.post(
+        "/v1/admin/documents",
+        headers=headers,
+        files={"file": ("01-dat-dai.md", changed.encode("utf-8"), "text/markdown")},
+    )
     assert r.status_code == 202, r.text
     job = r.json()
     assert job["status"] in ("queued", "running", "succeeded") and job["kind"] == "upload"
@@ -81,7 +86,9 @@ def test_replacing_a_handbook_file_reingests_only_it_and_answers_cite_the_new_te
     assert set(rep["unchanged"]) == OTHERS and rep["failed"] == []
     assert done["started_at"] and done["finished_at"] and done["finished_at"] >= done["started_at"]
     # replaced in place, not copied to uploads/
-    assert (settings.knowledge_dir / "handbook/01-dat-dai.md").read_text(encoding="utf-8") == changed
+    assert (settings.knowledge_dir / "handbook/01-dat-dai.md").read_text(
+        encoding="utf-8"
+    ) == changed
     assert not (settings.knowledge_dir / "uploads").exists()
 
     after = client.post("/v1/ask", json={"question": QUESTION}, headers=headers).json()
@@ -99,8 +106,11 @@ def test_a_broken_replacement_loses_nothing(admin_env):
     settings, _service, client, headers = admin_env
     path = settings.knowledge_dir / "resolutions/tay-ninh-34-nq-tu.txt"
     before = path.read_bytes()
-    r = client.post("/v1/admin/documents", headers=headers,
-                    files={"file": ("tay-ninh-34-nq-tu.txt", b"\x00\x01\x02\xff\xfe\x00garbage" * 50)})
+    r = client.post(
+        "/v1/admin/documents",
+        headers=headers,
+        files={"file": ("tay-ninh-34-nq-tu.txt", b"\x00\x01\x02\xff\xfe\x00garbage" * 50)},
+    )
     assert r.status_code == 422, r.text
     assert "Tài liệu hiện có không bị thay đổi" in r.json()["detail"]
     assert path.read_bytes() == before
@@ -110,10 +120,15 @@ def test_a_broken_replacement_loses_nothing(admin_env):
 
 def test_new_upload_goes_to_uploads_then_delete_removes_it(admin_env):
     settings, _service, client, headers = admin_env
-    text = ("# Hướng dẫn thử nghiệm về nuôi ong mật\n\n## 1. Đăng ký đàn ong\n\n"
-            "Hộ nuôi ong mật đăng ký số thùng ong với công chức nông nghiệp xã trước ngày 15 tháng 3 hằng năm.\n")
-    r = client.post("/v1/admin/documents", headers=headers,
-                    files={"file": ("nuoi-ong-mat.md", text.encode("utf-8"))})
+    text = (
+        "# Hướng dẫn thử nghiệm về nuôi ong mật\n\n## 1. Đăng ký đàn ong\n\n"
+        "Hộ nuôi ong mật đăng ký số thùng ong với công chức nông nghiệp xã trước ngày 15 tháng 3 hằng năm.\n"
+    )
+    r = client.post(
+        "/v1/admin/documents",
+        headers=headers,
+        files={"file": ("nuoi-ong-mat.md", text.encode("utf-8"))},
+    )
     assert r.status_code == 202, r.text
     done = _wait(client, headers, r.json()["id"])
     assert done["status"] == "succeeded" and done["report"]["added"] == ["nuoi-ong-mat"], done
@@ -122,8 +137,11 @@ def test_new_upload_goes_to_uploads_then_delete_removes_it(admin_env):
     assert docs["nuoi-ong-mat"]["source"] == "uploads/nuoi-ong-mat.md"
 
     # same id, other file name: refused with a clear message instead of a duplicate
-    clash = client.post("/v1/admin/documents", headers=headers,
-                        files={"file": ("nuoi-ong-mat.txt", text.encode("utf-8"))})
+    clash = client.post(
+        "/v1/admin/documents",
+        headers=headers,
+        files={"file": ("nuoi-ong-mat.txt", text.encode("utf-8"))},
+    )
     assert clash.status_code == 409 and "nuoi-ong-mat.md" in clash.json()["detail"]
 
     r = client.delete("/v1/admin/documents/nuoi-ong-mat", headers=headers)

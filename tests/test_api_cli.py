@@ -63,9 +63,20 @@ def test_serve_starts_api_and_page_on_localhost(corpus, tmp_path):
     env["CAMNANG_DATABASE_URL"] = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
     camnang = Path(sys.executable).with_name("camnang")
     proc = subprocess.Popen(
-        [str(camnang), "serve", "--port", str(port), "--knowledge", str(corpus.knowledge),
-         "--index", str(corpus.index)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            str(camnang),
+            "serve",
+            "--port",
+            str(port),
+            "--knowledge",
+            str(corpus.knowledge),
+            "--index",
+            str(corpus.index),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         url = f"http://127.0.0.1:{port}"

@@ -46,11 +46,15 @@ def server_url(corpus, service):
 
 @pytest.fixture
 def oa(server_url, api_keys) -> openai.OpenAI:
-    return openai.OpenAI(base_url=f"{server_url}/v1", api_key=api_keys["reader"], max_retries=0, timeout=60)
+    return openai.OpenAI(
+        base_url=f"{server_url}/v1", api_key=api_keys["reader"], max_retries=0, timeout=60
+    )
 
 
 def test_openai_client_gets_a_cited_answer(oa):
-    resp = oa.chat.completions.create(model="camnang", messages=[{"role": "user", "content": QUESTION}])
+    resp = oa.chat.completions.create(
+        model="camnang", messages=[{"role": "user", "content": QUESTION}]
+    )
     assert resp.object == "chat.completion"
     content = resp.choices[0].message.content
     assert resp.choices[0].finish_reason == "stop"
@@ -58,7 +62,7 @@ def test_openai_client_gets_a_cited_answer(oa):
     citations = resp.model_extra["citations"]
     assert citations and citations[0]["doc_id"] == "01-dat-dai"
     first = citations[0]
-    assert f'[1]: {first["title"]}' in content  # the footnote
+    assert f"[1]: {first['title']}" in content  # the footnote
     assert " ".join(first["quote"].split())[:40] in content
     assert resp.usage.total_tokens > 0
 
@@ -84,12 +88,17 @@ def test_openai_client_streams_a_cited_answer(oa):
 
 
 def test_openai_client_follow_up_uses_history(oa):
-    first = oa.chat.completions.create(model="camnang", messages=[{"role": "user", "content": QUESTION}])
-    follow = oa.chat.completions.create(model="camnang", messages=[
-        {"role": "user", "content": QUESTION},
-        {"role": "assistant", "content": first.choices[0].message.content},
-        {"role": "user", "content": "Nếu một bên vắng mặt thì sao?"},
-    ])
+    first = oa.chat.completions.create(
+        model="camnang", messages=[{"role": "user", "content": QUESTION}]
+    )
+    follow = oa.chat.completions.create(
+        model="camnang",
+        messages=[
+            {"role": "user", "content": QUESTION},
+            {"role": "assistant", "content": first.choices[0].message.content},
+            {"role": "user", "content": "Nếu một bên vắng mặt thì sao?"},
+        ],
+    )
     cites = follow.model_extra["citations"]
     assert cites and cites[0]["doc_id"] == "01-dat-dai"
 
@@ -97,12 +106,19 @@ def test_openai_client_follow_up_uses_history(oa):
 def test_openai_client_without_a_valid_key_gets_401(server_url):
     bad = openai.OpenAI(base_url=f"{server_url}/v1", api_key="cn_nope_nope", max_retries=0)
     with pytest.raises(openai.AuthenticationError):
-        bad.chat.completions.create(model="camnang", messages=[{"role": "user", "content": QUESTION}])
+        bad.chat.completions.create(
+            model="camnang", messages=[{"role": "user", "content": QUESTION}]
+        )
 
 
 def test_ask_stream_over_real_http(server_url, api_keys):
-    with httpx.stream("POST", f"{server_url}/v1/ask/stream", json={"question": QUESTION},
-                      headers={"Authorization": f"Bearer {api_keys['reader']}"}, timeout=60) as r:
+    with httpx.stream(
+        "POST",
+        f"{server_url}/v1/ask/stream",
+        json={"question": QUESTION},
+        headers={"Authorization": f"Bearer {api_keys['reader']}"},
+        timeout=60,
+    ) as r:
         assert r.status_code == 200
         events = [line.split(": ", 1)[1] for line in r.iter_lines() if line.startswith("event: ")]
     assert events[0] == "delta" and events[-2:] == ["result", "done"]

@@ -43,11 +43,39 @@ def postgres_url():
         as_user = ["runuser", "-u", "postgres", "--"]
         shutil.chown(root, "postgres", "postgres")
     data, port = root / "data", _free_port()
-    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-U", "camnang", "-A", "trust",
-                    "--no-sync", "-E", "UTF8"], check=True, capture_output=True)
-    subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w",
-                    "-o", f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off", "start"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            *as_user,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "camnang",
+            "-A",
+            "trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *as_user,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(root / "log"),
+            "-w",
+            "-o",
+            f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
         url = f"postgresql+psycopg://camnang@127.0.0.1:{port}/postgres"
         deadline = time.monotonic() + 30
@@ -59,8 +87,10 @@ def postgres_url():
                 time.sleep(0.3)
         yield url
     finally:
-        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -69,7 +99,9 @@ def test_api_storage_on_postgresql(postgres_url, corpus, assistant_chain):
     from assistant.db import Database
     from assistant.service import Service
 
-    settings = corpus.settings.model_copy(update={"database_url": postgres_url, "store_conversations": True})
+    settings = corpus.settings.model_copy(
+        update={"database_url": postgres_url, "store_conversations": True}
+    )
     service = Service(settings, assistant=assistant_chain)
     assert service.db.engine.dialect.name == "postgresql"
     _, reader = service.keys.create("reader", "pg")
@@ -77,12 +109,23 @@ def test_api_storage_on_postgresql(postgres_url, corpus, assistant_chain):
     app = create_app(settings, service=service, mount_ui=False, warm_up=False)
     with TestClient(app) as c:
         r, a = {"X-API-Key": reader}, {"X-API-Key": admin}
-        refused = c.post("/v1/ask", headers=r, json={"question": "Giá vé máy bay đi Paris là bao nhiêu?"}).json()
+        refused = c.post(
+            "/v1/ask", headers=r, json={"question": "Giá vé máy bay đi Paris là bao nhiêu?"}
+        ).json()
         assert refused["refused"]
-        answered = c.post("/v1/ask", headers=r, json={
-            "question": "Hòa giải tranh chấp đất đai tại xã kết thúc trong bao lâu?"}).json()
-        assert c.post("/v1/feedback", headers=r, json={"answer_id": answered["id"], "rating": "down",
-                                                         "comment": "chưa rõ"}).status_code == 201
+        answered = c.post(
+            "/v1/ask",
+            headers=r,
+            json={"question": "Hòa giải tranh chấp đất đai tại xã kết thúc trong bao lâu?"},
+        ).json()
+        assert (
+            c.post(
+                "/v1/feedback",
+                headers=r,
+                json={"answer_id": answered["id"], "rating": "down", "comment": "chưa rõ"},
+            ).status_code
+            == 201
+        )
         report = c.get("/v1/admin/report", headers=a).json()
         assert report["total_unanswered"] == 1 and report["total_negative"] == 1
         job = c.post("/v1/admin/reingest", headers=a).json()
@@ -92,7 +135,10 @@ def test_api_storage_on_postgresql(postgres_url, corpus, assistant_chain):
         assert c.get(f"/v1/admin/jobs/{job['id']}", headers=a).json()["status"] == "succeeded"
     assert service.keys.revoke(info.id) and service.keys.verify(admin) is None
     with Database(postgres_url).engine.connect() as conn:
-        tables = set(conn.exec_driver_sql(
-            "select tablename from pg_tables where schemaname='public'").scalars())
+        tables = set(
+            conn.exec_driver_sql(
+                "select tablename from pg_tables where schemaname='public'"
+            ).scalars()
+        )
     assert {"api_keys", "feedback", "conversations", "unanswered", "ingest_jobs"} <= tables
     service.close()
