@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CAMNANG := $(VENV)/bin/camnang
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
-SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-vie chromium chromium-driver
+SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-vie chromium chromium-driver fonts-dejavu-core postgresql
 
 .PHONY: install system-deps run serve ingest test eval bench lint clean
 

@@ -189,8 +189,28 @@ class Assistant:
             status=p.status, chunk_id=p.id,
         )
 
+    def _with_section_siblings(self, passages: list[Passage], top: int = 2) -> tuple[list[Passage], list[int]]:
+        """The top passages plus the other chunks of their sections: a procedure split over
+        chunks still answers as one (its "Thành phần hồ sơ" may sit in the next chunk)."""
+        snap = self.provider.get()
+        out: list[Passage] = []
+        ranks: list[int] = []
+        seen: set[str] = set()
+        for rank, p in enumerate(passages):
+            group = [p]
+            if rank < top:
+                rows = snap.rows_by_doc.get(p.doc_id, [])
+                group += [snap.passage(r, p.score) for r in rows if snap.metas[r].get("section") == p.section]
+            for q in group:
+                if q.id not in seen:
+                    seen.add(q.id)
+                    out.append(q)
+                    ranks.append(rank)
+        return out, ranks
+
     def _compose_extractive(self, state: dict) -> dict:
-        units = select_units(state["standalone"], state["passages"])
+        passages, ranks = self._with_section_siblings(state["passages"])
+        units = select_units(state["standalone"], passages, ranks=ranks)
         if not units:
             return self._refusal(state)
         snap = self.provider.get()

@@ -14,34 +14,48 @@ from dataclasses import dataclass
 from assistant.retrieval import STOP, Passage
 from ingest.text import fold, words
 
-# What kind of fact a question asks for, and what such a fact looks like in the text.
-QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+# What kind of fact a question asks for: (how it is asked, what such a fact looks like, the
+# handbook label that introduces exactly that fact).
+QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str] | None]] = {
     "deadline": (
         re.compile(r"\b(khi nao|bao lau|thoi han|may ngay|bao nhieu ngay|han chot|trong vong|luc nao|thoi gian)\b"),
         re.compile(r"\b(\d+|mot|hai|ba|muoi)\s*(ngay|thang|nam|gio)\b|ngay lam viec|trong ngay|thoi han|quy [iv]+", re.I),
+        re.compile(r"^thoi han"),
     ),
     "fee": (
         re.compile(r"\b(le phi|phi|bao nhieu tien|mat tien|chi phi|thu tien)\b"),
         re.compile(r"le phi|\bphi\b|dong\b|\d+\.\d{3}|mien|khong thu", re.I),
+        re.compile(r"^(le phi|phi)"),
     ),
     "who": (
-        re.compile(r"\b(ai|co quan nao|don vi nao|tham quyen|cap nao|noi nao|o dau|chu tri|phu trach|ky)\b"),
+        re.compile(r"\b(ai|co quan nao|don vi nao|tham quyen|cap nao|noi nao|o dau|chu tri|phu trach|ai ky|nguoi ky)\b"),
         re.compile(r"tham quyen|ubnd|uy ban|chu tich|so |cong an|van phong|bo phan|ban |co quan|chu tri|cong chuc|giao", re.I),
+        re.compile(r"^(tham quyen|co quan|trach nhiem phoi hop)"),
     ),
-    "list": (
-        re.compile(r"\b(gom nhung gi|gom gi|nhung gi|giay to gi|ho so|thu tuc|cac buoc|trinh tu|quy trinh|can gi|lam gi|nhu the nao|the nao|ra sao)\b"),
-        re.compile(r"thanh phan ho so|trinh tu|^\s*[-+•]|^\s*\d+\.|gom", re.I | re.M),
+    "papers": (
+        re.compile(r"\b(giay to|ho so|can mang|mang theo|can nop|nop gi|thanh phan)\b"),
+        re.compile(r"thanh phan ho so|ban sao|ban chinh|giay|to khai|don ", re.I),
+        re.compile(r"^thanh phan ho so"),
+    ),
+    "steps": (
+        re.compile(r"\b(cac buoc|trinh tu|quy trinh|lam the nao|nhu the nao|the nao|ra sao|thuc hien|xu ly)\b"),
+        re.compile(r"trinh tu|^\s*\d+\.|buoc", re.I | re.M),
+        re.compile(r"^(trinh tu|cach xu ly)"),
     ),
     "number": (
         re.compile(r"\b(bao nhieu|ty le|may|so luong|phan tram|chi tieu|muc tieu)\b"),
         re.compile(r"\d+\s*%|\d+", re.I),
+        None,
     ),
 }
+_CAVEAT = re.compile(r"^(luu y|chu y)\b")
+_BASIS = re.compile(r"^can cu phap ly")
+_ASKS_BASIS = re.compile(r"\b(can cu|van ban nao|dieu nao|dieu may|luat nao|nghi dinh nao|quy dinh o dau|quy dinh tai)\b")
 
 
 def question_types(question: str) -> list[str]:
     q = fold(question).lower()
-    return [name for name, (ask, _) in QUESTION_TYPES.items() if ask.search(q)]
+    return [name for name, (ask, _, _) in QUESTION_TYPES.items() if ask.search(q)]
 
 
 @dataclass
@@ -100,6 +114,7 @@ def _content(text: str) -> list[str]:
 
 
 def score_units(question: str, units: list[Unit], types: list[str]) -> None:
+    asks_basis = bool(_ASKS_BASIS.search(fold(question).lower()))
     q_terms = _content(question)
     q_bigrams = set(zip(q_terms, q_terms[1:], strict=False))
     if not q_terms:
@@ -111,18 +126,28 @@ def score_units(question: str, units: list[Unit], types: list[str]) -> None:
         bigram = sum(1 for b in q_bigrams if b in set(zip(terms, terms[1:], strict=False)))
         type_bonus = 0.0
         folded = fold(u.text).lower()
+        head = folded.lstrip("*-+ ").replace("*", "")
         for t in types:
-            if QUESTION_TYPES[t][1].search(folded):
-                type_bonus += 0.35
+            _, looks_like, label = QUESTION_TYPES[t]
+            if label is not None and label.search(head):
+                type_bonus += 0.6  # the handbook's own label for exactly this fact
+            elif looks_like.search(folded):
+                type_bonus += 0.3
         rank_prior = 1.0 / (1 + u.passage_rank)  # the retriever's order matters
-        length_penalty = 0.15 if len(u.text) < 40 else 0.0
-        u.score = overlap + 0.25 * min(bigram, 3) + type_bonus + 0.6 * rank_prior - length_penalty
+        # A caveat or a list of legal bases mentions many terms but is rarely the answer itself.
+        penalty = (0.15 if len(u.text) < 40 else 0.0) + (0.2 if _CAVEAT.search(head) else 0.0)
+        if _BASIS.search(head):
+            penalty -= 0.6 if asks_basis else -0.5
+        u.score = overlap + 0.25 * min(bigram, 3) + type_bonus + 0.6 * rank_prior - penalty
 
 
 def select_units(question: str, passages: list[Passage], max_units: int = 3,
-                 budget: int = 900, max_passages: int = 3) -> list[Unit]:
+                 budget: int = 900, max_passages: int = 4, ranks: list[int] | None = None) -> list[Unit]:
+    """The best quotable units of the top passages; `ranks` gives passages that share a
+    retrieval rank (sibling chunks of one section) the same prior."""
     types = question_types(question)
-    units = [u for rank, p in enumerate(passages[:max_passages]) for u in units_of(p, rank)]
+    ranks = ranks or list(range(len(passages)))
+    units = [u for rank, p in zip(ranks, passages, strict=True) if rank < max_passages for u in units_of(p, rank)]
     score_units(question, units, types)
     ranked = sorted(units, key=lambda u: -u.score)
     if not ranked:
@@ -139,8 +164,7 @@ def select_units(question: str, passages: list[Passage], max_units: int = 3,
             continue
         chosen.append(u)
         used += len(u.text)
-    # Read in document order within a passage, passages in retrieval order.
-    return sorted(chosen, key=lambda u: (u.passage_rank, u.start))
+    return chosen  # best first: the answer to the question, then what supports it
 
 
 def clean_quote(text: str) -> str:
