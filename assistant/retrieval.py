@@ -98,7 +98,12 @@ class IndexSnapshot:
         self.texts: list[str] = got["documents"]
         self.metas: list[dict] = got["metadatas"]
         self.position = {cid: i for i, cid in enumerate(self.ids)}
-        self.lexical = LexicalIndex.load(gen_dir / "lexical")
+        lexical_dir = gen_dir / "lexical"
+        self.lexical = (
+            LexicalIndex.load(lexical_dir)
+            if LexicalIndex.is_current(lexical_dir)
+            else LexicalIndex.in_memory(self.ids, self.texts, self.metas)
+        )
         order = [self.position[i] for i in self.lexical.ids]  # lexical rows -> our rows
         self._lex_to_row = np.asarray(order, dtype=np.int64)
         self.doc_ids = np.asarray([m["doc_id"] for m in self.metas])

@@ -29,6 +29,7 @@ _HEADING_RULES: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"^\(\d{1,2}\)\s+\S"), 6),  # (1)
     (re.compile(r"^[a-zđ]\)\s+\S"), 6),  # a)
 ]
+_MD_LABEL = re.compile(r"^\*\*(?P<label>[^*\n]{2,60}?)\s*:\s*\*\*|^\*\*(?P<label2>[^*\n]{2,60}?)\*\*\s*:")
 _BOLD_LINE = re.compile(r"^\*\*(?P<inner>[^*]{2,200})\*\*\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:…])\s+|\n+")
 _LABEL_MAX = 90
@@ -52,7 +53,11 @@ def heading_level(line: str, markdown: bool = False) -> int | None:
         return None
     if markdown:
         m = _HEADING_RULES[0][0].match(stripped)
-        return len(m.group(1)) if m else None
+        if m:
+            return len(m.group(1))
+        # A handbook label ("**Thời hạn giải quyết:** ...") opens the paragraph(s) stating one
+        # fact of a procedure: the finest section, so a chunk answers one question.
+        return 6 if _MD_LABEL.match(stripped) else None
     bold = _BOLD_LINE.match(stripped)
     if bold:
         inner = bold.group("inner").strip()
@@ -72,6 +77,9 @@ def is_markdown(text: str) -> bool:
 def _label(line: str) -> str:
     """A short, readable heading label for the path (long numbered paragraphs get cut)."""
     text = line.strip().lstrip("#").strip()
+    label = _MD_LABEL.match(text)
+    if label:
+        return (label.group("label") or label.group("label2")).strip()
     if not text.startswith("**") and "**" in text:
         text = text.split("**", 1)[0]  # "I. MỤC ĐÍCH**1. Mục đích**": two headings on one line
     text = text.replace("**", "").strip()
@@ -125,9 +133,14 @@ def _sections(text: str) -> list[_Section]:
     for s in sections:
         body = text[s.start : s.end].strip()
         first_line_end = body.find("\n")
-        s.heading_only = bool(s.path) and (
-            first_line_end == -1 or not body[first_line_end:].strip()
-        ) and len(body) <= _LABEL_MAX + 10
+        label = _MD_LABEL.match(body)
+        s.heading_only = (
+            bool(s.path)
+            and (first_line_end == -1 or not body[first_line_end:].strip())
+            and len(body) <= _LABEL_MAX + 10
+            # "**Lệ phí:** Miễn lệ phí." is a whole (short) answer, not a bare heading
+            and not (label and body[label.end() :].strip())
+        )
     return sections
 
 

@@ -27,7 +27,7 @@ from ingest.store import COLLECTION, DocRecord, IndexStore, Manifest
 
 log = logging.getLogger(__name__)
 
-CHUNKER_VERSION = "structure-v2"  # v2: OCR roman numerals ("I11.") are headings
+CHUNKER_VERSION = "structure-v3"  # v2: OCR roman numerals ("I11.") are headings
 SIDECAR_SUFFIX = ".meta.yaml"
 _SKIP_NAMES = re.compile(r"^(README|FORMAT)(\..*)?$|^\.|\.meta\.ya?ml$|~$", re.IGNORECASE)
 

@@ -194,17 +194,17 @@ def test_tay_ninh_and_hung_yen_resolutions_have_roman_numbered_parts():
         assert len(romans) >= 2, (name, romans)
 
 
-def test_handbook_chapter_paths_are_chapter_then_procedure():
+def test_handbook_chapter_paths_are_chapter_then_procedure_then_label():
     loaded, chunks = _chunks(HANDBOOK / "01-dat-dai.md")
     sections = _sections(chunks)
     assert sections[0] == "Chương 1. ĐẤT ĐAI"
-    assert (
-        "Chương 1. ĐẤT ĐAI › 1.1. Đăng ký đất đai, cấp Giấy chứng nhận lần đầu cho hộ gia đình, cá nhân"
-        in sections
-    )
-    assert "Chương 1. ĐẤT ĐAI › 1.3. Tách thửa, hợp thửa đất" in sections
-    # every path has exactly the chapter and at most one procedure under it
-    assert all(1 <= len(c.heading_path) <= 2 for c in chunks)
+    procedure = "Chương 1. ĐẤT ĐAI › 1.1. Đăng ký đất đai, cấp Giấy chứng nhận lần đầu cho hộ gia đình, cá nhân"
+    # each handbook label ("**Thời hạn giải quyết:** ...") is the finest section: one fact
+    assert f"{procedure} › Thời hạn giải quyết" in sections
+    assert f"{procedure} › Thành phần hồ sơ" in sections
+    assert "Chương 1. ĐẤT ĐAI › 1.3. Tách thửa, hợp thửa đất › Căn cứ pháp lý" in sections
+    # every path is the chapter, at most one procedure under it, at most one label under that
+    assert all(1 <= len(c.heading_path) <= 3 for c in chunks)
     # numbered steps of a procedure ("1. Người dân nộp hồ sơ...") are a list, not headings
     steps = [
         c
