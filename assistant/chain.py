@@ -21,7 +21,6 @@ from assistant.retrieval import (
     Passage,
     RetrievalConfig,
     SnapshotProvider,
-    coverage,
 )
 from assistant.schemas import AnswerResult, AskRequest, Citation, RetrievedPassage, Timings
 from assistant.settings import Settings
@@ -137,7 +136,8 @@ class Assistant:
         the embedder's similarity. Calibrated on the gold set's unanswerable questions."""
         if not passages:
             return 0.0
-        cov = max(coverage(question, f"{p.title} {p.section} {p.text}") for p in passages[:3])
+        snap = self.provider.get()
+        cov = max(snap.weighted_coverage(question, f"{p.title} {p.section} {p.text}") for p in passages[:3])
         dense = passages[0].signals.get("dense", 0.0)
         dense_part = min(max((dense - 0.80) / 0.10, 0.0), 1.0)
         return round(0.7 * cov + 0.3 * dense_part, 4)

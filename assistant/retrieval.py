@@ -7,8 +7,10 @@ normalised per query and combined with weights chosen on the gold set (see eval/
 
 from __future__ import annotations
 
+import math
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.accents import AccentRestorer
 from assistant.synonyms import SynonymMap, load_synonyms
-from ingest.lexical import LexicalIndex
+from ingest.lexical import LexicalIndex, ocr_repair
 from ingest.store import COLLECTION, IndexError_, IndexStore, Manifest, open_chroma
 from ingest.text import fold, words
 
@@ -108,6 +110,9 @@ class IndexSnapshot:
         self._lex_to_row = np.asarray(order, dtype=np.int64)
         self.doc_ids = np.asarray([m["doc_id"] for m in self.metas])
         self.restorer = AccentRestorer(self.texts)
+        self.doc_freq: Counter[str] = Counter()
+        for text, meta in zip(self.texts, self.metas, strict=True):
+            self.doc_freq.update(set(content_terms(f"{meta.get('section', '')} {text}")))
         by_doc: dict[str, list[int]] = {}
         for i, m in enumerate(self.metas):
             by_doc.setdefault(m["doc_id"], []).append(i)
@@ -126,6 +131,21 @@ class IndexSnapshot:
         rows = self.rows_by_doc.get(passage.doc_id, [])
         idx = passage.chunk_index
         return [self.passage(r) for r in rows if idx - before <= self.metas[r]["chunk_index"] <= idx + after]
+
+    def idf(self, term: str) -> float:
+        """Rarity of a folded syllable in this corpus; a term the corpus never uses weighs most."""
+        n = len(self.ids) or 1
+        return math.log(1 + (n - self.doc_freq[term] + 0.5) / (self.doc_freq[term] + 0.5))
+
+    def weighted_coverage(self, query: str, text: str) -> float:
+        """Share of the query's content, weighted by rarity, that the text contains: a question
+        about "giá vàng" matched only on "giá" covers little, however long the passage."""
+        terms = set(content_terms(query))
+        if not terms:
+            return 0.0
+        have = set(content_terms(text))
+        total = sum(self.idf(t) for t in terms)
+        return sum(self.idf(t) for t in terms if t in have) / total if total else 0.0
 
     def allowed_docs(self, filters: dict | None) -> set[str] | None:
         """Filters (type, field, province, status, doc_id) resolved to document ids via the manifest."""
@@ -189,6 +209,11 @@ STOP = set(
     ["là", "và", "của", "có", "cho", "các", "được", "không", "những", "thì", "với", "trong", "khi", "nào", "gì", "ai", "bao", "nhiêu", "thế", "sao", "như", "này", "đó", "một", "hay", "hoặc", "ở", "tại", "về", "theo", "để", "do", "bị", "phải", "cần", "làm", "ra", "vào", "lên", "nếu", "mà"]
 )
 STOP |= {fold(w) for w in STOP}
+
+
+def content_terms(text: str) -> list[str]:
+    """Accent-folded, OCR-repaired syllables that carry meaning (no function words)."""
+    return [w for w in words(ocr_repair(fold(text))) if w not in STOP and len(w) > 1]
 
 
 def coverage(query: str, text: str) -> float:
