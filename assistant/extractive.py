@@ -11,51 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.questions import QUESTION_TYPES, question_types
 from assistant.retrieval import STOP, Passage
 from ingest.text import fold, words
 
-# What kind of fact a question asks for: (how it is asked, what such a fact looks like, the
-# handbook label that introduces exactly that fact).
-QUESTION_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str] | None]] = {
-    "deadline": (
-        re.compile(r"\b(khi nao|bao lau|thoi han|may ngay|bao nhieu ngay|han chot|trong vong|luc nao|thoi gian)\b"),
-        re.compile(r"\b(\d+|mot|hai|ba|muoi)\s*(ngay|thang|nam|gio)\b|ngay lam viec|trong ngay|thoi han|quy [iv]+", re.I),
-        re.compile(r"^thoi han"),
-    ),
-    "fee": (
-        re.compile(r"\b(le phi|phi|bao nhieu tien|mat tien|chi phi|thu tien)\b"),
-        re.compile(r"le phi|\bphi\b|dong\b|\d+\.\d{3}|mien|khong thu", re.I),
-        re.compile(r"^(le phi|phi)"),
-    ),
-    "who": (
-        re.compile(r"\b(ai|co quan nao|don vi nao|tham quyen|cap nao|noi nao|o dau|chu tri|phu trach|ai ky|nguoi ky)\b"),
-        re.compile(r"tham quyen|ubnd|uy ban|chu tich|so |cong an|van phong|bo phan|ban |co quan|chu tri|cong chuc|giao", re.I),
-        re.compile(r"^(tham quyen|co quan|trach nhiem phoi hop)"),
-    ),
-    "papers": (
-        re.compile(r"\b(giay to|ho so|can mang|mang theo|can nop|nop gi|thanh phan)\b"),
-        re.compile(r"thanh phan ho so|ban sao|ban chinh|giay|to khai|don ", re.I),
-        re.compile(r"^thanh phan ho so"),
-    ),
-    "steps": (
-        re.compile(r"\b(cac buoc|trinh tu|quy trinh|lam the nao|nhu the nao|the nao|ra sao|thuc hien|xu ly)\b"),
-        re.compile(r"trinh tu|^\s*\d+\.|buoc", re.I | re.M),
-        re.compile(r"^(trinh tu|cach xu ly)"),
-    ),
-    "number": (
-        re.compile(r"\b(bao nhieu|ty le|may|so luong|phan tram|chi tieu|muc tieu)\b"),
-        re.compile(r"\d+\s*%|\d+", re.I),
-        None,
-    ),
-}
 _CAVEAT = re.compile(r"^(luu y|chu y)\b")
 _BASIS = re.compile(r"^can cu phap ly")
-_ASKS_BASIS = re.compile(r"\b(can cu|van ban nao|dieu nao|dieu may|luat nao|nghi dinh nao|quy dinh o dau|quy dinh tai)\b")
-
-
-def question_types(question: str) -> list[str]:
-    q = fold(question).lower()
-    return [name for name, (ask, _, _) in QUESTION_TYPES.items() if ask.search(q)]
 
 
 @dataclass
@@ -114,7 +75,7 @@ def _content(text: str) -> list[str]:
 
 
 def score_units(question: str, units: list[Unit], types: list[str]) -> None:
-    asks_basis = bool(_ASKS_BASIS.search(fold(question).lower()))
+    asks_basis = "basis" in types
     q_terms = _content(question)
     q_bigrams = set(zip(q_terms, q_terms[1:], strict=False))
     if not q_terms:
@@ -128,10 +89,10 @@ def score_units(question: str, units: list[Unit], types: list[str]) -> None:
         folded = fold(u.text).lower()
         head = folded.lstrip("*-+ ").replace("*", "")
         for t in types:
-            _, looks_like, label = QUESTION_TYPES[t]
-            if label is not None and label.search(head):
+            qt = QUESTION_TYPES[t]
+            if qt.label is not None and qt.label.search(head):
                 type_bonus += 0.6  # the handbook's own label for exactly this fact
-            elif looks_like.search(folded):
+            elif qt.looks_like is not None and qt.looks_like.search(folded):
                 type_bonus += 0.3
         rank_prior = 1.0 / (1 + u.passage_rank)  # the retriever's order matters
         # A caveat or a list of legal bases mentions many terms but is rarely the answer itself.

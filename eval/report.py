@@ -18,11 +18,11 @@ from ingest.pipeline import run_ingest
 GOLD = PROJECT_ROOT / "eval" / "gold" / "questions.jsonl"
 REPORTS = PROJECT_ROOT / "eval" / "reports"
 TAGS = ("clean", "no-diacritic", "everyday", "ocr", "follow-up")
-ABLATIONS = ("dense", "bm25-plain", "bm25-folded", "accent-restoration", "synonyms")
-BASELINES = {
-    "baseline: BM25 plain": RetrievalConfig(use_dense=False, use_folded=False, restore_accents=False, synonyms=False),
-    "baseline: BM25 folded": RetrievalConfig(use_dense=False, use_plain=False, restore_accents=False, synonyms=False),
-    "baseline: dense only (e5)": RetrievalConfig(use_plain=False, use_folded=False, restore_accents=False, synonyms=False),
+ABLATIONS = ("dense", "bm25-folded", "accent-restoration", "synonyms", "section passages")
+SINGLE_SIGNALS = {
+    "ours + accented BM25 (w 0.5) + label prior (w 0.3)": RetrievalConfig(plain_weight=0.5, label_weight=0.3),
+    "ours, dense signal only": RetrievalConfig(use_plain=False, use_folded=False, use_labels=False),
+    "ours, folded BM25 only": RetrievalConfig(use_dense=False, use_plain=False, use_labels=False),
 }
 TARGETS = {"hit@1": 0.85, "hit@5": 0.97, "mrr": 0.90}
 
@@ -33,6 +33,7 @@ class SystemRun:
     ranks: list[int | None]
     ndcgs: list[float]
     latencies: list[float]
+    avg_chars: float = 0.0  # mean length of the top-5 passages: bigger passages hit more easily
 
 
 def tags_of(row: dict) -> list[str]:
@@ -44,13 +45,16 @@ def tags_of(row: dict) -> list[str]:
 
 def score_system(name: str, rows: list[dict], search) -> SystemRun:
     ranks, ndcgs, lat = [], [], []
+    chars = count = 0
     for row in rows:
         t = time.perf_counter()
         texts = search(row)
+        chars += sum(len(x) for x in texts[:5])
+        count += len(texts[:5])
         lat.append((time.perf_counter() - t) * 1000)
         ranks.append(first_hit(texts, row["quote"]))
         ndcgs.append(ndcg_at_k(texts, row["quote"]))
-    return SystemRun(name, ranks, ndcgs, lat)
+    return SystemRun(name, ranks, ndcgs, lat, chars / max(count, 1))
 
 
 def by_tag(run: SystemRun, rows: list[dict]) -> dict[str, dict]:
@@ -96,20 +100,26 @@ def build_report(settings: Settings, gold: Path = GOLD, out_dir: Path = REPORTS,
     runs = [score_system("ours (hybrid)", answerable, ours(searcher.config))]
     for component in ABLATIONS:
         runs.append(score_system(f"ours − {component}", answerable, ours(searcher.config.without(component))))
-    for name, config in BASELINES.items():
-        runs.append(score_system(name, answerable, lambda row, c=config: [p.text for p in searcher.search(row["question"], k=10, config=c)]))
-    from eval.baselines import NaiveBaseline
+    # Our chunks and passages with one signal only: what each signal brings on its own.
+    for name, config in SINGLE_SIGNALS.items():
+        runs.append(score_system(name, answerable, lambda row, c=config: [p.text for p in searcher.search(standalone[row["id"]], k=10, config=c)]))
+    # The naive recipes: 1000/200 chunks, the raw question (no history, no restoration).
+    from eval.baselines import NaiveBaselines
 
-    naive = NaiveBaseline(settings)
-    runs.append(score_system("baseline: naive LangChain 1000/200 + e5", answerable,
-                             lambda row: [d.page_content for d in naive.search(row["question"], k=10)]))
+    naive = NaiveBaselines(settings)
+    runs.append(score_system("baseline: naive LangChain 1000/200 + e5", answerable, lambda row: naive.dense(row["question"])))
+    runs.append(score_system("baseline: BM25 plain (1000/200)", answerable, lambda row: naive.lexical(row["question"], "plain")))
+    runs.append(score_system("baseline: BM25 folded (1000/200)", answerable, lambda row: naive.lexical(row["question"], "folded")))
 
     # 2. Answer-level metrics on the chain's output.
     cited_hits, correct_ref, false_ref = [], [], []
     for row, res, _ in answers:
         if row.get("answerable", True) and row.get("quote"):
+            # the passage each citation was drawn from (a retrieved passage, or its chunk)
+            passages = {p.id: p.text for p in res.retrieved}
             snap = assistant.provider.get()
-            cited_texts = [snap.texts[snap.position[c.chunk_id]] for c in res.citations if c.chunk_id in snap.position]
+            cited_texts = [passages.get(c.chunk_id) or snap.texts[snap.position[c.chunk_id]]
+                           for c in res.citations if c.chunk_id in passages or c.chunk_id in snap.position]
             cited_hits.append(any(relevant(t, row["quote"]) for t in cited_texts))
             false_ref.append(res.refused)
         elif not row.get("answerable", True):
@@ -139,6 +149,7 @@ def build_report(settings: Settings, gold: Path = GOLD, out_dir: Path = REPORTS,
         "systems": {run.name: {**retrieval_scores(run.ranks, run.ndcgs),
                                "latency_p50_ms": percentile(run.latencies, 50),
                                "latency_p95_ms": percentile(run.latencies, 95),
+                               "avg_passage_chars": run.avg_chars,
                                "recall_curve": recall_curve(run.ranks),
                                "by_tag": by_tag(run, answerable)} for run in runs},
         "answers": answer_metrics,
@@ -170,10 +181,10 @@ def markdown(result: dict) -> str:
     out = [f"# Evaluation on the gold set ({result['n_questions']} questions)\n",
            "All rows come from this one run; compare them only with each other.\n",
            "## Retrieval\n",
-           "| system | hit@1 | hit@5 | MRR | nDCG@10 | p50 ms | p95 ms |", "|---|---|---|---|---|---|---|"]
+           "| system | hit@1 | hit@5 | MRR | nDCG@10 | p50 ms | p95 ms | passage chars |", "|---|---|---|---|---|---|---|---|"]
     for name, s in systems.items():
         out.append(f"| {name} | {s['hit@1']:.3f} | {s['hit@5']:.3f} | {s['mrr']:.3f} | {s['ndcg@10']:.3f} | "
-                   f"{s['latency_p50_ms']:.1f} | {s['latency_p95_ms']:.1f} |")
+                   f"{s['latency_p50_ms']:.1f} | {s['latency_p95_ms']:.1f} | {s['avg_passage_chars']:.0f} |")
     out += ["", "## Our retriever by tag\n", "| tag | n | hit@1 | hit@5 | MRR |", "|---|---|---|---|---|"]
     for tag, s in ours["by_tag"].items():
         out.append(f"| {tag} | {s['n']} | {s['hit@1']:.3f} | {s['hit@5']:.3f} | {s['mrr']:.3f} |")
