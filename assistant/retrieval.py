@@ -20,7 +20,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 
-from assistant.accents import AccentRestorer
+from ingest.accents import AccentRestorer
 from assistant.questions import label_affinity, question_types, section_label
 from assistant.synonyms import SynonymMap, load_synonyms
 from ingest.lexical import LexicalIndex, ocr_repair
@@ -35,9 +35,9 @@ class RetrievalConfig:
     # Chosen with `python -m eval.tune` on the gold set (grid search, 2-fold held-out check: both
     # folds chose these). With section passages the accented BM25 view and the question-type
     # label prior add nothing on top of dense + folded BM25, so they are off by default.
-    dense_weight: float = 1.5
+    dense_weight: float = 0.5
     plain_weight: float = 0.0
-    folded_weight: float = 1.0
+    folded_weight: float = 1.5
     label_weight: float = 0.0
     restore_accents: bool = True
     synonyms: bool = True

@@ -41,6 +41,9 @@ def signals_for(assistant: Assistant, rows: list[dict]) -> list[dict]:
         standalone = assistant._condense({"request": request_for(row), "mode": "extractive", "timings": {}})["standalone"]
         q = searcher.prepare_query(standalone, snap, searcher.config)
         dense = matrix @ np.asarray(assistant.provider.embeddings.embed_query(q["dense"]), dtype=np.float32)
+        # as the searcher sees it: Chroma's top candidates, everything else at their floor
+        floor = np.sort(dense)[-min(searcher.config.candidates, dense.size)]
+        dense = np.maximum(dense, floor)
         lex = {}
         for view in ("plain", "folded"):
             aligned = np.zeros(len(snap.ids), dtype=np.float32)
@@ -85,7 +88,7 @@ def score(sig: list[dict], w: tuple[float, float, float, float], merge: bool = T
     return {"hit@1": hits1 / n, "hit@5": hits5 / n, "mrr": rr / n}
 
 
-GRID = list(itertools.product([0.5, 1.0, 1.5, 2.0], [0.0, 0.25, 0.5, 1.0], [0.25, 0.5, 1.0, 1.5], [0.0, 0.15, 0.3, 0.5, 0.8]))
+GRID = list(itertools.product([0.25, 0.5, 0.75, 1.0, 1.5], [0.0, 0.25, 0.5], [0.5, 1.0, 1.5, 2.0], [0.0, 0.15, 0.3, 0.5]))
 
 
 def best(sig: list[dict]) -> tuple[tuple, dict]:

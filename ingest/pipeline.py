@@ -17,17 +17,20 @@ from tqdm import tqdm
 
 from assistant.settings import Settings
 from ingest import lexical
+from ingest.accents import AccentRestorer
 from ingest.chunking import chunk_text
 from ingest.embeddings import CachedEmbeddings, make_embeddings
 from ingest.errors import IngestError, RefusedFile
+from ingest.lexical import ocr_repair
 from ingest.loaders import SUPPORTED_EXTENSIONS, load_file
 from ingest.metadata import extract_metadata, read_sidecar
 from ingest.model import Chunk, DocumentMeta
 from ingest.store import COLLECTION, DocRecord, IndexStore, Manifest
+from ingest.text import LOST_DIACRITICS, diacritic_ratio, fold, words
 
 log = logging.getLogger(__name__)
 
-CHUNKER_VERSION = "structure-v3"  # v2: OCR roman numerals ("I11.") are headings
+CHUNKER_VERSION = "structure-v5"  # v2 OCR roman numerals; v3 handbook labels; v4 OCR text embedded restored
 SIDECAR_SUFFIX = ".meta.yaml"
 _SKIP_NAMES = re.compile(r"^(README|FORMAT)(\..*)?$|^\.|\.meta\.ya?ml$|~$", re.IGNORECASE)
 
@@ -186,10 +189,23 @@ def _check_file(path: Path, root: Path, settings: Settings) -> FileProblem | Non
     return None
 
 
-def embedding_text(chunk: Chunk, meta: DocumentMeta) -> str:
-    """What the embedder sees: the chunk with its document title and heading path as context."""
-    head = " › ".join(x for x in [meta.title, chunk.section] if x)
-    return f"{head}\n{chunk.text}" if head else chunk.text
+def lacks_diacritics(text: str) -> bool:
+    """Vietnamese prose has diacritics on most syllables; OCR that lost them has almost none."""
+    syllables = words(text)
+    return len(syllables) > 50 and diacritic_ratio(syllables) < LOST_DIACRITICS
+
+
+def embedding_text(chunk: Chunk, meta: DocumentMeta, restorer: AccentRestorer | None = None) -> str:
+    """What the embedder sees: the chunk with its document title and heading path as context;
+    for text without diacritics, its OCR-repaired, accent-restored reading (the stored chunk
+    stays verbatim: citations quote the document as it is)."""
+    section = chunk.section
+    body = chunk.text
+    if restorer is not None:
+        section = restorer.restore(ocr_repair(fold(section)))
+        body = restorer.restore(ocr_repair(fold(body)))
+    head = " › ".join(x for x in [meta.title, section] if x)
+    return f"{head}\n{body}" if head else body
 
 
 def chunk_metadata(chunk: Chunk, meta: DocumentMeta, fingerprint: str) -> dict:
@@ -289,9 +305,10 @@ def run_ingest(
             for doc_id in report.removed:
                 collection.delete(ids=manifest.docs.pop(doc_id).chunk_ids)
             bar = tqdm(todo, desc="Tài liệu", unit="tệp", disable=not progress)
+            prepared: list[tuple[SourceFile, DocumentMeta, list[Chunk], bool]] = []
             for source in bar:
                 try:
-                    meta, chunks, _ = prepare(source, settings)
+                    meta, chunks, text = prepare(source, settings)
                 except IngestError as exc:
                     report.failed.append(FileProblem(source.rel, exc.reason_en, exc.reason_vi))
                     _undo_plan(report, source.doc_id)
@@ -303,9 +320,18 @@ def run_ingest(
                     )
                     _undo_plan(report, source.doc_id)
                     continue
+                prepared.append((source, meta, chunks, lacks_diacritics(text)))
+            # Text that lost its diacritics (OCR) is embedded last, through an accent restorer
+            # learned from everything else in the index, so the embedder reads Vietnamese.
+            prepared.sort(key=lambda item: item[3])
+            restorer: AccentRestorer | None = None
+            for source, meta, chunks, restore in tqdm(prepared, desc="Nhúng", unit="tệp", disable=not progress):
+                if restore and restorer is None:
+                    restorer = AccentRestorer(collection.get(include=["documents"])["documents"])
                 ids = [f"{source.doc_id}:{source.fingerprint[:12]}:{c.index}" for c in chunks]
                 vectors = embeddings.embed_documents(
-                    [embedding_text(c, meta) for c in chunks], batch_size=settings.embedding_batch_size
+                    [embedding_text(c, meta, restorer if restore else None) for c in chunks],
+                    batch_size=settings.embedding_batch_size,
                 )
                 old_rec = manifest.docs.get(source.doc_id)
                 if old_rec:
@@ -325,7 +351,6 @@ def run_ingest(
                     ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 )
                 report.chunks_written += len(chunks)
-                bar.set_postfix(chunks=report.chunks_written)
             everything = collection.get(include=["documents", "metadatas"])
             lexical.build(staging / "lexical", everything["ids"], everything["documents"], everything["metadatas"])
             (staging / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")

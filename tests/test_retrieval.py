@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.accents import AccentRestorer
+from ingest.accents import AccentRestorer
 from assistant.retrieval import HybridRetriever, HybridSearcher, RetrievalConfig
 from assistant.synonyms import SynonymMap, load_synonyms
 

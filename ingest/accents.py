@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
-from ingest.text import fold, has_diacritics, words
+from ingest.text import LOST_DIACRITICS, diacritic_ratio, fold, has_diacritics, words
 
 
 class AccentRestorer:
@@ -21,7 +21,7 @@ class AccentRestorer:
             syllables = words(text)
             # Only learn from text that carries diacritics: OCR text without them would teach
             # the restorer that "quyet" is spelled "quyet".
-            if not syllables or sum(has_diacritics(s) for s in syllables) < 0.2 * len(syllables):
+            if diacritic_ratio(syllables) < LOST_DIACRITICS:
                 continue
             self.unigrams.update(syllables)
             self.bigrams.update(zip(syllables, syllables[1:], strict=False))
