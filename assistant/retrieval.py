@@ -20,9 +20,9 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 
-from ingest.accents import AccentRestorer
 from assistant.questions import label_affinity, question_types, section_label
 from assistant.synonyms import SynonymMap, load_synonyms
+from ingest.accents import AccentRestorer
 from ingest.lexical import LexicalIndex, ocr_repair
 from ingest.store import COLLECTION, IndexError_, IndexStore, Manifest, open_chroma
 from ingest.text import fold, words

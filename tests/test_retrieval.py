@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.accents import AccentRestorer
 from assistant.retrieval import HybridRetriever, HybridSearcher, RetrievalConfig
 from assistant.synonyms import SynonymMap, load_synonyms
+from ingest.accents import AccentRestorer
 
 
 @pytest.fixture(scope="module")
