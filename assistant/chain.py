@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from langchain_core.runnables import RunnableLambda
 
+from assistant.confidence import confidence
 from assistant.extractive import Unit, clean_quote, select_units
 from assistant.llm import LLMClient, check_answer
 from assistant.retrieval import (
@@ -131,16 +132,8 @@ class Assistant:
         return state
 
     def confidence(self, question: str, passages: list[Passage]) -> float:
-        """How sure we are that the top passages answer: lexical coverage of the question's
-        content words by the best of the top three passages (with their headings), blended with
-        the embedder's similarity. Calibrated on the gold set's unanswerable questions."""
-        if not passages:
-            return 0.0
-        snap = self.provider.get()
-        cov = max(snap.weighted_coverage(question, f"{p.title} {p.section} {p.text}") for p in passages[:3])
-        dense = passages[0].signals.get("dense", 0.0)
-        dense_part = min(max((dense - 0.80) / 0.10, 0.0), 1.0)
-        return round(0.7 * cov + 0.3 * dense_part, 4)
+        """Probability that the passages answer (assistant/confidence.py, fitted on the gold set)."""
+        return confidence(self.provider.get(), question, passages)
 
     def _compose(self, state: dict) -> dict:
         t = time.perf_counter()
