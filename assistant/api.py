@@ -10,7 +10,6 @@ else looks at it.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import math
@@ -617,16 +616,11 @@ def create_app(
         )
 
     # -- the Gradio page -------------------------------------------------------------------------
-    if mount_ui and importlib.util.find_spec("assistant.ui") is not None:
-        import gradio as gr
+    if mount_ui:
+        from assistant.ui import mount_ui as mount_page
 
-        from assistant.ui import build_ui
-
-        blocks = build_ui(service, settings)
-        app = gr.mount_gradio_app(app, blocks, path="/")
+        app = mount_page(app, service, settings, path="/")
     else:
-        if mount_ui:
-            log.warning("assistant/ui.py not found: serving the API only")
 
         @app.get("/", include_in_schema=False)
         def root() -> RedirectResponse:

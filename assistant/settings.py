@@ -40,7 +40,7 @@ class Settings(BaseSettings):
 
     # Retrieval.
     top_k: int = 8
-    refusal_threshold: float = 0.40  # on assistant/confidence.py's calibrated probability
+    refusal_threshold: float = 0.35  # on assistant/confidence.py's calibrated probability
 
     # Optional LLM (any OpenAI-compatible endpoint). Empty base URL = extractive mode.
     llm_base_url: str = ""

@@ -36,6 +36,7 @@ def signals_for(assistant: Assistant, rows: list[dict]) -> list[dict]:
             passages[key] = snap.section_passage(i, key, 0.0, {}).text
     key_index = {key: n for n, key in enumerate(passages)}
     parent_ids = np.asarray([key_index[k] for k in keys])
+    situation = snap.is_situation
     out = []
     for row in rows:
         standalone = assistant._condense({"request": request_for(row), "mode": "extractive", "timings": {}})["standalone"]
@@ -55,6 +56,7 @@ def signals_for(assistant: Assistant, rows: list[dict]) -> list[dict]:
         # relevance of each chunk's returned passage (its whole section when merged)
         parent_gold = {key: relevant(text, row["quote"]) for key, text in passages.items()}
         out.append({"dense": dense, "plain": lex["plain"], "folded": lex["folded"], "label": label, "gold": gold,
+                    "situation": situation,
                     "parent_gold": np.asarray([parent_gold[keys[i]] for i in range(len(keys))]),
                     "parent_id": parent_ids})
     return out
@@ -73,11 +75,13 @@ def ranked_passages(s: dict, fused: np.ndarray, merge: bool, k: int = 10) -> np.
     return s["parent_gold"][order[np.sort(first)[:k]]]
 
 
-def score(sig: list[dict], w: tuple[float, float, float, float], merge: bool = True) -> dict[str, float]:
+def score(sig: list[dict], w: tuple, merge: bool = True) -> dict[str, float]:
     hits1 = hits5 = rr = 0.0
     for s in sig:
         d = s["dense"] - s["dense"].min()
         fused = w[0] * norm(d) + w[1] * norm(s["plain"]) + w[2] * norm(s["folded"]) + w[3] * s["label"]
+        if len(w) > 4:
+            fused = fused - w[4] * s["situation"]
         hit = np.nonzero(ranked_passages(s, fused, merge))[0]
         if hit.size:
             r = hit[0] + 1
@@ -88,7 +92,8 @@ def score(sig: list[dict], w: tuple[float, float, float, float], merge: bool = T
     return {"hit@1": hits1 / n, "hit@5": hits5 / n, "mrr": rr / n}
 
 
-GRID = list(itertools.product([0.25, 0.5, 0.75, 1.0, 1.5], [0.0, 0.25, 0.5], [0.5, 1.0, 1.5, 2.0], [0.0, 0.15, 0.3, 0.5]))
+GRID = list(itertools.product([0.25, 0.5, 0.75, 1.0, 1.5], [0.0, 0.25, 0.5], [0.5, 1.0, 1.5, 2.0], [0.0, 0.15, 0.3],
+                              [0.0, 0.05, 0.1, 0.2, 0.3]))
 
 
 def best(sig: list[dict]) -> tuple[tuple, dict]:
@@ -100,7 +105,7 @@ def main() -> None:
     assistant = Assistant(get_settings())
     sig = signals_for(assistant, rows)
     c = assistant.searcher.config
-    current = (c.dense_weight, c.plain_weight, c.folded_weight, c.label_weight)
+    current = (c.dense_weight, c.plain_weight, c.folded_weight, c.label_weight, c.situation_penalty)
     print("current", current, score(sig, current))
     print("current, chunks not merged into sections", score(sig, current, merge=False))
     w, s = best(sig)
@@ -115,7 +120,8 @@ def main() -> None:
         test = [sig[i] for i in folds[1 - k]]
         wk, sk = best(train)
         print(f"fold {k}: tuned {wk} train {sk} -> held-out {score(test, wk)}; current on held-out {score(test, current)}")
-    print(json.dumps({"dense_weight": w[0], "plain_weight": w[1], "folded_weight": w[2], "label_weight": w[3]}))
+    print(json.dumps({"dense_weight": w[0], "plain_weight": w[1], "folded_weight": w[2], "label_weight": w[3],
+                      "situation_penalty": w[4]}))
 
 
 if __name__ == "__main__":
