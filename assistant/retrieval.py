@@ -273,7 +273,10 @@ def _normalise(scores: np.ndarray) -> np.ndarray:
 
 _CONTENT = re.compile(r"\w+")
 STOP = set(
-    ["là", "và", "của", "có", "cho", "các", "được", "không", "những", "thì", "với", "trong", "khi", "nào", "gì", "ai", "bao", "nhiêu", "thế", "sao", "như", "này", "đó", "một", "hay", "hoặc", "ở", "tại", "về", "theo", "để", "do", "bị", "phải", "cần", "làm", "ra", "vào", "lên", "nếu", "mà"]
+    ["là", "và", "của", "có", "cho", "các", "được", "không", "những", "thì", "với", "trong", "khi", "nào", "gì", "ai", "bao", "nhiêu", "thế", "sao", "như", "này", "đó", "một", "hay", "hoặc", "ở", "tại", "về", "theo", "để", "do", "bị", "phải", "cần", "làm", "ra", "vào", "lên", "nếu", "mà",
+     # question words and the small talk around a question: they say nothing about the topic
+     "mấy", "người", "mỗi", "vậy", "rồi", "chưa", "đâu", "nên", "cũng", "đã", "sẽ", "đang", "còn",
+     "hãy", "xin", "biết", "hỏi", "giúp", "tôi", "em", "anh", "chị", "mình", "ạ", "nhé", "ơi", "thể"]
 )
 STOP |= {fold(w) for w in STOP}
 

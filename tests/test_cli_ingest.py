@@ -44,7 +44,7 @@ def test_chunks_finds_a_document_by_file_name_and_prints_json(capsys):
     assert code == 0
     assert data["meta"]["number"] == "CNNV-01" and data["meta"]["doc_type"] == "Cẩm nang"
     paths = [" › ".join(c["heading_path"]) for c in data["chunks"]]
-    assert "Chương 1. ĐẤT ĐAI › 1.3. Tách thửa, hợp thửa đất" in paths
+    assert "Chương 1. ĐẤT ĐAI › 1.3. Tách thửa, hợp thửa đất › Thời hạn giải quyết" in paths
     text = (KNOWLEDGE / "handbook" / "01-dat-dai.md").read_text(encoding="utf-8")
     first = data["chunks"][0]
     assert first["text"] in text and first["end"] - first["start"] == len(first["text"])
