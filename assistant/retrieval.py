@@ -43,6 +43,7 @@ class RetrievalConfig:
     # 0.3 helped on both halves of the gold set (eval/tune.py), and cases still rank when they
     # match clearly better.
     situation_penalty: float = 0.3
+    title_weight: float = 0.0  # how much of the procedure's own title the question contains
     restore_accents: bool = True
     synonyms: bool = True
     use_dense: bool = True
@@ -129,6 +130,7 @@ class IndexSnapshot:
         self.restorer = AccentRestorer(self.texts)
         self.labels = [section_label(m.get("section", "")) for m in self.metas]
         self._section_cache: dict[tuple[str, str], list[int]] = {}
+        self.title_bigrams = [title_bigrams(m.get("section", "")) for m in self.metas]
         self.is_situation = np.asarray(
             [float("tình huống" in m.get("section", "").lower()) for m in self.metas], dtype=np.float32
         )
@@ -281,6 +283,24 @@ STOP = set(
 STOP |= {fold(w) for w in STOP}
 
 
+def title_bigrams(section: str) -> set[tuple[str, str]]:
+    """Content bigrams of the procedure a chunk belongs to: the last heading that is not a
+    handbook label ("5.1. Đăng ký khai sinh" in "… › 5.1. Đăng ký khai sinh › Lệ phí")."""
+    parts = [p.strip() for p in section.split("›") if p.strip()]
+    titled = [p for p in parts if re.match(r"^(\d|[IVX]+[.\-]|\(|[a-z]\)|Tình huống|Điều|Chương)", p)]
+    if not titled:
+        return set()
+    terms = content_terms(re.sub(r"^[\dIVX.()\-]+\s*", "", titled[-1]))
+    return set(zip(terms, terms[1:], strict=False))
+
+
+def title_match(folded_query: str, bigrams: list[set[tuple[str, str]]]) -> np.ndarray:
+    """Share of each chunk's procedure-title bigrams that the question contains."""
+    terms = content_terms(folded_query)
+    asked = set(zip(terms, terms[1:], strict=False))
+    return np.asarray([len(b & asked) / len(b) if b else 0.0 for b in bigrams], dtype=np.float32)
+
+
 def content_terms(text: str) -> list[str]:
     """Accent-folded, OCR-repaired syllables that carry meaning (no function words)."""
     return [w for w in words(ocr_repair(fold(text))) if w not in STOP and len(w) > 1]
@@ -349,6 +369,9 @@ class HybridSearcher:
         fused = self._fuse(signals, mask, config)
         if config.situation_penalty:
             fused = fused - config.situation_penalty * snap.is_situation
+        if config.title_weight:
+            signals["title"] = title_match(q["folded"], snap.title_bigrams)
+            fused = fused + config.title_weight * signals["title"]
         order = [int(i) for i in np.argsort(-fused) if mask[i]]
         if not config.merge_sections:
             return [

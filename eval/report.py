@@ -20,6 +20,7 @@ REPORTS = PROJECT_ROOT / "eval" / "reports"
 TAGS = ("clean", "no-diacritic", "everyday", "ocr", "follow-up")
 ABLATIONS = ("dense", "bm25-folded", "accent-restoration", "synonyms", "section passages", "situation prior")
 SINGLE_SIGNALS = {
+    "ours + procedure-title match (w 0.3)": RetrievalConfig(title_weight=0.3),
     "ours + accented BM25 (w 0.5) + label prior (w 0.3)": RetrievalConfig(plain_weight=0.5, label_weight=0.3),
     "ours, dense signal only": RetrievalConfig(use_plain=False, use_folded=False, use_labels=False),
     "ours, folded BM25 only": RetrievalConfig(use_dense=False, use_plain=False, use_labels=False),

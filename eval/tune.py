@@ -15,6 +15,7 @@ import numpy as np
 
 from assistant.chain import Assistant
 from assistant.questions import label_affinity, question_types
+from assistant.retrieval import title_match
 from assistant.settings import get_settings
 from eval.harness import read_questions, request_for
 from eval.metrics import relevant
@@ -56,7 +57,7 @@ def signals_for(assistant: Assistant, rows: list[dict]) -> list[dict]:
         # relevance of each chunk's returned passage (its whole section when merged)
         parent_gold = {key: relevant(text, row["quote"]) for key, text in passages.items()}
         out.append({"dense": dense, "plain": lex["plain"], "folded": lex["folded"], "label": label, "gold": gold,
-                    "situation": situation,
+                    "situation": situation, "title": title_match(q["folded"], snap.title_bigrams),
                     "parent_gold": np.asarray([parent_gold[keys[i]] for i in range(len(keys))]),
                     "parent_id": parent_ids})
     return out
@@ -82,6 +83,8 @@ def score(sig: list[dict], w: tuple, merge: bool = True) -> dict[str, float]:
         fused = w[0] * norm(d) + w[1] * norm(s["plain"]) + w[2] * norm(s["folded"]) + w[3] * s["label"]
         if len(w) > 4:
             fused = fused - w[4] * s["situation"]
+        if len(w) > 5:
+            fused = fused + w[5] * s["title"]
         hit = np.nonzero(ranked_passages(s, fused, merge))[0]
         if hit.size:
             r = hit[0] + 1
@@ -92,8 +95,8 @@ def score(sig: list[dict], w: tuple, merge: bool = True) -> dict[str, float]:
     return {"hit@1": hits1 / n, "hit@5": hits5 / n, "mrr": rr / n}
 
 
-GRID = list(itertools.product([0.25, 0.5, 0.75, 1.0, 1.5], [0.0, 0.25, 0.5], [0.5, 1.0, 1.5, 2.0], [0.0, 0.15, 0.3],
-                              [0.0, 0.05, 0.1, 0.2, 0.3]))
+GRID = list(itertools.product([0.25, 0.5, 0.75, 1.0], [0.0, 0.25], [1.0, 1.5, 2.0], [0.0, 0.3],
+                              [0.0, 0.2, 0.3, 0.4], [0.0, 0.1, 0.2, 0.3, 0.5]))
 
 
 def best(sig: list[dict]) -> tuple[tuple, dict]:
@@ -105,7 +108,7 @@ def main() -> None:
     assistant = Assistant(get_settings())
     sig = signals_for(assistant, rows)
     c = assistant.searcher.config
-    current = (c.dense_weight, c.plain_weight, c.folded_weight, c.label_weight, c.situation_penalty)
+    current = (c.dense_weight, c.plain_weight, c.folded_weight, c.label_weight, c.situation_penalty, c.title_weight)
     print("current", current, score(sig, current))
     print("current, chunks not merged into sections", score(sig, current, merge=False))
     w, s = best(sig)
@@ -121,7 +124,7 @@ def main() -> None:
         wk, sk = best(train)
         print(f"fold {k}: tuned {wk} train {sk} -> held-out {score(test, wk)}; current on held-out {score(test, current)}")
     print(json.dumps({"dense_weight": w[0], "plain_weight": w[1], "folded_weight": w[2], "label_weight": w[3],
-                      "situation_penalty": w[4]}))
+                      "situation_penalty": w[4], "title_weight": w[5]}))
 
 
 if __name__ == "__main__":
