@@ -116,9 +116,12 @@ def select_units(question: str, passages: list[Passage], max_units: int = 3,
     best = ranked[0].score
     chosen: list[Unit] = []
     used = 0
+    top = ranked[0].passage
     for u in ranked:
         if len(chosen) >= max_units or u.score < best * 0.75:
             break
+        if u.passage.section != top.section and u.score < best * 0.9:
+            continue  # another procedure's paragraph only when it answers about as well
         if used + len(u.text) > budget and chosen:
             continue
         if any(c.passage.id == u.passage.id and not (u.end <= c.start or u.start >= c.end) for c in chosen):

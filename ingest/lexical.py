@@ -9,6 +9,7 @@ belongs to, so it is always in step with the vector store.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,8 @@ import bm25s
 import numpy as np
 
 from ingest.text import fold, words
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 VIEWS = ("plain", "folded")
 VERSION = "lex-v2"  # bump when tokens() changes: older persisted indexes are rebuilt on load
