@@ -242,7 +242,7 @@ def plot(result: dict, out_dir: Path) -> None:
 
     systems = {n: s for n, s in result["systems"].items() if not n.startswith("ours −")}
     tags = [t for t in TAGS if t in result["systems"]["ours (hybrid)"]["by_tag"]]
-    fig, ax = plt.subplots(figsize=(9, 5))
+    fig, ax = plt.subplots(figsize=(9, 6.5))
     width = 0.8 / max(len(systems), 1)
     for i, (name, s) in enumerate(systems.items()):
         values = [s["by_tag"].get(t, {}).get("hit@5", 0) for t in tags]
@@ -250,7 +250,7 @@ def plot(result: dict, out_dir: Path) -> None:
     ax.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(tags))], tags)
     ax.set_ylabel("hit@5")
     ax.set_ylim(0, 1.05)
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
     ax.set_title("hit@5 per question tag")
     fig.tight_layout()
     fig.savefig(out_dir / "per_tag.png", dpi=110)
