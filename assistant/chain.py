@@ -38,8 +38,35 @@ _FOLLOW_UP_START = re.compile(
 )
 _ANAPHORA = re.compile(r"\b(do|nay|tren|ay|thu tuc nay|viec nay|truong hop nay|thi sao|the nao)\b")
 _QUESTION_WORDS = {
-    "thu", "tuc", "thi", "sao", "the", "nao", "gi", "bao", "lau", "nhieu", "can", "co", "khong", "la", "ai", "o", "dau",
-    "vay", "con", "phai", "lam", "nhu", "duoc", "cho", "hoi", "minh", "em", "anh", "chi",
+    "thu",
+    "tuc",
+    "thi",
+    "sao",
+    "the",
+    "nao",
+    "gi",
+    "bao",
+    "lau",
+    "nhieu",
+    "can",
+    "co",
+    "khong",
+    "la",
+    "ai",
+    "o",
+    "dau",
+    "vay",
+    "con",
+    "phai",
+    "lam",
+    "nhu",
+    "duoc",
+    "cho",
+    "hoi",
+    "minh",
+    "em",
+    "anh",
+    "chi",
 }
 
 
@@ -75,7 +102,9 @@ def section_label(section: str) -> str:
         return ""
     numbers = []
     for p in parts:
-        m = re.match(r"^(Chương\s+\d+|[IVX]+|\d+(?:\.\d+)*|\(\d+\)|[a-zđ]\)|Tình huống\s+[\d.]+)", p)
+        m = re.match(
+            r"^(Chương\s+\d+|[IVX]+|\d+(?:\.\d+)*|\(\d+\)|[a-zđ]\)|Tình huống\s+[\d.]+)", p
+        )
         if m and not m.group(1).startswith("Chương"):
             numbers.append(m.group(1).rstrip("."))
     last = re.sub(r"^(Tình huống\s+)?[\dIVX]+(\.[\d]+)*[.\-)]?\s+", "", parts[-1]) or parts[-1]
@@ -83,8 +112,12 @@ def section_label(section: str) -> str:
 
 
 class Assistant:
-    def __init__(self, settings: Settings, provider: SnapshotProvider | None = None,
-                 config: RetrievalConfig | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        provider: SnapshotProvider | None = None,
+        config: RetrievalConfig | None = None,
+    ) -> None:
         self.settings = settings
         embeddings = make_embeddings(settings.embedding_backend, settings.embedding_model)
         self.provider = provider or SnapshotProvider(settings.index_dir, embeddings)
@@ -109,7 +142,9 @@ class Assistant:
             rewritten = None
             if self.llm is not None and state["mode"] == "llm":
                 try:
-                    rewritten = self.llm.condense(question, [(h.question, h.answer) for h in request.history])
+                    rewritten = self.llm.condense(
+                        question, [(h.question, h.answer) for h in request.history]
+                    )
                 except Exception as exc:  # the endpoint being down must not break answering
                     log.warning("LLM condense failed, carrying the topic over instead: %s", exc)
             standalone = rewritten or f"{question} {topic_of(previous)}"
@@ -121,7 +156,9 @@ class Assistant:
         t = time.perf_counter()
         request: AskRequest = state["request"]
         filters = request.filters.as_dict() if request.filters else None
-        state["passages"] = self.searcher.search(state["standalone"], k=self.settings.top_k, filters=filters)
+        state["passages"] = self.searcher.search(
+            state["standalone"], k=self.settings.top_k, filters=filters
+        )
         state["timings"]["retrieve_ms"] = (time.perf_counter() - t) * 1000
         return state
 
@@ -162,9 +199,19 @@ class Assistant:
             sample_documents=any(c.status == SAMPLE_STATUS for c in state["citations"]),
             warnings=state.get("warnings", []),
             retrieved=[
-                RetrievedPassage(rank=i + 1, id=p.id, doc_id=p.doc_id, title=p.title, number=p.number,
-                                 section=p.section, text=p.text, score=round(p.score, 4), start=p.start,
-                                 end=p.end, status=p.status)
+                RetrievedPassage(
+                    rank=i + 1,
+                    id=p.id,
+                    doc_id=p.doc_id,
+                    title=p.title,
+                    number=p.number,
+                    section=p.section,
+                    text=p.text,
+                    score=round(p.score, 4),
+                    start=p.start,
+                    end=p.end,
+                    status=p.status,
+                )
                 for i, p in enumerate(passages)
             ],
             timings=Timings(**timings),
@@ -177,12 +224,21 @@ class Assistant:
     def _citation(self, n: int, unit: Unit) -> Citation:
         p = unit.passage
         return Citation(
-            n=n, doc_id=p.doc_id, title=p.title, number=p.number, section=p.section,
-            quote=unit.text, start=p.start + unit.start, end=p.start + unit.end,
-            status=p.status, chunk_id=p.id,
+            n=n,
+            doc_id=p.doc_id,
+            title=p.title,
+            number=p.number,
+            section=p.section,
+            quote=unit.text,
+            start=p.start + unit.start,
+            end=p.start + unit.end,
+            status=p.status,
+            chunk_id=p.id,
         )
 
-    def _with_section_siblings(self, passages: list[Passage], top: int = 2) -> tuple[list[Passage], list[int]]:
+    def _with_section_siblings(
+        self, passages: list[Passage], top: int = 2
+    ) -> tuple[list[Passage], list[int]]:
         """The top passages plus the other chunks of their sections: a procedure split over
         chunks still answers as one (its "Thành phần hồ sơ" may sit in the next chunk)."""
         snap = self.provider.get()
@@ -193,7 +249,11 @@ class Assistant:
             group = [p]
             if rank < top:
                 rows = snap.rows_by_doc.get(p.doc_id, [])
-                group += [snap.passage(r, p.score) for r in rows if snap.metas[r].get("section") == p.section]
+                group += [
+                    snap.passage(r, p.score)
+                    for r in rows
+                    if snap.metas[r].get("section") == p.section
+                ]
             for q in group:
                 if q.id not in seen:
                     seen.add(q.id)
@@ -226,10 +286,18 @@ class Assistant:
             lines.append(f"{quote} [{n}]")
         warnings = []
         if any(c.status == SAMPLE_STATUS for c in citations):
-            warnings.append("Trích từ tài liệu bản mẫu, cần đối chiếu văn bản hiện hành trước khi áp dụng.")
-            lines.append("\n_Lưu ý: nội dung trên trích từ cẩm nang bản mẫu, cần đối chiếu văn bản pháp luật hiện hành._")
-        return {"answer": "\n\n".join(lines), "citations": citations, "result_mode": "extractive",
-                "warnings": warnings}
+            warnings.append(
+                "Trích từ tài liệu bản mẫu, cần đối chiếu văn bản hiện hành trước khi áp dụng."
+            )
+            lines.append(
+                "\n_Lưu ý: nội dung trên trích từ cẩm nang bản mẫu, cần đối chiếu văn bản pháp luật hiện hành._"
+            )
+        return {
+            "answer": "\n\n".join(lines),
+            "citations": citations,
+            "result_mode": "extractive",
+            "warnings": warnings,
+        }
 
     def _compose_llm(self, state: dict) -> dict:
         passages = state["passages"][:5]
@@ -238,7 +306,10 @@ class Assistant:
         except Exception as exc:
             log.warning("LLM endpoint failed (%s); answering extractively", exc)
             out = self._compose_extractive(state)
-            out["warnings"] = [*out["warnings"], "Máy chủ mô hình ngôn ngữ không phản hồi; hiển thị câu trả lời trích nguyên văn."]
+            out["warnings"] = [
+                *out["warnings"],
+                "Máy chủ mô hình ngôn ngữ không phản hồi; hiển thị câu trả lời trích nguyên văn.",
+            ]
             return out
         return self._checked_llm_answer(state, text, passages)
 
@@ -246,13 +317,20 @@ class Assistant:
         checked = check_answer(text, passages)
         if not checked.cited:
             out = self._compose_extractive(state)
-            out["warnings"] = [*checked.warnings, *out["warnings"],
-                               "Câu trả lời của mô hình không có trích dẫn hợp lệ; hiển thị câu trả lời trích nguyên văn."]
+            out["warnings"] = [
+                *checked.warnings,
+                *out["warnings"],
+                "Câu trả lời của mô hình không có trích dẫn hợp lệ; hiển thị câu trả lời trích nguyên văn.",
+            ]
             return out
         # Renumber the cited passages 1..k in order of use; each citation quotes the passage's
         # sentence that best supports the answer.
         renumber = {old: new for new, old in enumerate(checked.cited, 1)}
-        answer = re.sub(r"\[(\d{1,2})\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", checked.text)
+        answer = re.sub(
+            r"\[(\d{1,2})\]",
+            lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]",
+            checked.text,
+        )
         citations = []
         for old, new in renumber.items():
             p = passages[old - 1]
@@ -261,8 +339,15 @@ class Assistant:
             citations.append(self._citation(new, unit))
         warnings = list(checked.warnings)
         if any(c.status == SAMPLE_STATUS for c in citations):
-            warnings.append("Trích từ tài liệu bản mẫu, cần đối chiếu văn bản hiện hành trước khi áp dụng.")
-        return {"answer": answer, "citations": citations, "result_mode": "llm", "warnings": warnings}
+            warnings.append(
+                "Trích từ tài liệu bản mẫu, cần đối chiếu văn bản hiện hành trước khi áp dụng."
+            )
+        return {
+            "answer": answer,
+            "citations": citations,
+            "result_mode": "llm",
+            "warnings": warnings,
+        }
 
     def _refusal(self, state: dict) -> dict:
         snap = self.provider.get()
@@ -272,15 +357,26 @@ class Assistant:
             "(nghị quyết của tỉnh và cẩm nang nghiệp vụ). Anh/chị có thể diễn đạt lại câu hỏi, hoặc liên hệ "
             "bộ phận hỗ trợ nghiệp vụ của tỉnh để được hướng dẫn."
         )
-        return {"answer": answer, "citations": [], "result_mode": "refusal", "refused": True, "warnings": []}
+        return {
+            "answer": answer,
+            "citations": [],
+            "result_mode": "refusal",
+            "refused": True,
+            "warnings": [],
+        }
 
     # -- entry points --------------------------------------------------------------------------
     def _state(self, request: AskRequest) -> dict:
         mode = request.mode
         if mode == "auto":
             mode = "llm" if self.llm is not None else "extractive"
-        return {"request": request, "mode": mode, "id": uuid.uuid4().hex[:16], "t0": time.perf_counter(),
-                "timings": {}}
+        return {
+            "request": request,
+            "mode": mode,
+            "id": uuid.uuid4().hex[:16],
+            "t0": time.perf_counter(),
+            "timings": {},
+        }
 
     def ask(self, request: AskRequest) -> AnswerResult:
         return self.chain.invoke(self._state(request))
@@ -306,7 +402,10 @@ class Assistant:
                 except Exception as exc:
                     log.warning("LLM endpoint failed mid-stream (%s); answering extractively", exc)
                     state.update(self._compose_extractive(state))
-                    state["warnings"] = [*state["warnings"], "Máy chủ mô hình ngôn ngữ không phản hồi; hiển thị câu trả lời trích nguyên văn."]
+                    state["warnings"] = [
+                        *state["warnings"],
+                        "Máy chủ mô hình ngôn ngữ không phản hồi; hiển thị câu trả lời trích nguyên văn.",
+                    ]
                 state["timings"]["compose_ms"] = (time.perf_counter() - t) * 1000
             else:
                 state = self._compose(state)

@@ -51,14 +51,32 @@ def cmd_chunks(args: argparse.Namespace) -> int:
     files, _ = scan(settings)
     match = [f for f in files if args.doc in (f.doc_id, f.rel, Path(f.rel).name)]
     if not match:
-        print(f"Không tìm thấy tài liệu «{args.doc}» trong {settings.knowledge_dir}", file=sys.stderr)
+        print(
+            f"Không tìm thấy tài liệu «{args.doc}» trong {settings.knowledge_dir}", file=sys.stderr
+        )
         return 1
     meta, chunks, _ = prepare(match[0], settings)
     if args.json:
-        print(json.dumps({"meta": meta.__dict__, "chunks": [c.__dict__ for c in chunks]}, ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {"meta": meta.__dict__, "chunks": [c.__dict__ for c in chunks]},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return 0
     print(f"# {meta.title}")
-    for key in ("doc_id", "number", "doc_type", "issuer", "province", "date", "fields", "status", "source"):
+    for key in (
+        "doc_id",
+        "number",
+        "doc_type",
+        "issuer",
+        "province",
+        "date",
+        "fields",
+        "status",
+        "source",
+    ):
         print(f"  {key}: {getattr(meta, key)}")
     print(f"  chunks: {len(chunks)}\n")
     for c in chunks:
@@ -86,7 +104,9 @@ def format_answer(result, show_passages: bool = False) -> str:
         lines.append("\nĐoạn đã tìm:")
         for p in result.retrieved:
             lines.append(f"  {p.rank}. ({p.score:.2f}) {p.doc_id} | {p.section}")
-    lines.append(f"\n({result.mode}, độ tin cậy {result.confidence:.2f}, {result.timings.total_ms:.0f} ms)")
+    lines.append(
+        f"\n({result.mode}, độ tin cậy {result.confidence:.2f}, {result.timings.total_ms:.0f} ms)"
+    )
     return "\n".join(lines)
 
 

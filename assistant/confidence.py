@@ -32,7 +32,9 @@ def features(snap: IndexSnapshot, question: str, passages: list[Passage]) -> lis
     chunk = snap.texts[row] if row is not None else top.text
     terms = set(content_terms(question))
     return [
-        snap.weighted_coverage(question, f"{meta.get('title', '')} {meta.get('section', '')} {chunk}"),
+        snap.weighted_coverage(
+            question, f"{meta.get('title', '')} {meta.get('section', '')} {chunk}"
+        ),
         snap.weighted_coverage(question, f"{top.title} {top.section} {top.text}"),
         sum(1 for t in terms if snap.doc_freq[t] == 0) / max(len(terms), 1),
         top.signals.get("dense", 0.0),
@@ -43,6 +45,7 @@ def confidence(snap: IndexSnapshot, question: str, passages: list[Passage]) -> f
     if not passages:
         return 0.0
     z = INTERCEPT + sum(
-        c * (x - m) / s for c, x, m, s in zip(COEF, features(snap, question, passages), MEAN, SCALE, strict=True)
+        c * (x - m) / s
+        for c, x, m, s in zip(COEF, features(snap, question, passages), MEAN, SCALE, strict=True)
     )
     return round(1 / (1 + math.exp(-z)), 4)

@@ -42,7 +42,11 @@ def units_of(passage: Passage, rank: int, max_len: int = 450) -> list[Unit]:
     """Paragraphs; a bold label alone on its line joins the list under it; long prose paragraphs
     are split into sentences (lists are kept whole: a list of papers is one answer)."""
     text = passage.text
-    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*", text) if m.group().strip()]
+    paragraphs = [
+        (m.start(), m.end())
+        for m in re.finditer(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*", text)
+        if m.group().strip()
+    ]
     merged: list[tuple[int, int]] = []
     i = 0
     while i < len(paragraphs):
@@ -50,7 +54,9 @@ def units_of(passage: Passage, rank: int, max_len: int = 450) -> list[Unit]:
         if _LABEL_ONLY.match(text[start:end]) and i + 1 < len(paragraphs):
             end = paragraphs[i + 1][1]
             i += 1
-            while i + 1 < len(paragraphs) and re.match(r"\s*([-+•]|\d+\.)\s", text[paragraphs[i + 1][0] :]):
+            while i + 1 < len(paragraphs) and re.match(
+                r"\s*([-+•]|\d+\.)\s", text[paragraphs[i + 1][0] :]
+            ):
                 end = paragraphs[i + 1][1]
                 i += 1
         merged.append((start, end))
@@ -102,13 +108,24 @@ def score_units(question: str, units: list[Unit], types: list[str]) -> None:
         u.score = overlap + 0.25 * min(bigram, 3) + type_bonus + 0.6 * rank_prior - penalty
 
 
-def select_units(question: str, passages: list[Passage], max_units: int = 3,
-                 budget: int = 900, max_passages: int = 4, ranks: list[int] | None = None) -> list[Unit]:
+def select_units(
+    question: str,
+    passages: list[Passage],
+    max_units: int = 3,
+    budget: int = 900,
+    max_passages: int = 4,
+    ranks: list[int] | None = None,
+) -> list[Unit]:
     """The best quotable units of the top passages; `ranks` gives passages that share a
     retrieval rank (sibling chunks of one section) the same prior."""
     types = question_types(question)
     ranks = ranks or list(range(len(passages)))
-    units = [u for rank, p in zip(ranks, passages, strict=True) if rank < max_passages for u in units_of(p, rank)]
+    units = [
+        u
+        for rank, p in zip(ranks, passages, strict=True)
+        if rank < max_passages
+        for u in units_of(p, rank)
+    ]
     score_units(question, units, types)
     ranked = sorted(units, key=lambda u: -u.score)
     if not ranked:
@@ -124,7 +141,10 @@ def select_units(question: str, passages: list[Passage], max_units: int = 3,
             continue  # another procedure's paragraph only when it answers about as well
         if used + len(u.text) > budget and chosen:
             continue
-        if any(c.passage.id == u.passage.id and not (u.end <= c.start or u.start >= c.end) for c in chosen):
+        if any(
+            c.passage.id == u.passage.id and not (u.end <= c.start or u.start >= c.end)
+            for c in chosen
+        ):
             continue
         chosen.append(u)
         used += len(u.text)
@@ -134,4 +154,3 @@ def select_units(question: str, passages: list[Passage], max_units: int = 3,
 def clean_quote(text: str) -> str:
     """How a quote is shown: markdown emphasis stripped, whitespace tidied (offsets stay exact)."""
     return re.sub(r"[ \t]+", " ", text.replace("**", "")).strip()
-

@@ -29,7 +29,8 @@ def load_prompt(name: str, directory: Path = PROMPTS) -> str:
 
 def format_passages(passages: list[Passage]) -> str:
     return "\n\n".join(
-        f"[{i}] {p.title}{' — ' + p.section if p.section else ''}\n{p.text}" for i, p in enumerate(passages, 1)
+        f"[{i}] {p.title}{' — ' + p.section if p.section else ''}\n{p.text}"
+        for i, p in enumerate(passages, 1)
     )
 
 

@@ -26,8 +26,12 @@ def _re(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 QUESTION_TYPES: dict[str, QuestionType] = {
     "deadline": QuestionType(
-        _re(r"\b(khi nao|bao lau|thoi han|may ngay|bao nhieu ngay|han chot|trong vong|luc nao|thoi gian|cham nhat)\b"),
-        _re(r"\b(\d+|mot|hai|ba|muoi)\s*(ngay|thang|nam|gio)\b|ngay lam viec|trong ngay|thoi han|quy [iv]+"),
+        _re(
+            r"\b(khi nao|bao lau|thoi han|may ngay|bao nhieu ngay|han chot|trong vong|luc nao|thoi gian|cham nhat)\b"
+        ),
+        _re(
+            r"\b(\d+|mot|hai|ba|muoi)\s*(ngay|thang|nam|gio)\b|ngay lam viec|trong ngay|thoi han|quy [iv]+"
+        ),
         _re(r"^thoi han"),
     ),
     "fee": QuestionType(
@@ -36,8 +40,12 @@ QUESTION_TYPES: dict[str, QuestionType] = {
         _re(r"^(le phi|phi)"),
     ),
     "who": QuestionType(
-        _re(r"\b(ai|co quan nao|don vi nao|tham quyen|cap nao|noi nao|o dau|xa nao|chu tri|phu trach|ai ky|nguoi ky|ky giay)\b"),
-        _re(r"tham quyen|ubnd|uy ban|chu tich|so |cong an|van phong|bo phan|ban |co quan|chu tri|cong chuc|giao"),
+        _re(
+            r"\b(ai|co quan nao|don vi nao|tham quyen|cap nao|noi nao|o dau|xa nao|chu tri|phu trach|ai ky|nguoi ky|ky giay)\b"
+        ),
+        _re(
+            r"tham quyen|ubnd|uy ban|chu tich|so |cong an|van phong|bo phan|ban |co quan|chu tri|cong chuc|giao"
+        ),
         _re(r"^tham quyen"),
     ),
     "coordination": QuestionType(
@@ -46,33 +54,52 @@ QUESTION_TYPES: dict[str, QuestionType] = {
         _re(r"^trach nhiem phoi hop"),
     ),
     "papers": QuestionType(
-        _re(r"\b(giay to|ho so|can mang|mang theo|can nop|nop gi|thanh phan|lam don|don gi|ban ve)\b"),
+        _re(
+            r"\b(giay to|ho so|can mang|mang theo|can nop|nop gi|thanh phan|lam don|don gi|ban ve)\b"
+        ),
         _re(r"thanh phan ho so|ban sao|ban chinh|giay|to khai|don "),
         _re(r"^thanh phan ho so"),
     ),
     "steps": QuestionType(
-        _re(r"\b(cac buoc|trinh tu|quy trinh|lam the nao|nhu the nao|ra sao|thuc hien|niem yet|gom nhung)\b"),
+        _re(
+            r"\b(cac buoc|trinh tu|quy trinh|lam the nao|nhu the nao|ra sao|thuc hien|niem yet|gom nhung)\b"
+        ),
         _re(r"trinh tu|^\s*\d+\.|buoc", re.M),
         _re(r"^trinh tu"),
     ),
-    "form": QuestionType(_re(r"\b(mau|bieu mau|to khai|mau so|mau don)\b"), None, _re(r"^bieu mau")),
+    "form": QuestionType(
+        _re(r"\b(mau|bieu mau|to khai|mau so|mau don)\b"), None, _re(r"^bieu mau")
+    ),
     "basis": QuestionType(
-        _re(r"\b(can cu|van ban nao|dieu nao|dieu may|luat nao|nghi dinh nao|thong tu nao|quy dinh o dau|quy dinh tai|theo quy dinh nao)\b"),
+        _re(
+            r"\b(can cu|van ban nao|dieu nao|dieu may|luat nao|nghi dinh nao|thong tu nao|quy dinh o dau|quy dinh tai|theo quy dinh nao)\b"
+        ),
         None,
         _re(r"^can cu phap ly"),
     ),
-    "subject": QuestionType(_re(r"\b(ai duoc|doi tuong|ai phai|nguoi nao|truong hop nao)\b"), None, _re(r"^doi tuong")),
+    "subject": QuestionType(
+        _re(r"\b(ai duoc|doi tuong|ai phai|nguoi nao|truong hop nao)\b"), None, _re(r"^doi tuong")
+    ),
     "handling": QuestionType(
         _re(r"\b(co duoc|duoc khong|xu ly|lam gi|lam sao|the nao|thi sao|phai lam|co phai)\b"),
         None,
         _re(r"^cach xu ly"),
     ),
-    "number": QuestionType(_re(r"\b(bao nhieu|ty le|may|so luong|phan tram|chi tieu|muc tieu)\b"), _re(r"\d+\s*%|\d+"), None),
+    "number": QuestionType(
+        _re(r"\b(bao nhieu|ty le|may|so luong|phan tram|chi tieu|muc tieu)\b"),
+        _re(r"\d+\s*%|\d+"),
+        None,
+    ),
 }
 
 # Labels that mention many of a question's words without being its answer, unless asked for.
-_DEMOTED = {"can cu phap ly": ("basis", 1.0), "luu y": (None, 0.4), "tinh huong": (None, 0.6),
-            "doi tuong thuc hien": ("subject", 0.4), "bieu mau": ("form", 0.3)}
+_DEMOTED = {
+    "can cu phap ly": ("basis", 1.0),
+    "luu y": (None, 0.4),
+    "tinh huong": (None, 0.6),
+    "doi tuong thuc hien": ("subject", 0.4),
+    "bieu mau": ("form", 0.3),
+}
 
 
 def question_types(question: str) -> list[str]:

@@ -90,7 +90,9 @@ class Passage:
     signals: dict = field(default_factory=dict)
 
     def to_document(self) -> Document:
-        return Document(page_content=self.text, metadata={k: v for k, v in self.__dict__.items() if k != "text"})
+        return Document(
+            page_content=self.text, metadata={k: v for k, v in self.__dict__.items() if k != "text"}
+        )
 
 
 class IndexSnapshot:
@@ -132,7 +134,8 @@ class IndexSnapshot:
         self._section_cache: dict[tuple[str, str], list[int]] = {}
         self.title_bigrams = [title_bigrams(m.get("section", "")) for m in self.metas]
         self.is_situation = np.asarray(
-            [float("tình huống" in m.get("section", "").lower()) for m in self.metas], dtype=np.float32
+            [float("tình huống" in m.get("section", "").lower()) for m in self.metas],
+            dtype=np.float32,
         )
         self.doc_freq: Counter[str] = Counter()
         for text, meta in zip(self.texts, self.metas, strict=True):
@@ -140,15 +143,28 @@ class IndexSnapshot:
         by_doc: dict[str, list[int]] = {}
         for i, m in enumerate(self.metas):
             by_doc.setdefault(m["doc_id"], []).append(i)
-        self.rows_by_doc = {d: sorted(rows, key=lambda r: self.metas[r]["chunk_index"]) for d, rows in by_doc.items()}
+        self.rows_by_doc = {
+            d: sorted(rows, key=lambda r: self.metas[r]["chunk_index"])
+            for d, rows in by_doc.items()
+        }
 
     def passage(self, row: int, score: float = 0.0, signals: dict | None = None) -> Passage:
         m = self.metas[row]
         return Passage(
-            id=self.ids[row], doc_id=m["doc_id"], text=self.texts[row], title=m.get("title", ""),
-            number=m.get("number", ""), doc_type=m.get("doc_type", ""), section=m.get("section", ""),
-            status=m.get("status", ""), start=m["start"], end=m["end"], page=m.get("page", 0),
-            chunk_index=m["chunk_index"], score=score, signals=signals or {},
+            id=self.ids[row],
+            doc_id=m["doc_id"],
+            text=self.texts[row],
+            title=m.get("title", ""),
+            number=m.get("number", ""),
+            doc_type=m.get("doc_type", ""),
+            section=m.get("section", ""),
+            status=m.get("status", ""),
+            start=m["start"],
+            end=m["end"],
+            page=m.get("page", 0),
+            chunk_index=m["chunk_index"],
+            score=score,
+            signals=signals or {},
         )
 
     def parent_key(self, row: int, max_chars: int) -> tuple[str, str]:
@@ -157,23 +173,34 @@ class IndexSnapshot:
         the chunk alone when the section would be longer than `max_chars`."""
         meta = self.metas[row]
         section = meta.get("section", "")
-        parent = section.rsplit(" › ", 1)[0] if self.labels[row] and " › " in section and not re.match(
-            r"^[\dIVX(]", section.rsplit(" › ", 1)[-1]) else section
+        parent = (
+            section.rsplit(" › ", 1)[0]
+            if self.labels[row]
+            and " › " in section
+            and not re.match(r"^[\dIVX(]", section.rsplit(" › ", 1)[-1])
+            else section
+        )
         rows = self._section_rows(meta["doc_id"], parent)
         span = self.metas[rows[-1]]["end"] - self.metas[rows[0]]["start"]
-        return (meta["doc_id"], parent) if span <= max_chars else (meta["doc_id"], f"#{self.ids[row]}")
+        return (
+            (meta["doc_id"], parent) if span <= max_chars else (meta["doc_id"], f"#{self.ids[row]}")
+        )
 
     def _section_rows(self, doc_id: str, parent: str) -> list[int]:
         key = (doc_id, parent)
         if key not in self._section_cache:
             rows = self.rows_by_doc.get(doc_id, [])
             self._section_cache[key] = [
-                r for r in rows
-                if self.metas[r].get("section", "") == parent or self.metas[r].get("section", "").startswith(parent + " › ")
+                r
+                for r in rows
+                if self.metas[r].get("section", "") == parent
+                or self.metas[r].get("section", "").startswith(parent + " › ")
             ]
         return self._section_cache[key]
 
-    def section_passage(self, row: int, key: tuple[str, str], score: float, signals: dict) -> Passage:
+    def section_passage(
+        self, row: int, key: tuple[str, str], score: float, signals: dict
+    ) -> Passage:
         """One passage spanning a section's chunks: an exact slice of the document text (the
         whitespace between chunks is restored as newlines, which is all it ever is)."""
         doc_id, parent = key
@@ -190,7 +217,7 @@ class IndexSnapshot:
                 text += "\n" * (m["start"] - end)
                 text += self.texts[r]
             else:  # overlapping chunks of one long section
-                text += self.texts[r][end - m["start"]:]
+                text += self.texts[r][end - m["start"] :]
             end = max(end, m["end"])
         first.text, first.end, first.section = text, end, parent
         first.id = self.ids[row]  # the chunk that matched, for logs and feedback
@@ -199,7 +226,11 @@ class IndexSnapshot:
     def neighbours(self, passage: Passage, before: int = 1, after: int = 1) -> list[Passage]:
         rows = self.rows_by_doc.get(passage.doc_id, [])
         idx = passage.chunk_index
-        return [self.passage(r) for r in rows if idx - before <= self.metas[r]["chunk_index"] <= idx + after]
+        return [
+            self.passage(r)
+            for r in rows
+            if idx - before <= self.metas[r]["chunk_index"] <= idx + after
+        ]
 
     def idf(self, term: str) -> float:
         """Rarity of a folded syllable in this corpus; a term the corpus never uses weighs most."""
@@ -275,10 +306,77 @@ def _normalise(scores: np.ndarray) -> np.ndarray:
 
 _CONTENT = re.compile(r"\w+")
 STOP = set(
-    ["là", "và", "của", "có", "cho", "các", "được", "không", "những", "thì", "với", "trong", "khi", "nào", "gì", "ai", "bao", "nhiêu", "thế", "sao", "như", "này", "đó", "một", "hay", "hoặc", "ở", "tại", "về", "theo", "để", "do", "bị", "phải", "cần", "làm", "ra", "vào", "lên", "nếu", "mà",
-     # question words and the small talk around a question: they say nothing about the topic
-     "mấy", "người", "mỗi", "vậy", "rồi", "chưa", "đâu", "nên", "cũng", "đã", "sẽ", "đang", "còn",
-     "hãy", "xin", "biết", "hỏi", "giúp", "tôi", "em", "anh", "chị", "mình", "ạ", "nhé", "ơi", "thể"]
+    [
+        "là",
+        "và",
+        "của",
+        "có",
+        "cho",
+        "các",
+        "được",
+        "không",
+        "những",
+        "thì",
+        "với",
+        "trong",
+        "khi",
+        "nào",
+        "gì",
+        "ai",
+        "bao",
+        "nhiêu",
+        "thế",
+        "sao",
+        "như",
+        "này",
+        "đó",
+        "một",
+        "hay",
+        "hoặc",
+        "ở",
+        "tại",
+        "về",
+        "theo",
+        "để",
+        "do",
+        "bị",
+        "phải",
+        "cần",
+        "làm",
+        "ra",
+        "vào",
+        "lên",
+        "nếu",
+        "mà",
+        # question words and the small talk around a question: they say nothing about the topic
+        "mấy",
+        "người",
+        "mỗi",
+        "vậy",
+        "rồi",
+        "chưa",
+        "đâu",
+        "nên",
+        "cũng",
+        "đã",
+        "sẽ",
+        "đang",
+        "còn",
+        "hãy",
+        "xin",
+        "biết",
+        "hỏi",
+        "giúp",
+        "tôi",
+        "em",
+        "anh",
+        "chị",
+        "mình",
+        "ạ",
+        "nhé",
+        "ơi",
+        "thể",
+    ]
 )
 STOP |= {fold(w) for w in STOP}
 
@@ -287,7 +385,9 @@ def title_bigrams(section: str) -> set[tuple[str, str]]:
     """Content bigrams of the procedure a chunk belongs to: the last heading that is not a
     handbook label ("5.1. Đăng ký khai sinh" in "… › 5.1. Đăng ký khai sinh › Lệ phí")."""
     parts = [p.strip() for p in section.split("›") if p.strip()]
-    titled = [p for p in parts if re.match(r"^(\d|[IVX]+[.\-]|\(|[a-z]\)|Tình huống|Điều|Chương)", p)]
+    titled = [
+        p for p in parts if re.match(r"^(\d|[IVX]+[.\-]|\(|[a-z]\)|Tình huống|Điều|Chương)", p)
+    ]
     if not titled:
         return set()
     terms = content_terms(re.sub(r"^[\dIVX.()\-]+\s*", "", titled[-1]))
@@ -316,21 +416,32 @@ def coverage(query: str, text: str) -> float:
 
 
 class HybridSearcher:
-    def __init__(self, provider: SnapshotProvider, config: RetrievalConfig | None = None,
-                 synonyms: SynonymMap | None = None) -> None:
+    def __init__(
+        self,
+        provider: SnapshotProvider,
+        config: RetrievalConfig | None = None,
+        synonyms: SynonymMap | None = None,
+    ) -> None:
         self.provider = provider
         self.config = config or RetrievalConfig()
         self.synonyms = synonyms or load_synonyms()
 
-    def prepare_query(self, query: str, snap: IndexSnapshot, config: RetrievalConfig) -> dict[str, str]:
+    def prepare_query(
+        self, query: str, snap: IndexSnapshot, config: RetrievalConfig
+    ) -> dict[str, str]:
         expanded = self.synonyms.expand(query) if config.synonyms else query
         restored = snap.restorer.restore(query) if config.restore_accents else query
         if config.synonyms and expanded != query:
             restored = f"{restored} ({'; '.join(self.synonyms.expansions(query))})"
         return {"dense": restored, "plain": restored, "folded": fold(expanded)}
 
-    def search(self, query: str, k: int = 8, filters: dict | None = None,
-               config: RetrievalConfig | None = None) -> list[Passage]:
+    def search(
+        self,
+        query: str,
+        k: int = 8,
+        filters: dict | None = None,
+        config: RetrievalConfig | None = None,
+    ) -> list[Passage]:
         config = config or self.config
         snap = self.provider.get()
         n = len(snap.ids)
@@ -347,7 +458,9 @@ class HybridSearcher:
             where = None if allowed is None else {"doc_id": {"$in": sorted(allowed)}}
             # LangChain's Chroma returns cosine *distances* here (lower is closer).
             hits = snap.vectorstore.similarity_search_by_vector_with_relevance_scores(
-                self.provider.embeddings.embed_query(q["dense"]), k=min(config.candidates, n), filter=where
+                self.provider.embeddings.embed_query(q["dense"]),
+                k=min(config.candidates, n),
+                filter=where,
             )
             sims = [(doc, 1.0 - distance) for doc, distance in hits]
             dense[:] = min((s for _, s in sims), default=0.0)
@@ -356,8 +469,10 @@ class HybridSearcher:
                 if row is not None:
                     dense[row] = sim
             signals["dense"] = dense
-        for view, flag, weight in (("plain", config.use_plain, config.plain_weight),
-                                   ("folded", config.use_folded, config.folded_weight)):
+        for view, flag, weight in (
+            ("plain", config.use_plain, config.plain_weight),
+            ("folded", config.use_folded, config.folded_weight),
+        ):
             if flag and weight:
                 raw = snap.lexical.scores(q[view], view)
                 aligned = np.zeros(n, dtype=np.float32)
@@ -365,7 +480,9 @@ class HybridSearcher:
                 signals[view] = aligned
         if config.use_labels and config.label_weight:
             types = question_types(query)
-            signals["label"] = np.asarray([label_affinity(types, lab) for lab in snap.labels], dtype=np.float32)
+            signals["label"] = np.asarray(
+                [label_affinity(types, lab) for lab in snap.labels], dtype=np.float32
+            )
         fused = self._fuse(signals, mask, config)
         if config.situation_penalty:
             fused = fused - config.situation_penalty * snap.is_situation
@@ -385,15 +502,24 @@ class HybridSearcher:
             if key in taken:
                 continue  # its section is already in the results, ranked by its best chunk
             taken.add(key)
-            passages.append(snap.section_passage(i, key, float(fused[i]),
-                                                 {name: float(s[i]) for name, s in signals.items()}))
+            passages.append(
+                snap.section_passage(
+                    i, key, float(fused[i]), {name: float(s[i]) for name, s in signals.items()}
+                )
+            )
             if len(passages) == k:
                 break
         return passages
 
-    def _fuse(self, signals: dict[str, np.ndarray], mask: np.ndarray, config: RetrievalConfig) -> np.ndarray:
-        weights = {"dense": config.dense_weight, "plain": config.plain_weight, "folded": config.folded_weight,
-                   "label": config.label_weight}
+    def _fuse(
+        self, signals: dict[str, np.ndarray], mask: np.ndarray, config: RetrievalConfig
+    ) -> np.ndarray:
+        weights = {
+            "dense": config.dense_weight,
+            "plain": config.plain_weight,
+            "folded": config.folded_weight,
+            "label": config.label_weight,
+        }
         total = np.zeros(mask.shape[0], dtype=np.float32)
         for name, scores in signals.items():
             s = np.where(mask, scores, 0.0)
@@ -420,5 +546,9 @@ class HybridRetriever(BaseRetriever):
 
     model_config = {"arbitrary_types_allowed": True}
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [p.to_document() for p in self.searcher.search(query, k=self.k, filters=self.filters)]
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        return [
+            p.to_document() for p in self.searcher.search(query, k=self.k, filters=self.filters)
+        ]

@@ -17,7 +17,10 @@ class SynonymMap:
     def __init__(self, mapping: dict[str, str]) -> None:
         # Longest phrases first so "sang tên sổ đỏ" wins over "sổ đỏ".
         self._rules = sorted(
-            ((re.compile(rf"(?<!\w){re.escape(fold(k).lower())}(?!\w)"), v) for k, v in mapping.items()),
+            (
+                (re.compile(rf"(?<!\w){re.escape(fold(k).lower())}(?!\w)"), v)
+                for k, v in mapping.items()
+            ),
             key=lambda rule: -len(rule[0].pattern),
         )
 

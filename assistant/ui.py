@@ -72,26 +72,44 @@ EXAMPLES: dict[str, list[str]] = {
     ],
 }
 
+
 def _svg(paths: str, size: int = 16) -> str:
-    return (f'<svg class="cn-icon" viewBox="0 0 24 24" width="{size}" height="{size}" fill="none" '
-            'stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" '
-            f'aria-hidden="true">{paths}</svg>')
+    return (
+        f'<svg class="cn-icon" viewBox="0 0 24 24" width="{size}" height="{size}" fill="none" '
+        'stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" '
+        f'aria-hidden="true">{paths}</svg>'
+    )
 
 
 # Line icons (no emoji: office PCs often lack a colour-emoji font).
-ICON_UP = _svg('<path d="M7 10v12"/><path d="M15 5.88 14 10h5.83a2 2 0 0 1 1.92 2.56l-2.33 8A2 2 0 0 1 '
-               '17.5 22H4a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2h2.76a2 2 0 0 0 1.79-1.11L12 2a3.13 3.13 0 0 1 3 3.88Z"/>')
-ICON_DOWN = _svg('<path d="M17 14V2"/><path d="M9 18.12 10 14H4.17a2 2 0 0 1-1.92-2.56l2.33-8A2 2 0 0 1 6.5 '
-                 '2H20a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2h-2.76a2 2 0 0 0-1.79 1.11L12 22a3.13 3.13 0 0 1-3-3.88Z"/>')
-ICON_BOOK = _svg('<path d="M2 3h6a4 4 0 0 1 4 4v14a3 3 0 0 0-3-3H2z"/><path d="M22 3h-6a4 4 0 0 0-4 4v14a3 3 '
-                 '0 0 1 3-3h7z"/>', 28)
-ICON_WARN = _svg('<path d="m21.73 18-8-14a2 2 0 0 0-3.48 0l-8 14A2 2 0 0 0 4 21h16a2 2 0 0 0 1.73-3"/>'
-                 '<path d="M12 9v4"/><path d="M12 17h.01"/>', 18)
-ICON_DOC = _svg('<path d="M15 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V7Z"/><path d="M14 2v4a2 2 0 '
-                '0 0 2 2h4"/><path d="M16 13H8"/><path d="M16 17H8"/><path d="M10 9H8"/>', 26)
+ICON_UP = _svg(
+    '<path d="M7 10v12"/><path d="M15 5.88 14 10h5.83a2 2 0 0 1 1.92 2.56l-2.33 8A2 2 0 0 1 '
+    '17.5 22H4a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2h2.76a2 2 0 0 0 1.79-1.11L12 2a3.13 3.13 0 0 1 3 3.88Z"/>'
+)
+ICON_DOWN = _svg(
+    '<path d="M17 14V2"/><path d="M9 18.12 10 14H4.17a2 2 0 0 1-1.92-2.56l2.33-8A2 2 0 0 1 6.5 '
+    '2H20a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2h-2.76a2 2 0 0 0-1.79 1.11L12 22a3.13 3.13 0 0 1-3-3.88Z"/>'
+)
+ICON_BOOK = _svg(
+    '<path d="M2 3h6a4 4 0 0 1 4 4v14a3 3 0 0 0-3-3H2z"/><path d="M22 3h-6a4 4 0 0 0-4 4v14a3 3 '
+    '0 0 1 3-3h7z"/>',
+    28,
+)
+ICON_WARN = _svg(
+    '<path d="m21.73 18-8-14a2 2 0 0 0-3.48 0l-8 14A2 2 0 0 0 4 21h16a2 2 0 0 0 1.73-3"/>'
+    '<path d="M12 9v4"/><path d="M12 17h.01"/>',
+    18,
+)
+ICON_DOC = _svg(
+    '<path d="M15 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V7Z"/><path d="M14 2v4a2 2 0 '
+    '0 0 2 2h4"/><path d="M16 13H8"/><path d="M16 17H8"/><path d="M10 9H8"/>',
+    26,
+)
 
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+    "table"
+)
 _CITE_MARK = re.compile(r"\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")
 
 
@@ -141,8 +159,14 @@ class UIBackend:
         yield from self.service.stream(request, channel="ui")
 
     def feedback(self, answer_id: str, rating: str, comment: str = "", question: str = "") -> None:
-        self.service.feedback(FeedbackRequest(answer_id=answer_id, rating=rating,
-                                              comment=(comment or "")[:2000], question=question[:2000]))
+        self.service.feedback(
+            FeedbackRequest(
+                answer_id=answer_id,
+                rating=rating,
+                comment=(comment or "")[:2000],
+                question=question[:2000],
+            )
+        )
 
     # -- documents ---------------------------------------------------------------------------
     def documents(self) -> list[dict]:
@@ -257,20 +281,22 @@ def _examples_html(compact: bool = False) -> str:
             f'<button type="button" class="cn-ex" data-action="example" data-q="{esc(q)}">{esc(q)}</button>'
             for q in questions
         )
-        groups.append(f'<div class="cn-ex-group"><div class="cn-ex-field">{esc(field)}</div>'
-                      f'<div class="cn-ex-list">{buttons}</div></div>')
+        groups.append(
+            f'<div class="cn-ex-group"><div class="cn-ex-field">{esc(field)}</div>'
+            f'<div class="cn-ex-list">{buttons}</div></div>'
+        )
     cls = "cn-examples cn-examples-compact" if compact else "cn-examples"
     return f'<div class="{cls}">{"".join(groups)}</div>'
 
 
 def render_welcome(n_docs: int) -> str:
-    docs = (f"{n_docs} tài liệu" if n_docs else "các tài liệu đã nạp")
+    docs = f"{n_docs} tài liệu" if n_docs else "các tài liệu đã nạp"
     return (
         '<div class="cn-welcome">'
         '<div class="cn-welcome-title">Anh/chị cần tra cứu nghiệp vụ gì?</div>'
-        f'<p>Trợ lý tìm câu trả lời trong {esc(docs)} (cẩm nang nghiệp vụ, nghị quyết của tỉnh) '
-        'và ghi rõ nguồn cho từng ý. Có thể gõ tiếng Việt không dấu. '
-        'Bấm vào một câu hỏi gợi ý dưới đây để thử:</p>'
+        f"<p>Trợ lý tìm câu trả lời trong {esc(docs)} (cẩm nang nghiệp vụ, nghị quyết của tỉnh) "
+        "và ghi rõ nguồn cho từng ý. Có thể gõ tiếng Việt không dấu. "
+        "Bấm vào một câu hỏi gợi ý dưới đây để thử:</p>"
         f"{_examples_html()}</div>"
     )
 
@@ -282,13 +308,15 @@ def render_turn(i: int, turn: dict) -> str:
     numbers = {int(c["n"]) for c in citations}
     parts = ['<div class="cn-a">']
     if turn.get("error"):
-        parts.append(f'<div class="cn-note cn-note-error"><b>Có lỗi khi trả lời.</b> {esc(turn["error"])} '
-                     "Anh/chị vui lòng thử lại sau ít phút.</div>")
+        parts.append(
+            f'<div class="cn-note cn-note-error"><b>Có lỗi khi trả lời.</b> {esc(turn["error"])} '
+            "Anh/chị vui lòng thử lại sau ít phút.</div>"
+        )
     elif result and result.get("refused"):
         parts.append(
             '<div class="cn-note cn-note-refused"><div class="cn-note-title">Chưa tìm thấy câu trả lời '
             "trong tài liệu</div>"
-            f'<div>{esc(result.get("answer", ""))}</div>'
+            f"<div>{esc(result.get('answer', ''))}</div>"
             '<div class="cn-note-tips">Gợi ý: nêu rõ tên thủ tục (ví dụ "đăng ký khai sinh", '
             '"tách thửa"), bỏ bớt bộ lọc lĩnh vực/tài liệu, hoặc hỏi ngắn gọn hơn.</div></div>'
         )
@@ -297,8 +325,10 @@ def render_turn(i: int, turn: dict) -> str:
         if text:
             parts.append(f'<div class="cn-answer">{_answer_html(text, i, numbers)}</div>')
         if not result:
-            parts.append('<div class="cn-typing" aria-label="Đang soạn câu trả lời">'
-                         '<span></span><span></span><span></span> Đang tìm trong tài liệu…</div>')
+            parts.append(
+                '<div class="cn-typing" aria-label="Đang soạn câu trả lời">'
+                "<span></span><span></span><span></span> Đang tìm trong tài liệu…</div>"
+            )
     if result and citations:
         chips, previous = [], None
         for c in citations:
@@ -314,10 +344,15 @@ def render_turn(i: int, turn: dict) -> str:
             )
             previous = label
         chips = "".join(chips)
-        parts.append(f'<div class="cn-sources"><span class="cn-sources-label">Nguồn (bấm để xem):</span>{chips}</div>')
+        parts.append(
+            f'<div class="cn-sources"><span class="cn-sources-label">Nguồn (bấm để xem):</span>{chips}</div>'
+        )
     if result and not turn.get("error"):
-        warnings = [w for w in result.get("warnings") or []
-                    if not (SAMPLE_STATUS in w and SAMPLE_STATUS in (result.get("answer") or ""))]
+        warnings = [
+            w
+            for w in result.get("warnings") or []
+            if not (SAMPLE_STATUS in w and SAMPLE_STATUS in (result.get("answer") or ""))
+        ]
         for w in warnings:
             parts.append(f'<div class="cn-note cn-note-warn">{esc(w)}</div>')
         fb = turn.get("feedback") or turn.get("feedback_pending")
@@ -350,8 +385,8 @@ def render_conversation(turns: list[dict], n_docs: int = 0) -> str:
 
 SOURCE_PLACEHOLDER = (
     f'<div class="cn-src cn-src-empty"><div class="cn-src-empty-icon">{ICON_DOC}</div>'
-    "<div>Bấm vào số trích dẫn (ví dụ <span class=\"cn-ref cn-ref-static\">1</span>) hoặc thẻ nguồn "
-    "dưới câu trả lời để xem đoạn văn bản gốc, với câu được trích <span class=\"cn-mark-demo\">tô vàng</span>.</div></div>"
+    '<div>Bấm vào số trích dẫn (ví dụ <span class="cn-ref cn-ref-static">1</span>) hoặc thẻ nguồn '
+    'dưới câu trả lời để xem đoạn văn bản gốc, với câu được trích <span class="cn-mark-demo">tô vàng</span>.</div></div>'
 )
 
 
@@ -413,12 +448,22 @@ def render_source(citation: dict, doc_text: str, doc_meta: dict | None = None) -
     if text:
         lo, hi = _section_window(text, start, end)
         raw = text[lo:start] + "\x01" + text[start:end] + "\x02" + text[end:hi]
-        passage = ("… " if lo > 0 else "") + _display_lines(raw.strip("\n")) + (" …" if hi < len(text) else "")
+        passage = (
+            ("… " if lo > 0 else "")
+            + _display_lines(raw.strip("\n"))
+            + (" …" if hi < len(text) else "")
+        )
     else:  # the document is gone from the index: show the quote we kept
         passage = f"<mark>{esc(quote)}</mark>"
     head_line = " · ".join(x for x in (doc_type, number) if x)
-    banner = (f'<div class="cn-banner" role="note">{ICON_WARN}<span><b>{esc(SAMPLE_BANNER)}</b>. Đối chiếu văn bản '
-              "pháp luật hiện hành trước khi áp dụng.</span></div>") if status == SAMPLE_STATUS else ""
+    banner = (
+        (
+            f'<div class="cn-banner" role="note">{ICON_WARN}<span><b>{esc(SAMPLE_BANNER)}</b>. Đối chiếu văn bản '
+            "pháp luật hiện hành trước khi áp dụng.</span></div>"
+        )
+        if status == SAMPLE_STATUS
+        else ""
+    )
     return (
         f'<div class="cn-src" data-doc="{esc(citation.get("doc_id", ""))}" data-n="{int(citation.get("n", 0))}">'
         f'<div class="cn-src-top"><span class="cn-ref cn-ref-static">{int(citation.get("n", 0))}</span>'
@@ -598,46 +643,72 @@ def build_ui(service: Any, settings: Settings) -> gr.Blocks:
             with gr.Tab("Hỏi đáp", id="chat"), gr.Row(equal_height=False, elem_id="cn-main"):
                 with gr.Column(scale=3, min_width=420, elem_classes="cn-chat-col"):
                     conv = gr.HTML(
-                        render_conversation([], 0), js_on_load=CLICK_JS, elem_id="cn-conv",
+                        render_conversation([], 0),
+                        js_on_load=CLICK_JS,
+                        elem_id="cn-conv",
                         autoscroll=False,
                     )
                     with gr.Group(visible=False, elem_id="cn-fb-box") as fb_box:
                         fb_label = gr.Markdown("", elem_id="cn-fb-label")
                         fb_comment = gr.Textbox(
-                            show_label=False, lines=2, max_lines=5, max_length=2000,
+                            show_label=False,
+                            lines=2,
+                            max_lines=5,
+                            max_length=2000,
                             placeholder="Góp ý thêm (không bắt buộc), ví dụ: thiếu thời hạn giải quyết, "
-                                        "trích sai mục…",
+                            "trích sai mục…",
                         )
                         with gr.Row():
-                            fb_send = gr.Button("Gửi đánh giá", variant="primary", size="sm",
-                                                elem_id="cn-fb-send")
+                            fb_send = gr.Button(
+                                "Gửi đánh giá", variant="primary", size="sm", elem_id="cn-fb-send"
+                            )
                             fb_cancel = gr.Button("Huỷ", size="sm")
                     with gr.Row(elem_id="cn-ask-row", equal_height=True):
                         question = gr.Textbox(
-                            show_label=False, lines=1, max_lines=5, scale=6, autofocus=True,
+                            show_label=False,
+                            lines=1,
+                            max_lines=5,
+                            scale=6,
+                            autofocus=True,
                             placeholder="Nhập câu hỏi, ví dụ: thủ tục đăng ký khai sinh cần giấy tờ gì? "
-                                        "(gõ không dấu cũng được)",
-                            elem_id="cn-question", max_length=2000, submit_btn=False,
+                            "(gõ không dấu cũng được)",
+                            elem_id="cn-question",
+                            max_length=2000,
+                            submit_btn=False,
                         )
-                        ask_btn = gr.Button("Hỏi", variant="primary", scale=1, min_width=90,
-                                            elem_id="cn-ask")
+                        ask_btn = gr.Button(
+                            "Hỏi", variant="primary", scale=1, min_width=90, elem_id="cn-ask"
+                        )
                     with gr.Row(elem_id="cn-filters"):
                         field_filter = gr.Dropdown(
-                            label="Lọc theo lĩnh vực", choices=[], multiselect=True, scale=2,
-                            elem_id="cn-field", info="Để trống: tìm trong mọi lĩnh vực",
+                            label="Lọc theo lĩnh vực",
+                            choices=[],
+                            multiselect=True,
+                            scale=2,
+                            elem_id="cn-field",
+                            info="Để trống: tìm trong mọi lĩnh vực",
                         )
                         doc_filter = gr.Dropdown(
-                            label="Lọc theo tài liệu", choices=[], multiselect=True, scale=3,
-                            elem_id="cn-doc", info="Để trống: tìm trong mọi tài liệu",
+                            label="Lọc theo tài liệu",
+                            choices=[],
+                            multiselect=True,
+                            scale=3,
+                            elem_id="cn-doc",
+                            info="Để trống: tìm trong mọi tài liệu",
                         )
                     with gr.Row(elem_id="cn-tools"):
                         new_btn = gr.Button("Cuộc hỏi đáp mới", size="sm", elem_id="cn-new")
                         copy_btn = gr.Button("Sao chép cuộc hỏi đáp", size="sm", elem_id="cn-copy")
                         download_btn = gr.DownloadButton(
-                            "Tải về (.md)", size="sm", interactive=False, elem_id="cn-download",
+                            "Tải về (.md)",
+                            size="sm",
+                            interactive=False,
+                            elem_id="cn-download",
                         )
                     conv_md = gr.Textbox(visible="hidden", elem_id="cn-conv-md")
-                    with gr.Accordion("Câu hỏi gợi ý theo lĩnh vực", open=False, elem_id="cn-ex-acc"):
+                    with gr.Accordion(
+                        "Câu hỏi gợi ý theo lĩnh vực", open=False, elem_id="cn-ex-acc"
+                    ):
                         examples = gr.HTML(_examples_html(compact=True), js_on_load=CLICK_JS)
                 with gr.Column(scale=2, min_width=340, elem_classes="cn-source-col"):
                     gr.HTML('<div class="cn-panel-title">Nguồn trích dẫn</div>')
@@ -667,7 +738,9 @@ def build_ui(service: Any, settings: Settings) -> gr.Blocks:
             turn.pop("feedback_pending", None)
             return True
 
-        def ask(q: str, turns: list[dict], fields: list[str] | None, docs: list[str] | None, target):
+        def ask(
+            q: str, turns: list[dict], fields: list[str] | None, docs: list[str] | None, target
+        ):
             q = (q or "").strip()
             if not q:
                 yield (gr.skip(),) * 7
@@ -676,15 +749,28 @@ def build_ui(service: Any, settings: Settings) -> gr.Blocks:
             for t in turns:
                 t.pop("feedback_pending", None)
             turns = [*turns, {"question": q, "answer": "", "result": None, "feedback": None}]
-            history = [Turn(question=t["question"], answer=(t.get("result") or {}).get("answer", ""))
-                       for t in turns[:-1] if t.get("result") and not t["result"].get("refused")]
+            history = [
+                Turn(question=t["question"], answer=(t.get("result") or {}).get("answer", ""))
+                for t in turns[:-1]
+                if t.get("result") and not t["result"].get("refused")
+            ]
             filters = Filters(field=fields or None, doc_id=docs or None)
-            yield (render_conversation(turns), "", turns, gr.skip(), gr.skip(),
-                   gr.update(visible=False), None)
+            yield (
+                render_conversation(turns),
+                "",
+                turns,
+                gr.skip(),
+                gr.skip(),
+                gr.update(visible=False),
+                None,
+            )
             turn = turns[-1]
             try:
-                request = AskRequest(question=q[:2000], history=history[-HISTORY_TURNS:],
-                                     filters=filters if filters.as_dict() else None)
+                request = AskRequest(
+                    question=q[:2000],
+                    history=history[-HISTORY_TURNS:],
+                    filters=filters if filters.as_dict() else None,
+                )
                 last = 0.0
                 for event in backend.stream(request):
                     if event.get("event") == "delta":
@@ -700,8 +786,15 @@ def build_ui(service: Any, settings: Settings) -> gr.Blocks:
             if turn.get("result") is None and not turn.get("error"):
                 turn["error"] = "Không nhận được câu trả lời."
             md = conversation_markdown(turns)
-            yield (render_conversation(turns), gr.skip(), turns, md,
-                   gr.update(value=_write_markdown(md), interactive=True), gr.skip(), gr.skip())
+            yield (
+                render_conversation(turns),
+                gr.skip(),
+                turns,
+                md,
+                gr.update(value=_write_markdown(md), interactive=True),
+                gr.skip(),
+                gr.skip(),
+            )
 
         ask_inputs = [question, turns_state, field_filter, doc_filter, fb_target]
         ask_outputs = [conv, question, turns_state, conv_md, download_btn, fb_box, fb_target]
@@ -725,7 +818,9 @@ def build_ui(service: Any, settings: Settings) -> gr.Blocks:
                 cite = next((c for c in result.get("citations") or [] if int(c["n"]) == n), None)
                 if cite is None:
                     return nothing
-                meta = next((d for d in backend.documents() if d.get("doc_id") == cite["doc_id"]), {})
+                meta = next(
+                    (d for d in backend.documents() if d.get("doc_id") == cite["doc_id"]), {}
+                )
                 panel = render_source(cite, backend.document_text(cite["doc_id"]), meta)
                 return (panel,) + (gr.skip(),) * 5 + ("",)
             if action == "feedback" and result.get("id"):
@@ -736,11 +831,20 @@ def build_ui(service: Any, settings: Settings) -> gr.Blocks:
                 if target and target[0] != turn_i:
                     flush_feedback(turns, target)
                 turns[turn_i]["feedback_pending"] = rating
-                label = (f"**Câu trả lời {turn_i + 1}: chưa đạt.** Điều gì sai hoặc còn thiếu?"
-                         if rating == "down" else
-                         f"**Câu trả lời {turn_i + 1}: hữu ích.** Anh/chị có muốn góp ý thêm?")
-                return (gr.skip(), render_conversation(turns), turns, gr.update(visible=True), label,
-                        (turn_i, rating), "")
+                label = (
+                    f"**Câu trả lời {turn_i + 1}: chưa đạt.** Điều gì sai hoặc còn thiếu?"
+                    if rating == "down"
+                    else f"**Câu trả lời {turn_i + 1}: hữu ích.** Anh/chị có muốn góp ý thêm?"
+                )
+                return (
+                    gr.skip(),
+                    render_conversation(turns),
+                    turns,
+                    gr.update(visible=True),
+                    label,
+                    (turn_i, rating),
+                    "",
+                )
             return nothing
 
         click_outputs = [source, conv, turns_state, fb_box, fb_label, fb_target, pending_q]
@@ -753,7 +857,9 @@ def build_ui(service: Any, settings: Settings) -> gr.Blocks:
 
         for html_comp in (conv, examples):
             html_comp.click(on_click, [turns_state, fb_target], click_outputs).then(
-                after_click, [pending_q, turns_state, field_filter, doc_filter, fb_target], ask_outputs,
+                after_click,
+                [pending_q, turns_state, field_filter, doc_filter, fb_target],
+                ask_outputs,
             )
 
         def send_feedback(comment: str, target, turns: list[dict]):
@@ -775,19 +881,31 @@ def build_ui(service: Any, settings: Settings) -> gr.Blocks:
 
         def new_conversation(turns: list[dict], target):
             flush_feedback(turns, target)
-            return (render_conversation([], len(backend.documents())), [], "",
-                    gr.update(value=None, interactive=False), SOURCE_PLACEHOLDER,
-                    gr.update(visible=False), None)
+            return (
+                render_conversation([], len(backend.documents())),
+                [],
+                "",
+                gr.update(value=None, interactive=False),
+                SOURCE_PLACEHOLDER,
+                gr.update(visible=False),
+                None,
+            )
 
-        new_btn.click(new_conversation, [turns_state, fb_target],
-                      [conv, turns_state, conv_md, download_btn, source, fb_box, fb_target])
+        new_btn.click(
+            new_conversation,
+            [turns_state, fb_target],
+            [conv, turns_state, conv_md, download_btn, source, fb_box, fb_target],
+        )
         copy_btn.click(None, [conv_md], None, js=COPY_JS)
 
         def on_load(turns: list[dict]):
             docs = backend.documents()
             conv_html = render_conversation(turns, len(docs)) if not turns else gr.skip()
-            return (conv_html, gr.update(choices=_field_choices(docs)),
-                    gr.update(choices=_doc_choices(docs)))
+            return (
+                conv_html,
+                gr.update(choices=_field_choices(docs)),
+                gr.update(choices=_doc_choices(docs)),
+            )
 
         demo.load(on_load, [turns_state], [conv, field_filter, doc_filter])
         admin_load(demo)
@@ -803,8 +921,22 @@ def build_ui(service: Any, settings: Settings) -> gr.Blocks:
 # --------------------------------------------------------------------------------------------
 
 VN_TZ = timezone(timedelta(hours=7))
-DOC_HEADERS = ["Số hiệu", "Tiêu đề", "Loại", "Trạng thái", "Số đoạn", "Lần nạp cuối", "Mã tài liệu", "Tệp"]
-JOB_STATUS_VI = {"queued": "đang chờ", "running": "đang lập chỉ mục", "succeeded": "hoàn tất", "failed": "thất bại"}
+DOC_HEADERS = [
+    "Số hiệu",
+    "Tiêu đề",
+    "Loại",
+    "Trạng thái",
+    "Số đoạn",
+    "Lần nạp cuối",
+    "Mã tài liệu",
+    "Tệp",
+]
+JOB_STATUS_VI = {
+    "queued": "đang chờ",
+    "running": "đang lập chỉ mục",
+    "succeeded": "hoàn tất",
+    "failed": "thất bại",
+}
 JOB_KIND_VI = {"upload": "Tải lên", "delete": "Xoá", "reingest": "Lập chỉ mục lại"}
 
 
@@ -822,9 +954,16 @@ def _when(value: Any) -> str:
 
 def documents_table(docs: list[dict]) -> list[list]:
     return [
-        [d.get("number") or "—", d.get("title") or d.get("doc_id"), d.get("doc_type") or "",
-         d.get("status") or "", int(d.get("chunks") or 0), _when(d.get("ingested_at")),
-         d.get("doc_id") or "", d.get("source") or ""]
+        [
+            d.get("number") or "—",
+            d.get("title") or d.get("doc_id"),
+            d.get("doc_type") or "",
+            d.get("status") or "",
+            int(d.get("chunks") or 0),
+            _when(d.get("ingested_at")),
+            d.get("doc_id") or "",
+            d.get("source") or "",
+        ]
         for d in docs
     ]
 
@@ -842,8 +981,14 @@ def render_job(job: dict | None) -> str:
     report = job.get("report") or {}
     for f in report.get("failed") or []:
         lines.append(f"Lỗi tệp {esc(f.get('source'))}: {esc(f.get('reason'))}")
-    times = [x for x in (f"gửi lúc {_when(job.get('created_at'))}" if job.get("created_at") else "",
-                         f"xong lúc {_when(job.get('finished_at'))}" if job.get("finished_at") else "") if x]
+    times = [
+        x
+        for x in (
+            f"gửi lúc {_when(job.get('created_at'))}" if job.get("created_at") else "",
+            f"xong lúc {_when(job.get('finished_at'))}" if job.get("finished_at") else "",
+        )
+        if x
+    ]
     if times:
         lines.append(f'<span class="cn-admin-note">{esc(", ".join(times))}</span>')
     return f'<div class="cn-job {cls}">{"<br>".join(lines)}</div>'
@@ -851,9 +996,11 @@ def render_job(job: dict | None) -> str:
 
 def render_report(report: dict) -> str:
     topics = report.get("topics") or []
-    head = (f'<div class="cn-report"><p><b>{int(report.get("total_unanswered") or 0)}</b> câu hỏi chưa trả lời được, '
-            f'<b>{int(report.get("total_negative") or 0)}</b> đánh giá «chưa đạt». Nhóm theo tài liệu/mục gần nhất mà '
-            "trợ lý tìm được: đó là chỗ cẩm nang cần bổ sung hoặc sửa.</p>")
+    head = (
+        f'<div class="cn-report"><p><b>{int(report.get("total_unanswered") or 0)}</b> câu hỏi chưa trả lời được, '
+        f"<b>{int(report.get('total_negative') or 0)}</b> đánh giá «chưa đạt». Nhóm theo tài liệu/mục gần nhất mà "
+        "trợ lý tìm được: đó là chỗ cẩm nang cần bổ sung hoặc sửa.</p>"
+    )
     if not topics:
         return head + "<p>Chưa có câu hỏi nào bị bỏ ngỏ.</p></div>"
     body = []
@@ -865,13 +1012,20 @@ def render_report(report: dict) -> str:
             counts.append(f"{t['negative']} đánh giá chưa đạt")
         items = []
         for q in t.get("questions") or []:
-            tag = ('<span class="cn-tag cn-tag-q">chưa trả lời</span>' if q.get("kind") == "unanswered"
-                   else '<span class="cn-tag cn-tag-down">chưa đạt</span>')
-            comment = f' — <i>«{esc(q["comment"])}»</i>' if q.get("comment") else ""
-            items.append(f'<li>{tag} {esc(q.get("question"))}{comment} '
-                         f'<span class="cn-count">({esc(_when(q.get("created_at")))})</span></li>')
-        body.append(f'<h4>{esc(t.get("topic") or "Chưa rõ chủ đề")} '
-                    f'<span class="cn-count">· {esc(", ".join(counts))}</span></h4><ul>{"".join(items)}</ul>')
+            tag = (
+                '<span class="cn-tag cn-tag-q">chưa trả lời</span>'
+                if q.get("kind") == "unanswered"
+                else '<span class="cn-tag cn-tag-down">chưa đạt</span>'
+            )
+            comment = f" — <i>«{esc(q['comment'])}»</i>" if q.get("comment") else ""
+            items.append(
+                f"<li>{tag} {esc(q.get('question'))}{comment} "
+                f'<span class="cn-count">({esc(_when(q.get("created_at")))})</span></li>'
+            )
+        body.append(
+            f"<h4>{esc(t.get('topic') or 'Chưa rõ chủ đề')} "
+            f'<span class="cn-count">· {esc(", ".join(counts))}</span></h4><ul>{"".join(items)}</ul>'
+        )
     return head + "".join(body) + "</div>"
 
 
@@ -884,11 +1038,17 @@ def build_admin(backend: UIBackend):
     job_id = gr.State("")
 
     with gr.Column(visible=True, elem_id="cn-login") as login_box:
-        gr.Markdown("### Đăng nhập quản trị\nPhần này dành cho người quản lý tài liệu: nạp, thay thế, "
-                    "xoá tài liệu và xem câu hỏi mà trợ lý chưa trả lời được.")
+        gr.Markdown(
+            "### Đăng nhập quản trị\nPhần này dành cho người quản lý tài liệu: nạp, thay thế, "
+            "xoá tài liệu và xem câu hỏi mà trợ lý chưa trả lời được."
+        )
         with gr.Row(equal_height=True):
-            secret = gr.Textbox(label="Khoá quản trị (API key) hoặc mật khẩu quản trị", type="password",
-                                scale=4, elem_id="cn-admin-secret")
+            secret = gr.Textbox(
+                label="Khoá quản trị (API key) hoặc mật khẩu quản trị",
+                type="password",
+                scale=4,
+                elem_id="cn-admin-secret",
+            )
             login_btn = gr.Button("Đăng nhập", variant="primary", scale=1, elem_id="cn-admin-login")
         login_msg = gr.Markdown("")
 
@@ -898,9 +1058,15 @@ def build_admin(backend: UIBackend):
             gr.Markdown("### Tài liệu đang dùng")
             refresh_btn = gr.Button("Làm mới", size="sm", scale=0, min_width=100)
             logout_btn = gr.Button("Đăng xuất", size="sm", scale=0, min_width=100)
-        docs_table = gr.Dataframe(headers=DOC_HEADERS, value=[], interactive=False, wrap=True,
-                                  elem_id="cn-docs", max_height=420,
-                                  column_widths=["10%", "34%", "9%", "8%", "6%", "11%", "11%", "11%"])
+        docs_table = gr.Dataframe(
+            headers=DOC_HEADERS,
+            value=[],
+            interactive=False,
+            wrap=True,
+            elem_id="cn-docs",
+            max_height=420,
+            column_widths=["10%", "34%", "9%", "8%", "6%", "11%", "11%", "11%"],
+        )
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 gr.Markdown("### Tải lên hoặc thay thế tài liệu")
@@ -909,14 +1075,18 @@ def build_admin(backend: UIBackend):
                     "tài liệu đó; chỉ tài liệu thay đổi được lập chỉ mục lại.",
                     elem_classes="cn-admin-note",
                 )
-                upload_file = gr.File(label="Chọn tệp", file_types=exts, type="filepath",
-                                      elem_id="cn-upload")
+                upload_file = gr.File(
+                    label="Chọn tệp", file_types=exts, type="filepath", elem_id="cn-upload"
+                )
                 upload_btn = gr.Button("Tải lên và lập chỉ mục", variant="primary")
             with gr.Column(scale=2):
                 gr.Markdown("### Xoá tài liệu")
-                delete_pick = gr.Dropdown(label="Tài liệu cần xoá", choices=[], elem_id="cn-delete-pick")
-                delete_confirm = gr.Checkbox(label="Tôi chắc chắn muốn xoá tệp này khỏi thư mục tài liệu",
-                                             value=False)
+                delete_pick = gr.Dropdown(
+                    label="Tài liệu cần xoá", choices=[], elem_id="cn-delete-pick"
+                )
+                delete_confirm = gr.Checkbox(
+                    label="Tôi chắc chắn muốn xoá tệp này khỏi thư mục tài liệu", value=False
+                )
                 delete_btn = gr.Button("Xoá tài liệu", variant="stop", size="sm")
                 gr.Markdown("### Lập chỉ mục lại")
                 reingest_btn = gr.Button("Quét lại thư mục tài liệu", size="sm")
@@ -924,8 +1094,12 @@ def build_admin(backend: UIBackend):
         job_html = gr.HTML(render_job(None), elem_id="cn-job")
         timer = gr.Timer(1.0, active=False)
         with gr.Accordion("Các tác vụ gần đây", open=False):
-            jobs_table = gr.Dataframe(headers=["Thời gian", "Việc", "Tệp", "Trạng thái", "Ghi chú"],
-                                      value=[], interactive=False, wrap=True)
+            jobs_table = gr.Dataframe(
+                headers=["Thời gian", "Việc", "Tệp", "Trạng thái", "Ghi chú"],
+                value=[],
+                interactive=False,
+                wrap=True,
+            )
         with gr.Row():
             gr.Markdown("### Cẩm nang còn thiếu gì?")
             report_btn = gr.Button("Cập nhật báo cáo", size="sm", scale=0, min_width=140)
@@ -938,8 +1112,16 @@ def build_admin(backend: UIBackend):
             jobs = [_as_dict(j) for j in backend.service.jobs(10)]
         except Exception:
             jobs = []
-        rows = [[_when(j.get("created_at")), JOB_KIND_VI.get(j.get("kind"), j.get("kind")), j.get("filename"),
-                 JOB_STATUS_VI.get(j.get("status"), j.get("status")), j.get("message")] for j in jobs]
+        rows = [
+            [
+                _when(j.get("created_at")),
+                JOB_KIND_VI.get(j.get("kind"), j.get("kind")),
+                j.get("filename"),
+                JOB_STATUS_VI.get(j.get("status"), j.get("status")),
+                j.get("message"),
+            ]
+            for j in jobs
+        ]
         try:
             report = render_report(_as_dict(backend.service.report()))
         except Exception as exc:
@@ -951,14 +1133,23 @@ def build_admin(backend: UIBackend):
     def login(value: str):
         if backend.check_login(value):
             return (True, gr.update(visible=False), gr.update(visible=True), "", "", *admin_view())
-        return (False, gr.skip(), gr.skip(), "", "Khoá hoặc mật khẩu không đúng (cần khoá có quyền quản trị).",
-                *(gr.skip(),) * 4)
+        return (
+            False,
+            gr.skip(),
+            gr.skip(),
+            "",
+            "Khoá hoặc mật khẩu không đúng (cần khoá có quyền quản trị).",
+            *(gr.skip(),) * 4,
+        )
 
     login_outputs = [admin_ok, login_box, admin_box, secret, login_msg, *view_outputs]
     login_btn.click(login, [secret], login_outputs)
     secret.submit(login, [secret], login_outputs)
-    logout_btn.click(lambda: (False, gr.update(visible=True), gr.update(visible=False), [], ""),
-                     None, [admin_ok, login_box, admin_box, docs_table, report_html])
+    logout_btn.click(
+        lambda: (False, gr.update(visible=True), gr.update(visible=False), [], ""),
+        None,
+        [admin_ok, login_box, admin_box, docs_table, report_html],
+    )
 
     def guarded(fn):
         def wrapper(ok, *args):
@@ -966,6 +1157,7 @@ def build_admin(backend: UIBackend):
                 _warn("Phiên quản trị đã hết, vui lòng đăng nhập lại.")
                 return (gr.skip(),) * 3 + (gr.skip(),) * len(view_outputs)
             return fn(*args)
+
         return wrapper
 
     def started(job) -> tuple:
@@ -974,8 +1166,12 @@ def build_admin(backend: UIBackend):
         return (info.get("id", ""), render_job(info), gr.Timer(active=True), *admin_view())
 
     def failed(exc: Exception) -> tuple:
-        return (gr.skip(), f'<div class="cn-job cn-job-fail">{esc(service_error(exc))}</div>', gr.skip(),
-                *(gr.skip(),) * len(view_outputs))
+        return (
+            gr.skip(),
+            f'<div class="cn-job cn-job-fail">{esc(service_error(exc))}</div>',
+            gr.skip(),
+            *(gr.skip(),) * len(view_outputs),
+        )
 
     def do_upload(path: str | None):
         if not path:
@@ -1007,9 +1203,11 @@ def build_admin(backend: UIBackend):
 
     job_outputs = [job_id, job_html, timer, *view_outputs]
     upload_btn.click(guarded(do_upload), [admin_ok, upload_file], job_outputs).then(
-        lambda: (None, False), None, [upload_file, delete_confirm])
+        lambda: (None, False), None, [upload_file, delete_confirm]
+    )
     delete_btn.click(guarded(do_delete), [admin_ok, delete_pick, delete_confirm], job_outputs).then(
-        lambda: False, None, [delete_confirm])
+        lambda: False, None, [delete_confirm]
+    )
     reingest_btn.click(guarded(do_reingest), [admin_ok], job_outputs)
 
     def poll(ok: bool, jid: str):
@@ -1018,8 +1216,11 @@ def build_admin(backend: UIBackend):
         try:
             info = _as_dict(backend.service.job(jid))
         except Exception as exc:
-            return (f'<div class="cn-job cn-job-fail">{esc(service_error(exc))}</div>', gr.Timer(active=False),
-                    *(gr.skip(),) * len(view_outputs))
+            return (
+                f'<div class="cn-job cn-job-fail">{esc(service_error(exc))}</div>',
+                gr.Timer(active=False),
+                *(gr.skip(),) * len(view_outputs),
+            )
         if info.get("status") in ("succeeded", "failed"):
             return render_job(info), gr.Timer(active=False), *admin_view()
         return render_job(info), gr.skip(), *(gr.skip(),) * len(view_outputs)
@@ -1032,8 +1233,13 @@ def build_admin(backend: UIBackend):
         def on_load():
             if backend.login_required():
                 return (False, gr.skip(), gr.skip(), gr.skip(), *(gr.skip(),) * len(view_outputs))
-            return (True, gr.update(visible=False), gr.update(visible=True),
-                    "Chế độ phát triển (CAMNANG_AUTH_DISABLED): không cần đăng nhập.", *admin_view())
+            return (
+                True,
+                gr.update(visible=False),
+                gr.update(visible=True),
+                "Chế độ phát triển (CAMNANG_AUTH_DISABLED): không cần đăng nhập.",
+                *admin_view(),
+            )
 
         demo.load(on_load, None, [admin_ok, login_box, admin_box, dev_note, *view_outputs])
 
@@ -1041,14 +1247,21 @@ def build_admin(backend: UIBackend):
 
 
 def theme() -> gr.themes.Base:
-    return gr.themes.Default(primary_hue="blue", secondary_hue="slate", neutral_hue="slate",
-                             radius_size="md")
+    return gr.themes.Default(
+        primary_hue="blue", secondary_hue="slate", neutral_hue="slate", radius_size="md"
+    )
 
 
 def mount_ui(app, service: Any, settings: Settings, path: str = "/"):
     """Mount the page on a FastAPI app with its theme and CSS, without Gradio's footer links."""
     blocks = build_ui(service, settings)
     return gr.mount_gradio_app(
-        app, blocks, path=path, css=blocks.camnang_css, theme=theme(), footer_links=[],
-        show_error=True, max_file_size=settings.max_upload_bytes,
+        app,
+        blocks,
+        path=path,
+        css=blocks.camnang_css,
+        theme=theme(),
+        footer_links=[],
+        show_error=True,
+        max_file_size=settings.max_upload_bytes,
     )

@@ -25,11 +25,15 @@ def main(argv: list[str] | None = None) -> int:
     bench = sub.add_parser("bench", help="latency benchmark of retrieval and answering")
     bench.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    settings = get_settings().with_dirs(knowledge=getattr(args, "knowledge", None), index=getattr(args, "index", None))
+    settings = get_settings().with_dirs(
+        knowledge=getattr(args, "knowledge", None), index=getattr(args, "index", None)
+    )
     if args.command == "run":
         from eval.harness import run as run_questions
 
-        return run_questions(settings, args.questions, args.out, k=args.k, ingest=not args.no_ingest)
+        return run_questions(
+            settings, args.questions, args.out, k=args.k, ingest=not args.no_ingest
+        )
     if args.command == "report":
         from eval.report import main_report
 

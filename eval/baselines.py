@@ -30,13 +30,18 @@ class NaiveBaselines:
                 text = load_file(f.path).text
             except Exception:  # the real ingest reports bad files; the baseline just skips them
                 continue
-            self.docs.extend(Document(page_content=c, metadata={"doc_id": f.doc_id}) for c in splitter.split_text(text))
+            self.docs.extend(
+                Document(page_content=c, metadata={"doc_id": f.doc_id})
+                for c in splitter.split_text(text)
+            )
         self.store = InMemoryVectorStore(self.embeddings)
         self.store.add_documents(self.docs)
         self.bm25 = {}
         for view in ("plain", "folded"):
             retriever = bm25s.BM25()
-            retriever.index([self._tokens(d.page_content, view) for d in self.docs], show_progress=False)
+            retriever.index(
+                [self._tokens(d.page_content, view) for d in self.docs], show_progress=False
+            )
             self.bm25[view] = retriever
 
     @staticmethod

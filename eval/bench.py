@@ -40,9 +40,16 @@ def main_bench(settings: Settings, repeat: int = 3) -> int:
     REPORTS.mkdir(parents=True, exist_ok=True)
     (REPORTS / "bench.json").write_text(json.dumps(out, indent=1), encoding="utf-8")
     lines = ["# Benchmark (this machine)", "", "| measure | value |", "|---|---|"]
-    lines += [f"| {k} | {v:.1f} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in out.items()]
-    targets = [("retrieval p95 ≤ 100 ms", out["retrieval_p95_ms"] <= 100),
-               ("extractive answer p95 ≤ 200 ms on top of retrieval", out["extractive_compose_p95_ms"] <= 200)]
+    lines += [
+        f"| {k} | {v:.1f} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in out.items()
+    ]
+    targets = [
+        ("retrieval p95 ≤ 100 ms", out["retrieval_p95_ms"] <= 100),
+        (
+            "extractive answer p95 ≤ 200 ms on top of retrieval",
+            out["extractive_compose_p95_ms"] <= 200,
+        ),
+    ]
     lines += ["", *[f"- {name}: {'PASS' if ok else 'FAIL'}" for name, ok in targets]]
     text = "\n".join(lines) + "\n"
     (REPORTS / "bench.md").write_text(text, encoding="utf-8")

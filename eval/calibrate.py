@@ -28,8 +28,12 @@ def main() -> None:
         X.append(features(snap, state["standalone"], state["passages"]))
         y.append(int(row.get("answerable", True)))
     X, y = np.asarray(X), np.asarray(y)
-    model = make_pipeline(StandardScaler(), LogisticRegression(C=0.3, class_weight="balanced", max_iter=1000))
-    cv = cross_val_predict(model, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=0), method="predict_proba")[:, 1]
+    model = make_pipeline(
+        StandardScaler(), LogisticRegression(C=0.3, class_weight="balanced", max_iter=1000)
+    )
+    cv = cross_val_predict(
+        model, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=0), method="predict_proba"
+    )[:, 1]
     print("threshold | correct refusal | false refusal  (5-fold cross-validated)")
     for th in np.arange(0.2, 0.65, 0.05):
         cr = ((cv < th) & (y == 0)).sum() / max((y == 0).sum(), 1)

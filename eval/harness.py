@@ -30,7 +30,10 @@ def read_questions(path: Path) -> list[dict]:
 
 
 def request_for(row: dict) -> AskRequest:
-    history = [Turn(question=h.get("question", ""), answer=h.get("answer", "") or "") for h in row.get("history") or []]
+    history = [
+        Turn(question=h.get("question", ""), answer=h.get("answer", "") or "")
+        for h in row.get("history") or []
+    ]
     return AskRequest(question=row["question"], history=history, mode=row.get("mode", "auto"))
 
 
@@ -41,13 +44,28 @@ def output_line(row: dict, result: AnswerResult, latency_ms: float) -> dict:
         "answer": result.answer,
         "refused": result.refused,
         "citations": [
-            {"n": c.n, "doc_id": c.doc_id, "title": c.title, "section": c.section, "quote": c.quote,
-             "chunk_id": c.chunk_id, "start": c.start, "end": c.end}
+            {
+                "n": c.n,
+                "doc_id": c.doc_id,
+                "title": c.title,
+                "section": c.section,
+                "quote": c.quote,
+                "chunk_id": c.chunk_id,
+                "start": c.start,
+                "end": c.end,
+            }
             for c in result.citations
         ],
         "retrieved": [
-            {"rank": p.rank, "doc_id": p.doc_id, "title": p.title, "section": p.section, "text": p.text,
-             "score": p.score, "id": p.id}
+            {
+                "rank": p.rank,
+                "doc_id": p.doc_id,
+                "title": p.title,
+                "section": p.section,
+                "text": p.text,
+                "score": p.score,
+                "id": p.id,
+            }
             for p in result.retrieved
         ],
         "latency_ms": round(latency_ms, 2),
@@ -57,7 +75,9 @@ def output_line(row: dict, result: AnswerResult, latency_ms: float) -> dict:
     }
 
 
-def answer_all(assistant: Assistant, rows: Iterable[dict]) -> Iterator[tuple[dict, AnswerResult, float]]:
+def answer_all(
+    assistant: Assistant, rows: Iterable[dict]
+) -> Iterator[tuple[dict, AnswerResult, float]]:
     for row in rows:
         t = time.perf_counter()
         result = assistant.ask(request_for(row))

@@ -18,10 +18,19 @@ from ingest.pipeline import run_ingest
 GOLD = PROJECT_ROOT / "eval" / "gold" / "questions.jsonl"
 REPORTS = PROJECT_ROOT / "eval" / "reports"
 TAGS = ("clean", "no-diacritic", "everyday", "ocr", "follow-up")
-ABLATIONS = ("dense", "bm25-folded", "accent-restoration", "synonyms", "section passages", "situation prior")
+ABLATIONS = (
+    "dense",
+    "bm25-folded",
+    "accent-restoration",
+    "synonyms",
+    "section passages",
+    "situation prior",
+)
 SINGLE_SIGNALS = {
     "ours + procedure-title match (w 0.3)": RetrievalConfig(title_weight=0.3),
-    "ours + accented BM25 (w 0.5) + label prior (w 0.3)": RetrievalConfig(plain_weight=0.5, label_weight=0.3),
+    "ours + accented BM25 (w 0.5) + label prior (w 0.3)": RetrievalConfig(
+        plain_weight=0.5, label_weight=0.3
+    ),
     "ours, dense signal only": RetrievalConfig(use_plain=False, use_folded=False, use_labels=False),
     "ours, folded BM25 only": RetrievalConfig(use_dense=False, use_plain=False, use_labels=False),
 }
@@ -39,7 +48,12 @@ class SystemRun:
 
 def tags_of(row: dict) -> list[str]:
     tags = list(row.get("tags") or [])
-    if row.get("answerable", True) and not set(tags) & {"no-diacritic", "everyday", "ocr", "follow-up"}:
+    if row.get("answerable", True) and not set(tags) & {
+        "no-diacritic",
+        "everyday",
+        "ocr",
+        "follow-up",
+    }:
         tags.append("clean")
     return tags
 
@@ -74,15 +88,19 @@ def calibration(answers: list[tuple[dict, float]]) -> list[dict]:
     neg = [c for r, c in answers if r.get("answerable", True)]
     for i in range(10, 71):
         th = i / 100
-        table.append({
-            "threshold": th,
-            "correct_refusal": sum(c < th for c in pos) / (len(pos) or 1),
-            "false_refusal": sum(c < th for c in neg) / (len(neg) or 1),
-        })
+        table.append(
+            {
+                "threshold": th,
+                "correct_refusal": sum(c < th for c in pos) / (len(pos) or 1),
+                "false_refusal": sum(c < th for c in neg) / (len(neg) or 1),
+            }
+        )
     return table
 
 
-def build_report(settings: Settings, gold: Path = GOLD, out_dir: Path = REPORTS, ingest: bool = True) -> dict:
+def build_report(
+    settings: Settings, gold: Path = GOLD, out_dir: Path = REPORTS, ingest: bool = True
+) -> dict:
     if ingest:
         print("ingest:", run_ingest(settings, progress=False).summary().splitlines()[0])
     rows = read_questions(gold)
@@ -96,21 +114,53 @@ def build_report(settings: Settings, gold: Path = GOLD, out_dir: Path = REPORTS,
     standalone = {r["id"]: res.standalone_question for r, res, _ in answers}
 
     def ours(config: RetrievalConfig):
-        return lambda row: [p.text for p in searcher.search(standalone[row["id"]], k=10, config=config)]
+        return lambda row: [
+            p.text for p in searcher.search(standalone[row["id"]], k=10, config=config)
+        ]
 
     runs = [score_system("ours (hybrid)", answerable, ours(searcher.config))]
     for component in ABLATIONS:
-        runs.append(score_system(f"ours − {component}", answerable, ours(searcher.config.without(component))))
+        runs.append(
+            score_system(
+                f"ours − {component}", answerable, ours(searcher.config.without(component))
+            )
+        )
     # Our chunks and passages with one signal only: what each signal brings on its own.
     for name, config in SINGLE_SIGNALS.items():
-        runs.append(score_system(name, answerable, lambda row, c=config: [p.text for p in searcher.search(standalone[row["id"]], k=10, config=c)]))
+        runs.append(
+            score_system(
+                name,
+                answerable,
+                lambda row, c=config: [
+                    p.text for p in searcher.search(standalone[row["id"]], k=10, config=c)
+                ],
+            )
+        )
     # The naive recipes: 1000/200 chunks, the raw question (no history, no restoration).
     from eval.baselines import NaiveBaselines
 
     naive = NaiveBaselines(settings)
-    runs.append(score_system("baseline: naive LangChain 1000/200 + e5", answerable, lambda row: naive.dense(row["question"])))
-    runs.append(score_system("baseline: BM25 plain (1000/200)", answerable, lambda row: naive.lexical(row["question"], "plain")))
-    runs.append(score_system("baseline: BM25 folded (1000/200)", answerable, lambda row: naive.lexical(row["question"], "folded")))
+    runs.append(
+        score_system(
+            "baseline: naive LangChain 1000/200 + e5",
+            answerable,
+            lambda row: naive.dense(row["question"]),
+        )
+    )
+    runs.append(
+        score_system(
+            "baseline: BM25 plain (1000/200)",
+            answerable,
+            lambda row: naive.lexical(row["question"], "plain"),
+        )
+    )
+    runs.append(
+        score_system(
+            "baseline: BM25 folded (1000/200)",
+            answerable,
+            lambda row: naive.lexical(row["question"], "folded"),
+        )
+    )
 
     # 2. Answer-level metrics on the chain's output.
     cited_hits, correct_ref, false_ref = [], [], []
@@ -119,8 +169,11 @@ def build_report(settings: Settings, gold: Path = GOLD, out_dir: Path = REPORTS,
             # the passage each citation was drawn from (a retrieved passage, or its chunk)
             passages = {p.id: p.text for p in res.retrieved}
             snap = assistant.provider.get()
-            cited_texts = [passages.get(c.chunk_id) or snap.texts[snap.position[c.chunk_id]]
-                           for c in res.citations if c.chunk_id in passages or c.chunk_id in snap.position]
+            cited_texts = [
+                passages.get(c.chunk_id) or snap.texts[snap.position[c.chunk_id]]
+                for c in res.citations
+                if c.chunk_id in passages or c.chunk_id in snap.position
+            ]
             cited_hits.append(any(relevant(t, row["quote"]) for t in cited_texts))
             false_ref.append(res.refused)
         elif not row.get("answerable", True):
@@ -147,18 +200,33 @@ def build_report(settings: Settings, gold: Path = GOLD, out_dir: Path = REPORTS,
         "gold": str(gold),
         "n_questions": len(rows),
         "refusal_threshold": settings.refusal_threshold,
-        "systems": {run.name: {**retrieval_scores(run.ranks, run.ndcgs),
-                               "latency_p50_ms": percentile(run.latencies, 50),
-                               "latency_p95_ms": percentile(run.latencies, 95),
-                               "avg_passage_chars": run.avg_chars,
-                               "recall_curve": recall_curve(run.ranks),
-                               "by_tag": by_tag(run, answerable)} for run in runs},
+        "systems": {
+            run.name: {
+                **retrieval_scores(run.ranks, run.ndcgs),
+                "latency_p50_ms": percentile(run.latencies, 50),
+                "latency_p95_ms": percentile(run.latencies, 95),
+                "avg_passage_chars": run.avg_chars,
+                "recall_curve": recall_curve(run.ranks),
+                "by_tag": by_tag(run, answerable),
+            }
+            for run in runs
+        },
         "answers": answer_metrics,
-        "follow_up_hit@5": retrieval_scores([runs[0].ranks[i] for i in follow], [runs[0].ndcgs[i] for i in follow])["hit@5"] if follow else None,
+        "follow_up_hit@5": retrieval_scores(
+            [runs[0].ranks[i] for i in follow], [runs[0].ndcgs[i] for i in follow]
+        )["hit@5"]
+        if follow
+        else None,
         "calibration": cal,
         "misses": [
-            {"id": r["id"], "question": r["question"], "rank": rank, "standalone": standalone[r["id"]]}
-            for r, rank in zip(answerable, runs[0].ranks, strict=True) if rank != 1
+            {
+                "id": r["id"],
+                "question": r["question"],
+                "rank": rank,
+                "standalone": standalone[r["id"]],
+            }
+            for r, rank in zip(answerable, runs[0].ranks, strict=True)
+            if rank != 1
         ],
     }
     write_outputs(result, lines, out_dir)
@@ -167,7 +235,9 @@ def build_report(settings: Settings, gold: Path = GOLD, out_dir: Path = REPORTS,
 
 def write_outputs(result: dict, lines: list[dict], out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "report.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out_dir / "report.json").write_text(
+        json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     with open(out_dir / "answers.jsonl", "w", encoding="utf-8") as fh:
         for line in lines:
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
@@ -179,39 +249,69 @@ def markdown(result: dict) -> str:
     systems = result["systems"]
     ours = systems["ours (hybrid)"]
     a = result["answers"]
-    out = [f"# Evaluation on the gold set ({result['n_questions']} questions)\n",
-           "All rows come from this one run; compare them only with each other.\n",
-           "## Retrieval\n",
-           "| system | hit@1 | hit@5 | MRR | nDCG@10 | p50 ms | p95 ms | passage chars |", "|---|---|---|---|---|---|---|---|"]
+    out = [
+        f"# Evaluation on the gold set ({result['n_questions']} questions)\n",
+        "All rows come from this one run; compare them only with each other.\n",
+        "## Retrieval\n",
+        "| system | hit@1 | hit@5 | MRR | nDCG@10 | p50 ms | p95 ms | passage chars |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for name, s in systems.items():
-        out.append(f"| {name} | {s['hit@1']:.3f} | {s['hit@5']:.3f} | {s['mrr']:.3f} | {s['ndcg@10']:.3f} | "
-                   f"{s['latency_p50_ms']:.1f} | {s['latency_p95_ms']:.1f} | {s['avg_passage_chars']:.0f} |")
-    out += ["", "## Our retriever by tag\n", "| tag | n | hit@1 | hit@5 | MRR |", "|---|---|---|---|---|"]
+        out.append(
+            f"| {name} | {s['hit@1']:.3f} | {s['hit@5']:.3f} | {s['mrr']:.3f} | {s['ndcg@10']:.3f} | "
+            f"{s['latency_p50_ms']:.1f} | {s['latency_p95_ms']:.1f} | {s['avg_passage_chars']:.0f} |"
+        )
+    out += [
+        "",
+        "## Our retriever by tag\n",
+        "| tag | n | hit@1 | hit@5 | MRR |",
+        "|---|---|---|---|---|",
+    ]
     for tag, s in ours["by_tag"].items():
         out.append(f"| {tag} | {s['n']} | {s['hit@1']:.3f} | {s['hit@5']:.3f} | {s['mrr']:.3f} |")
     out += ["", "## Answers (full chain)\n", "| metric | value |", "|---|---|"]
     for key, value in a.items():
-        out.append(f"| {key} | {value:.3f} |" if isinstance(value, float) else f"| {key} | {value} |")
+        out.append(
+            f"| {key} | {value:.3f} |" if isinstance(value, float) else f"| {key} | {value} |"
+        )
     fu = result["follow_up_hit@5"]
     out.append(f"| follow_up_hit@5 | {fu:.3f} |" if fu is not None else "| follow_up_hit@5 | n/a |")
     out += ["", "## Targets\n", "| target | value | status |", "|---|---|---|"]
-    best_baseline = {m: max(s[m] for n, s in systems.items() if n.startswith("baseline")) for m in TARGETS}
+    best_baseline = {
+        m: max(s[m] for n, s in systems.items() if n.startswith("baseline")) for m in TARGETS
+    }
     for metric, target in TARGETS.items():
         ok = ours[metric] >= target and ours[metric] > best_baseline[metric]
-        out.append(f"| {metric} ≥ {target} and above every baseline ({best_baseline[metric]:.3f}) | {ours[metric]:.3f} | {'PASS' if ok else 'FAIL'} |")
+        out.append(
+            f"| {metric} ≥ {target} and above every baseline ({best_baseline[metric]:.3f}) | {ours[metric]:.3f} | {'PASS' if ok else 'FAIL'} |"
+        )
     clean5 = ours["by_tag"].get("clean", {}).get("hit@5", 0)
     for tag in ("no-diacritic", "everyday", "ocr"):
         v = ours["by_tag"].get(tag, {}).get("hit@5", 0)
-        out.append(f"| {tag} hit@5 within 0.05 of clean ({clean5:.3f}) | {v:.3f} | {'PASS' if v >= clean5 - 0.05 else 'FAIL'} |")
-    for metric, target, higher in (("citation_hit_rate", 0.90, True), ("correct_refusal", 0.90, True), ("false_refusal", 0.05, False)):
+        out.append(
+            f"| {tag} hit@5 within 0.05 of clean ({clean5:.3f}) | {v:.3f} | {'PASS' if v >= clean5 - 0.05 else 'FAIL'} |"
+        )
+    for metric, target, higher in (
+        ("citation_hit_rate", 0.90, True),
+        ("correct_refusal", 0.90, True),
+        ("false_refusal", 0.05, False),
+    ):
         v = a[metric]
-        out.append(f"| {metric} {'≥' if higher else '≤'} {target} | {v:.3f} | {'PASS' if (v >= target if higher else v <= target) else 'FAIL'} |")
+        out.append(
+            f"| {metric} {'≥' if higher else '≤'} {target} | {v:.3f} | {'PASS' if (v >= target if higher else v <= target) else 'FAIL'} |"
+        )
     if fu is not None:
         out.append(f"| follow-up hit@5 ≥ 0.90 | {fu:.3f} | {'PASS' if fu >= 0.90 else 'FAIL'} |")
-    out += ["", f"## Refusal calibration (current threshold {result['refusal_threshold']})\n",
-            "| threshold | correct refusal | false refusal |", "|---|---|---|"]
+    out += [
+        "",
+        f"## Refusal calibration (current threshold {result['refusal_threshold']})\n",
+        "| threshold | correct refusal | false refusal |",
+        "|---|---|---|",
+    ]
     for row in result["calibration"][::5]:
-        out.append(f"| {row['threshold']:.2f} | {row['correct_refusal']:.3f} | {row['false_refusal']:.3f} |")
+        out.append(
+            f"| {row['threshold']:.2f} | {row['correct_refusal']:.3f} | {row['false_refusal']:.3f} |"
+        )
     out += ["", f"## Questions whose gold passage was not ranked first ({len(result['misses'])})\n"]
     for m in result["misses"]:
         out.append(f"- `{m['id']}` rank {m['rank']}: {m['question']}")
@@ -229,7 +329,13 @@ def plot(result: dict, out_dir: Path) -> None:
     for name, s in result["systems"].items():
         if name.startswith("ours −"):
             continue
-        ax.plot(range(1, 11), s["recall_curve"], marker="o", label=name, linewidth=2.5 if name.startswith("ours") else 1.2)
+        ax.plot(
+            range(1, 11),
+            s["recall_curve"],
+            marker="o",
+            label=name,
+            linewidth=2.5 if name.startswith("ours") else 1.2,
+        )
     ax.set_xlabel("k")
     ax.set_ylabel("recall@k (gold passage in top k)")
     ax.set_ylim(0, 1.02)

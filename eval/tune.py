@@ -40,9 +40,13 @@ def signals_for(assistant: Assistant, rows: list[dict]) -> list[dict]:
     situation = snap.is_situation
     out = []
     for row in rows:
-        standalone = assistant._condense({"request": request_for(row), "mode": "extractive", "timings": {}})["standalone"]
+        standalone = assistant._condense(
+            {"request": request_for(row), "mode": "extractive", "timings": {}}
+        )["standalone"]
         q = searcher.prepare_query(standalone, snap, searcher.config)
-        dense = matrix @ np.asarray(assistant.provider.embeddings.embed_query(q["dense"]), dtype=np.float32)
+        dense = matrix @ np.asarray(
+            assistant.provider.embeddings.embed_query(q["dense"]), dtype=np.float32
+        )
         # as the searcher sees it: Chroma's top candidates, everything else at their floor
         floor = np.sort(dense)[-min(searcher.config.candidates, dense.size)]
         dense = np.maximum(dense, floor)
@@ -56,10 +60,19 @@ def signals_for(assistant: Assistant, rows: list[dict]) -> list[dict]:
         gold = np.asarray([relevant(t, row["quote"]) for t in snap.texts])
         # relevance of each chunk's returned passage (its whole section when merged)
         parent_gold = {key: relevant(text, row["quote"]) for key, text in passages.items()}
-        out.append({"dense": dense, "plain": lex["plain"], "folded": lex["folded"], "label": label, "gold": gold,
-                    "situation": situation, "title": title_match(q["folded"], snap.title_bigrams),
-                    "parent_gold": np.asarray([parent_gold[keys[i]] for i in range(len(keys))]),
-                    "parent_id": parent_ids})
+        out.append(
+            {
+                "dense": dense,
+                "plain": lex["plain"],
+                "folded": lex["folded"],
+                "label": label,
+                "gold": gold,
+                "situation": situation,
+                "title": title_match(q["folded"], snap.title_bigrams),
+                "parent_gold": np.asarray([parent_gold[keys[i]] for i in range(len(keys))]),
+                "parent_id": parent_ids,
+            }
+        )
     return out
 
 
@@ -80,7 +93,9 @@ def score(sig: list[dict], w: tuple, merge: bool = True) -> dict[str, float]:
     hits1 = hits5 = rr = 0.0
     for s in sig:
         d = s["dense"] - s["dense"].min()
-        fused = w[0] * norm(d) + w[1] * norm(s["plain"]) + w[2] * norm(s["folded"]) + w[3] * s["label"]
+        fused = (
+            w[0] * norm(d) + w[1] * norm(s["plain"]) + w[2] * norm(s["folded"]) + w[3] * s["label"]
+        )
         if len(w) > 4:
             fused = fused - w[4] * s["situation"]
         if len(w) > 5:
@@ -95,8 +110,16 @@ def score(sig: list[dict], w: tuple, merge: bool = True) -> dict[str, float]:
     return {"hit@1": hits1 / n, "hit@5": hits5 / n, "mrr": rr / n}
 
 
-GRID = list(itertools.product([0.25, 0.5, 0.75, 1.0], [0.0, 0.25], [1.0, 1.5, 2.0], [0.0, 0.3],
-                              [0.0, 0.2, 0.3, 0.4], [0.0, 0.1, 0.2, 0.3, 0.5]))
+GRID = list(
+    itertools.product(
+        [0.25, 0.5, 0.75, 1.0],
+        [0.0, 0.25],
+        [1.0, 1.5, 2.0],
+        [0.0, 0.3],
+        [0.0, 0.2, 0.3, 0.4],
+        [0.0, 0.1, 0.2, 0.3, 0.5],
+    )
+)
 
 
 def best(sig: list[dict]) -> tuple[tuple, dict]:
@@ -108,7 +131,14 @@ def main() -> None:
     assistant = Assistant(get_settings())
     sig = signals_for(assistant, rows)
     c = assistant.searcher.config
-    current = (c.dense_weight, c.plain_weight, c.folded_weight, c.label_weight, c.situation_penalty, c.title_weight)
+    current = (
+        c.dense_weight,
+        c.plain_weight,
+        c.folded_weight,
+        c.label_weight,
+        c.situation_penalty,
+        c.title_weight,
+    )
     print("current", current, score(sig, current))
     print("current, chunks not merged into sections", score(sig, current, merge=False))
     w, s = best(sig)
@@ -122,9 +152,21 @@ def main() -> None:
         train = [sig[i] for i in folds[k]]
         test = [sig[i] for i in folds[1 - k]]
         wk, sk = best(train)
-        print(f"fold {k}: tuned {wk} train {sk} -> held-out {score(test, wk)}; current on held-out {score(test, current)}")
-    print(json.dumps({"dense_weight": w[0], "plain_weight": w[1], "folded_weight": w[2], "label_weight": w[3],
-                      "situation_penalty": w[4], "title_weight": w[5]}))
+        print(
+            f"fold {k}: tuned {wk} train {sk} -> held-out {score(test, wk)}; current on held-out {score(test, current)}"
+        )
+    print(
+        json.dumps(
+            {
+                "dense_weight": w[0],
+                "plain_weight": w[1],
+                "folded_weight": w[2],
+                "label_weight": w[3],
+                "situation_penalty": w[4],
+                "title_weight": w[5],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

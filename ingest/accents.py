@@ -29,7 +29,8 @@ class AccentRestorer:
         for syllable, count in self.unigrams.items():
             forms[fold(syllable)][syllable] += count
         self.candidates = {
-            key: [s for s, _ in counter.most_common(max_candidates)] for key, counter in forms.items()
+            key: [s for s, _ in counter.most_common(max_candidates)]
+            for key, counter in forms.items()
         }
         self.total = sum(self.unigrams.values()) or 1
 

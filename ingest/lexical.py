@@ -28,8 +28,25 @@ VERSION = "lex-v2"  # bump when tokens() changes: older persisted indexes are re
 # "1én" for "lên", "tr¢" for "trở") and "ir"/"w" for "ư" ("chirc" for "chức"). Vietnamese
 # spelling never has "ir" or "w", and a syllable never mixes letters and digits, so these
 # repairs are safe on clean text and make the scanned text findable by the folded view.
-_OCR_TABLE = str.maketrans({"1": "l", "6": "o", "0": "o", "9": "o", "4": "a", "3": "a", "8": "e",
-                            "¢": "e", "€": "e", "&": "a", "@": "o", "§": "o", "¥": "y", "’": "", "'": ""})
+_OCR_TABLE = str.maketrans(
+    {
+        "1": "l",
+        "6": "o",
+        "0": "o",
+        "9": "o",
+        "4": "a",
+        "3": "a",
+        "8": "e",
+        "¢": "e",
+        "€": "e",
+        "&": "a",
+        "@": "o",
+        "§": "o",
+        "¥": "y",
+        "’": "",
+        "'": "",
+    }
+)
 _OCR_TOKEN = re.compile(r"[0-9a-z¢€&@§¥’']+")
 
 

@@ -30,7 +30,9 @@ from ingest.text import LOST_DIACRITICS, diacritic_ratio, fold, words
 
 log = logging.getLogger(__name__)
 
-CHUNKER_VERSION = "structure-v5"  # v2 OCR roman numerals; v3 handbook labels; v4 OCR text embedded restored
+CHUNKER_VERSION = (
+    "structure-v5"  # v2 OCR roman numerals; v3 handbook labels; v4 OCR text embedded restored
+)
 SIDECAR_SUFFIX = ".meta.yaml"
 _SKIP_NAMES = re.compile(r"^(README|FORMAT)(\..*)?$|^\.|\.meta\.ya?ml$|~$", re.IGNORECASE)
 
@@ -72,7 +74,11 @@ class IngestReport:
             f"added: {len(self.added)}, changed: {len(self.changed)}, removed: {len(self.removed)}, "
             f"unchanged: {len(self.unchanged)}, failed: {len(self.failed)}",
         ]
-        for name, docs in (("added", self.added), ("changed", self.changed), ("removed", self.removed)):
+        for name, docs in (
+            ("added", self.added),
+            ("changed", self.changed),
+            ("removed", self.removed),
+        ):
             if docs:
                 lines.append(f"  {name} ({verb}): {', '.join(docs)}")
         if not self.dry_run:
@@ -97,7 +103,11 @@ def doc_id_for(rel: Path) -> str:
 def safe_relative_path(name: str) -> Path:
     """Validate an uploaded file's name: no traversal, no absolute paths, no hidden files."""
     rel = Path(name.replace("\\", "/"))
-    if rel.is_absolute() or any(part in ("..", "") for part in rel.parts) or rel.name.startswith("."):
+    if (
+        rel.is_absolute()
+        or any(part in ("..", "") for part in rel.parts)
+        or rel.name.startswith(".")
+    ):
         raise RefusedFile(
             f"Refused file name {name!r}: path traversal or hidden file.",
             f"Tên tệp «{name}» không hợp lệ (chứa đường dẫn thư mục hoặc tệp ẩn).",
@@ -129,7 +139,9 @@ def scan(settings: Settings) -> tuple[list[SourceFile], list[FileProblem]]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for d in dirnames:
             if (Path(dirpath) / d).is_symlink():
-                problems.append(_refused(Path(dirpath) / d, root, "symlinked folder is not followed"))
+                problems.append(
+                    _refused(Path(dirpath) / d, root, "symlinked folder is not followed")
+                )
         for name in sorted(filenames):
             if _SKIP_NAMES.search(name):
                 continue
@@ -170,7 +182,9 @@ def _check_file(path: Path, root: Path, settings: Settings) -> FileProblem | Non
         target = path.resolve()
         if not target.is_relative_to(root):
             return _refused(
-                path, root, "symlink points outside the knowledge folder",
+                path,
+                root,
+                "symlink points outside the knowledge folder",
                 "bị từ chối: liên kết trỏ ra ngoài thư mục tài liệu",
             )
     if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
@@ -183,7 +197,9 @@ def _check_file(path: Path, root: Path, settings: Settings) -> FileProblem | Non
     size = path.stat().st_size
     if size > settings.max_file_bytes:
         return _refused(
-            path, root, f"file is {size} bytes, over the limit of {settings.max_file_bytes}",
+            path,
+            root,
+            f"file is {size} bytes, over the limit of {settings.max_file_bytes}",
             f"bị từ chối: tệp quá lớn ({size // 1024} KB)",
         )
     return None
@@ -238,7 +254,10 @@ def prepare(source: SourceFile, settings: Settings) -> tuple[DocumentMeta, list[
         sidecar=sidecar,
     )
     chunks = chunk_text(
-        loaded, source.doc_id, size=settings.chunk_size, overlap=settings.chunk_overlap,
+        loaded,
+        source.doc_id,
+        size=settings.chunk_size,
+        overlap=settings.chunk_overlap,
         title=meta.title,
     )
     if not chunks:
@@ -266,7 +285,9 @@ def run_ingest(
     with store.lock():
         if not dry_run:
             for name in store.discard_staging():
-                log.warning("Discarded unfinished generation %s left by an interrupted ingest", name)
+                log.warning(
+                    "Discarded unfinished generation %s left by an interrupted ingest", name
+                )
         old = store.manifest()
         rebuild = old is None or old.embedder != embedder_id or old.chunker != CHUNKER_VERSION
         previous = {} if rebuild or old is None else old.docs
@@ -284,7 +305,9 @@ def run_ingest(
                 report.unchanged.append(f.doc_id)
         # A file still in the folder but refused or unreadable this time keeps its indexed version.
         kept = {p.source for p in report.failed}
-        report.removed = sorted(d for d in set(previous) - current_ids if previous[d].source not in kept)
+        report.removed = sorted(
+            d for d in set(previous) - current_ids if previous[d].source not in kept
+        )
         if dry_run or (not rebuild and not todo and not report.removed):
             report.generation = store.current_name()
             return report
@@ -316,7 +339,9 @@ def run_ingest(
                 except Exception as exc:  # a loader bug must not kill the whole ingest
                     log.exception("Unexpected error reading %s", source.rel)
                     report.failed.append(
-                        FileProblem(source.rel, f"unexpected error: {exc}", "lỗi không xác định khi đọc tệp")
+                        FileProblem(
+                            source.rel, f"unexpected error: {exc}", "lỗi không xác định khi đọc tệp"
+                        )
                     )
                     _undo_plan(report, source.doc_id)
                     continue
@@ -325,7 +350,9 @@ def run_ingest(
             # learned from everything else in the index, so the embedder reads Vietnamese.
             prepared.sort(key=lambda item: item[3])
             restorer: AccentRestorer | None = None
-            for source, meta, chunks, restore in tqdm(prepared, desc="Nhúng", unit="tệp", disable=not progress):
+            for source, meta, chunks, restore in tqdm(
+                prepared, desc="Nhúng", unit="tệp", disable=not progress
+            ):
                 if restore and restorer is None:
                     restorer = AccentRestorer(collection.get(include=["documents"])["documents"])
                 ids = [f"{source.doc_id}:{source.fingerprint[:12]}:{c.index}" for c in chunks]
@@ -352,7 +379,12 @@ def run_ingest(
                 )
                 report.chunks_written += len(chunks)
             everything = collection.get(include=["documents", "metadatas"])
-            lexical.build(staging / "lexical", everything["ids"], everything["documents"], everything["metadatas"])
+            lexical.build(
+                staging / "lexical",
+                everything["ids"],
+                everything["documents"],
+                everything["metadatas"],
+            )
             (staging / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
             del collection, client
             close_chroma(staging / "chroma")

@@ -20,14 +20,20 @@ Script = Callable[[str], str]
 def passages_in(prompt: str) -> dict[int, str]:
     """The numbered passages of our prompt: {1: "first line of text", ...}."""
     found = {}
-    for m in re.finditer(r"^\[(\d+)\] [^\n]*\n(.+?)(?=\n\n\[\d+\] |\n\nCÂU HỎI:)", prompt, re.M | re.S):
+    for m in re.finditer(
+        r"^\[(\d+)\] [^\n]*\n(.+?)(?=\n\n\[\d+\] |\n\nCÂU HỎI:)", prompt, re.M | re.S
+    ):
         found[int(m.group(1))] = m.group(2).strip()
     return found
 
 
 def faithful(prompt: str) -> str:
     """Quotes the first sentence of passage 1 and cites it: what a good model does."""
-    body = [line for line in passages_in(prompt)[1].splitlines() if line.strip() and not line.startswith("#")]
+    body = [
+        line
+        for line in passages_in(prompt)[1].splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     sentence = re.split(r"(?<=[^\d][.;:])\s", body[0].replace("**", ""), maxsplit=1)[0].strip()
     return f"{sentence} [1]."
 
@@ -55,16 +61,39 @@ class ScriptedLLM:
                     self.send_header("Content-Type", "text/event-stream")
                     self.end_headers()
                     for piece in re.findall(r"\S+\s*", reply):
-                        chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
-                                 "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
-                        self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
-                    end = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
-                           "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                        chunk = {
+                            "id": "c1",
+                            "object": "chat.completion.chunk",
+                            "created": 0,
+                            "model": body["model"],
+                            "choices": [
+                                {"index": 0, "delta": {"content": piece}, "finish_reason": None}
+                            ],
+                        }
+                        self.wfile.write(
+                            f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode()
+                        )
+                    end = {
+                        "id": "c1",
+                        "object": "chat.completion.chunk",
+                        "created": 0,
+                        "model": body["model"],
+                        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                    }
                     self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
                     return
                 payload = {
-                    "id": "c1", "object": "chat.completion", "created": 0, "model": body["model"],
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": reply}, "finish_reason": "stop"}],
+                    "id": "c1",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": body["model"],
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": reply},
+                            "finish_reason": "stop",
+                        }
+                    ],
                     "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
                 }
                 data = json.dumps(payload, ensure_ascii=False).encode()

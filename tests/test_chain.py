@@ -15,7 +15,9 @@ def ask(assistant_chain):
 
 
 def document_text(corpus, doc_id: str) -> str:
-    path = next(p for p in corpus.knowledge.rglob("*") if p.stem == doc_id and p.suffix in {".md", ".txt"})
+    path = next(
+        p for p in corpus.knowledge.rglob("*") if p.stem == doc_id and p.suffix in {".md", ".txt"}
+    )
     return load_file(path).text
 
 
@@ -62,23 +64,35 @@ def test_a_follow_up_keeps_the_previous_topic_without_an_llm(ask):
     first = "Thủ tục đăng ký kết hôn thực hiện thế nào?"
     result = ask("Còn thời hạn giải quyết thì sao?", history=[Turn(question=first, answer="...")])
     assert "kết hôn" in result.standalone_question
-    assert any("kết hôn" in c.section.lower() or "kết hôn" in c.quote.lower() for c in result.citations)
+    assert any(
+        "kết hôn" in c.section.lower() or "kết hôn" in c.quote.lower() for c in result.citations
+    )
 
 
 def test_a_full_new_question_is_not_treated_as_a_follow_up():
     assert is_follow_up("Còn lệ phí thì sao?")
     assert is_follow_up("thoi han bao lau")
-    assert not is_follow_up("Hồ sơ đề nghị cấp lại Giấy chứng nhận quyền sử dụng đất bị mất gồm những giấy tờ gì?")
+    assert not is_follow_up(
+        "Hồ sơ đề nghị cấp lại Giấy chứng nhận quyền sử dụng đất bị mất gồm những giấy tờ gì?"
+    )
     assert topic_of("Thủ tục đăng ký kết hôn thế nào?") == "đăng ký kết hôn"
 
 
 def test_section_labels_read_like_a_reference():
-    assert section_label("II- NHIỆM VỤ, GIẢI PHÁP › 7. Xây dựng cẩm nang") == "mục II.7 (Xây dựng cẩm nang)"
-    assert section_label("Chương 5. TƯ PHÁP - HỘ TỊCH › 5.1. Đăng ký khai sinh") == "mục 5.1 (Đăng ký khai sinh)"
+    assert (
+        section_label("II- NHIỆM VỤ, GIẢI PHÁP › 7. Xây dựng cẩm nang")
+        == "mục II.7 (Xây dựng cẩm nang)"
+    )
+    assert (
+        section_label("Chương 5. TƯ PHÁP - HỘ TỊCH › 5.1. Đăng ký khai sinh")
+        == "mục 5.1 (Đăng ký khai sinh)"
+    )
 
 
 def test_streaming_gives_pieces_then_the_same_structured_result(assistant_chain):
-    events = list(assistant_chain.stream(AskRequest(question="Lệ phí chứng thực bản sao là bao nhiêu?")))
+    events = list(
+        assistant_chain.stream(AskRequest(question="Lệ phí chứng thực bản sao là bao nhiêu?"))
+    )
     assert events[-1]["event"] == "result"
     result = events[-1]["result"]
     assert "".join(e["text"] for e in events[:-1]) == result.answer

@@ -42,8 +42,13 @@ II. TỔ CHỨC THỰC HIỆN
 
 
 def run_eval(args: list[str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "eval", *args], cwd=PROJECT_ROOT, capture_output=True,
-                          text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "eval", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_eval_run_on_a_second_corpus_in_its_own_index(tmp_path):
@@ -55,20 +60,46 @@ def test_eval_run_on_a_second_corpus_in_its_own_index(tmp_path):
     rows = [
         {"id": "a", "question": "Mỗi người được mượn mấy cuốn sách?", "extra": "ignored"},
         {"id": "b", "question": "ai lap danh sach tre de tiem"},
-        {"id": "c", "question": "Còn thời hạn mượn thì sao?",
-         "history": [{"question": "Mỗi người được mượn mấy cuốn sách?", "answer": "3 cuốn"}]},
+        {
+            "id": "c",
+            "question": "Còn thời hạn mượn thì sao?",
+            "history": [{"question": "Mỗi người được mượn mấy cuốn sách?", "answer": "3 cuốn"}],
+        },
     ]
-    questions.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    questions.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8"
+    )
     out = tmp_path / "out.jsonl"
 
-    first = run_eval(["run", "--questions", str(questions), "--out", str(out), "--k", "5",
-                      "--knowledge", str(knowledge), "--index", str(index)])
+    first = run_eval(
+        [
+            "run",
+            "--questions",
+            str(questions),
+            "--out",
+            str(out),
+            "--k",
+            "5",
+            "--knowledge",
+            str(knowledge),
+            "--index",
+            str(index),
+        ]
+    )
     assert first.returncode == 0, first.stderr
     assert "added: 2" in first.stdout
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["id"] for line in lines] == ["a", "b", "c"]
     for line in lines:
-        assert set(line) >= {"id", "question", "answer", "refused", "citations", "retrieved", "latency_ms"}
+        assert set(line) >= {
+            "id",
+            "question",
+            "answer",
+            "refused",
+            "citations",
+            "retrieved",
+            "latency_ms",
+        }
         assert isinstance(line["answer"], str) and isinstance(line["refused"], bool)
         assert len(line["retrieved"]) <= 5
         for p in line["retrieved"]:
@@ -77,12 +108,25 @@ def test_eval_run_on_a_second_corpus_in_its_own_index(tmp_path):
             assert set(c) >= {"n", "doc_id", "title", "section", "quote"}
             source = next(knowledge.glob(f"{c['doc_id']}.*")).read_text(encoding="utf-8")
             assert c["quote"] in source
-    assert "3 cuốn" in lines[0]["answer"] and lines[0]["citations"][0]["doc_id"] == "quy-che-thu-vien"
+    assert (
+        "3 cuốn" in lines[0]["answer"] and lines[0]["citations"][0]["doc_id"] == "quy-che-thu-vien"
+    )
     assert lines[1]["citations"][0]["doc_id"] == "ke-hoach-tiem-chung"
     assert "14 ngày" in lines[2]["answer"]  # the follow-up kept the topic
 
-    second = run_eval(["run", "--questions", str(questions), "--out", str(out),
-                       "--knowledge", str(knowledge), "--index", str(index)])
+    second = run_eval(
+        [
+            "run",
+            "--questions",
+            str(questions),
+            "--out",
+            str(out),
+            "--knowledge",
+            str(knowledge),
+            "--index",
+            str(index),
+        ]
+    )
     assert second.returncode == 0, second.stderr
     assert "added: 0, changed: 0" in second.stdout  # nothing re-embedded
 
@@ -98,4 +142,8 @@ def test_ranking_metrics():
     assert first_hit(texts, "không có") is None
     assert round(ndcg_at_k(texts, "15 ngày"), 3) == round(1 / 1.585, 3)
     scores = retrieval_scores([1, 2, None, 6], [1, 0.63, 0, 0.35])
-    assert scores["hit@1"] == 0.25 and scores["hit@5"] == 0.5 and scores["mrr"] == (1 + 0.5 + 1 / 6) / 4
+    assert (
+        scores["hit@1"] == 0.25
+        and scores["hit@5"] == 0.5
+        and scores["mrr"] == (1 + 0.5 + 1 / 6) / 4
+    )

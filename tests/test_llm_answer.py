@@ -21,7 +21,9 @@ def llm():
 
 @pytest.fixture
 def assistant_with_llm(corpus, llm):
-    settings = make_settings(corpus.root, llm_base_url=llm.base_url, llm_model="scripted", llm_timeout_s=2.0)
+    settings = make_settings(
+        corpus.root, llm_base_url=llm.base_url, llm_model="scripted", llm_timeout_s=2.0
+    )
     return Assistant(settings)
 
 
@@ -48,7 +50,10 @@ def test_a_citation_of_a_passage_that_does_not_exist_is_removed(assistant_with_l
 
 def test_an_unsupported_sentence_is_removed(assistant_with_llm, llm):
     def invents(prompt: str) -> str:
-        return faithful(prompt) + " Người nộp phải mang theo hộ chiếu ngoại giao và bằng lái tàu biển quốc tế [1]."
+        return (
+            faithful(prompt)
+            + " Người nộp phải mang theo hộ chiếu ngoại giao và bằng lái tàu biển quốc tế [1]."
+        )
 
     llm.script = invents
     result = assistant_with_llm.ask(AskRequest(question=QUESTION))
@@ -56,7 +61,9 @@ def test_an_unsupported_sentence_is_removed(assistant_with_llm, llm):
     assert any("không được tài liệu" in w for w in result.warnings)
 
 
-def test_an_answer_with_no_valid_citation_falls_back_to_the_extractive_answer(assistant_with_llm, llm):
+def test_an_answer_with_no_valid_citation_falls_back_to_the_extractive_answer(
+    assistant_with_llm, llm
+):
     llm.script = lambda prompt: "Theo tôi thì khoảng một tuần là xong thôi."
     result = assistant_with_llm.ask(AskRequest(question=QUESTION))
     assert result.mode == "extractive"
@@ -88,10 +95,12 @@ def test_follow_up_is_rewritten_by_the_llm(assistant_with_llm, llm):
         return faithful(prompt)
 
     llm.script = script
-    result = assistant_with_llm.ask(AskRequest(
-        question="Còn lệ phí thì sao?",
-        history=[{"question": "Thủ tục đăng ký khai sinh thế nào?", "answer": "..."}],
-    ))
+    result = assistant_with_llm.ask(
+        AskRequest(
+            question="Còn lệ phí thì sao?",
+            history=[{"question": "Thủ tục đăng ký khai sinh thế nào?", "answer": "..."}],
+        )
+    )
     assert result.standalone_question == "Lệ phí đăng ký khai sinh là bao nhiêu?"
     assert all(c.doc_id == "05-tu-phap-ho-tich" for c in result.citations)
 

@@ -32,13 +32,21 @@ def test_everyday_words_reach_the_documents_terms(searcher):
 
 
 def test_ocr_like_folded_text_is_matched_through_the_folded_view(searcher):
-    plain_only = RetrievalConfig(use_dense=False, use_folded=False, plain_weight=1.0, restore_accents=False, synonyms=False)
-    folded_only = RetrievalConfig(use_dense=False, use_plain=False, restore_accents=False, synonyms=False)
+    plain_only = RetrievalConfig(
+        use_dense=False, use_folded=False, plain_weight=1.0, restore_accents=False, synonyms=False
+    )
+    folded_only = RetrievalConfig(
+        use_dense=False, use_plain=False, restore_accents=False, synonyms=False
+    )
     query = "hoa giai tranh chap dat dai"
     assert searcher.search(query, k=1, config=folded_only)[0].doc_id == "01-dat-dai"
     # the accented view alone cannot match syllables written without their tones
     plain = searcher.search(query, k=1, config=plain_only)
-    assert not plain or plain[0].signals["plain"] < searcher.search(query, k=1, config=folded_only)[0].signals["folded"]
+    assert (
+        not plain
+        or plain[0].signals["plain"]
+        < searcher.search(query, k=1, config=folded_only)[0].signals["folded"]
+    )
 
 
 def test_filters_restrict_both_dense_and_lexical_sides(searcher):
@@ -64,7 +72,9 @@ def test_it_is_a_langchain_retriever(searcher):
 
 
 def test_accent_restoration_learns_tones_from_the_corpus():
-    restorer = AccentRestorer(["Đăng ký khai sinh cho trẻ. Đăng ký khai tử cho người chết. Đăng ký kết hôn."])
+    restorer = AccentRestorer(
+        ["Đăng ký khai sinh cho trẻ. Đăng ký khai tử cho người chết. Đăng ký kết hôn."]
+    )
     assert restorer.restore("dang ky khai sinh") == "đăng ký khai sinh"
     assert restorer.restore("dang ky khai tu") == "đăng ký khai tử"
     assert restorer.restore("Đăng ký kết hôn") == "Đăng ký kết hôn"  # accented input is left alone

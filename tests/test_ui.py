@@ -18,17 +18,38 @@ from assistant.ui import (
 def test_blocks_have_the_page_components(service, corpus):
     demo = build_ui(service, corpus.settings)
     ids = {getattr(b, "elem_id", None) for b in demo.blocks.values()}
-    for needed in ("cn-header", "cn-conv", "cn-question", "cn-ask", "cn-field", "cn-doc", "cn-source",
-                   "cn-copy", "cn-download", "cn-new", "cn-fb-box", "cn-login", "cn-admin", "cn-docs",
-                   "cn-upload", "cn-report"):
+    for needed in (
+        "cn-header",
+        "cn-conv",
+        "cn-question",
+        "cn-ask",
+        "cn-field",
+        "cn-doc",
+        "cn-source",
+        "cn-copy",
+        "cn-download",
+        "cn-new",
+        "cn-fb-box",
+        "cn-login",
+        "cn-admin",
+        "cn-docs",
+        "cn-upload",
+        "cn-report",
+    ):
         assert needed in ids, needed
     assert demo.title == "Trợ lý nghiệp vụ cơ sở"
 
 
 def test_answer_renders_chips_and_source_highlights_the_quote(service):
-    result = service.ask(AskRequest(question="thu tuc dang ky khai sinh can giay to gi"), channel="ui")
+    result = service.ask(
+        AskRequest(question="thu tuc dang ky khai sinh can giay to gi"), channel="ui"
+    )
     assert result.citations and not result.refused
-    turn = {"question": result.question, "answer": result.answer, "result": result.model_dump(mode="json")}
+    turn = {
+        "question": result.question,
+        "answer": result.answer,
+        "result": result.model_dump(mode="json"),
+    }
     page = render_conversation([turn])
     assert page.count('<button type="button" class="cn-chip') == len(result.citations)
     assert 'data-action="cite" data-turn="0" data-n="1"' in page
@@ -36,7 +57,7 @@ def test_answer_renders_chips_and_source_highlights_the_quote(service):
 
     c = result.citations[0]
     text = service.document_source(c.doc_id).text
-    assert text[c.start:c.end] == c.quote
+    assert text[c.start : c.end] == c.quote
     panel = render_source(c.model_dump(), text, {"doc_type": "Cẩm nang"})
     marked = re.search(r"<mark>(.*?)</mark>", panel, re.S).group(1)
     shown = re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", " ", marked))
@@ -48,8 +69,17 @@ def test_answer_renders_chips_and_source_highlights_the_quote(service):
 
 
 def test_refusal_is_said_plainly(service):
-    result = service.ask(AskRequest(question="giá vé máy bay đi Đà Nẵng tháng sau là bao nhiêu"), channel="ui")
+    result = service.ask(
+        AskRequest(question="giá vé máy bay đi Đà Nẵng tháng sau là bao nhiêu"), channel="ui"
+    )
     assert result.refused
-    page = render_conversation([{"question": result.question, "answer": result.answer,
-                                 "result": result.model_dump(mode="json")}])
+    page = render_conversation(
+        [
+            {
+                "question": result.question,
+                "answer": result.answer,
+                "result": result.model_dump(mode="json"),
+            }
+        ]
+    )
     assert "Chưa tìm thấy câu trả lời" in page and "cn-chip" not in page

@@ -30,18 +30,29 @@ CHROMEDRIVER = shutil.which("chromedriver") or (
     "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else None
 )
 CHROME_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--window-size=1400,1000", "--lang=vi-VN",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1400,1000",
+    "--lang=vi-VN",
 ]
 
 
 def _require_browser() -> None:
     if CHROMIUM and CHROMEDRIVER:
         return
-    missing = " and ".join(n for n, p in (("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER)) if not p)
-    message = (f"BROWSER TEST NOT RUN: {missing} not installed. Install the Debian packages "
-               "`chromium chromium-driver` (`make system-deps` does it as root).")
+    missing = " and ".join(
+        n for n, p in (("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER)) if not p
+    )
+    message = (
+        f"BROWSER TEST NOT RUN: {missing} not installed. Install the Debian packages "
+        "`chromium chromium-driver` (`make system-deps` does it as root)."
+    )
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
@@ -63,8 +74,9 @@ def live_url(corpus, service):
 
     app = create_app(corpus.settings, service=service, mount_ui=True, warm_up=False)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
     thread = threading.Thread(target=server.run, name="ui-test-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -108,7 +120,9 @@ def _plain(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_ask_without_diacritics_click_citation_see_highlighted_source(driver, live_url, corpus, service):
+def test_ask_without_diacritics_click_citation_see_highlighted_source(
+    driver, live_url, corpus, service
+):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
@@ -124,22 +138,30 @@ def test_ask_without_diacritics_click_citation_see_highlighted_source(driver, li
 
     box.send_keys(QUESTION)
     box.send_keys(Keys.ENTER)
-    chip = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#cn-conv .cn-a button.cn-chip")))
+    chip = wait.until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, "#cn-conv .cn-a button.cn-chip"))
+    )
     answer = driver.find_element(By.CSS_SELECTOR, "#cn-conv .cn-a").text
     assert "khai sinh" in answer.lower(), answer
     chips = driver.find_elements(By.CSS_SELECTOR, "#cn-conv .cn-a button.cn-chip")
     assert chips and "CNNV-05" in chips[0].text, [c.text for c in chips]
-    assert driver.find_elements(By.CSS_SELECTOR, "#cn-conv .cn-answer button.cn-ref"), "no inline [n] markers"
+    assert driver.find_elements(By.CSS_SELECTOR, "#cn-conv .cn-answer button.cn-ref"), (
+        "no inline [n] markers"
+    )
     _screenshot(driver, "ui-02-answer.png")
 
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", chip)
     chip.click()
-    mark = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#cn-source .cn-src-text mark")))
+    mark = wait.until(
+        ec.visibility_of_element_located((By.CSS_SELECTOR, "#cn-source .cn-src-text mark"))
+    )
     panel = driver.find_element(By.CSS_SELECTOR, "#cn-source .cn-src")
     doc_id = panel.get_attribute("data-doc")
     assert doc_id == "05-tu-phap-ho-tich"
     marked = _plain(mark.text)
-    source = _plain((corpus.knowledge / "handbook" / "05-tu-phap-ho-tich.md").read_text(encoding="utf-8"))
+    source = _plain(
+        (corpus.knowledge / "handbook" / "05-tu-phap-ho-tich.md").read_text(encoding="utf-8")
+    )
     assert len(marked) > 20 and marked in source, marked
     # The document's number, title, section and status, with the "bản mẫu" banner.
     header = panel.text
@@ -173,10 +195,15 @@ def test_admin_tab_needs_login_and_lists_documents(driver, live_url, api_keys):
 
     wait = WebDriverWait(driver, 60)
     driver.get(live_url)
-    tab = wait.until(ec.element_to_be_clickable(
-        (By.XPATH, "//button[@role='tab' and contains(normalize-space(.), 'Quản trị')]")))
+    tab = wait.until(
+        ec.element_to_be_clickable(
+            (By.XPATH, "//button[@role='tab' and contains(normalize-space(.), 'Quản trị')]")
+        )
+    )
     tab.click()
-    secret = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#cn-admin-secret input")))
+    secret = wait.until(
+        ec.visibility_of_element_located((By.CSS_SELECTOR, "#cn-admin-secret input"))
+    )
     assert not driver.find_elements(By.CSS_SELECTOR, "#cn-docs"), "documents shown before login"
 
     secret.send_keys(api_keys["reader"])  # a reader key is not enough
