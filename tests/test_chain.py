@@ -97,3 +97,16 @@ def test_streaming_gives_pieces_then_the_same_structured_result(assistant_chain)
     result = events[-1]["result"]
     assert "".join(e["text"] for e in events[:-1]) == result.answer
     assert result.citations
+
+
+def test_a_question_asking_for_an_amount_the_documents_do_not_state_is_refused(ask):
+    from assistant.confidence import amount_missing
+
+    assert (
+        amount_missing("phụ cấp bao nhiêu tiền một tháng", "Mức phụ cấp do HĐND tỉnh quyết định.")
+        == 1.0
+    )
+    assert amount_missing("lệ phí bao nhiêu tiền", "Lệ phí: 8.000 đồng/bản.") == 0.0
+    assert amount_missing("thủ tục gồm những gì", "Tờ khai.") == 0.0  # not asking an amount
+    result = ask("Mức lương cơ sở hiện nay là bao nhiêu tiền một tháng?")
+    assert result.refused
