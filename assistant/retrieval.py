@@ -27,8 +27,6 @@ from ingest.lexical import LexicalIndex, ocr_repair
 from ingest.store import COLLECTION, IndexError_, IndexStore, Manifest, open_chroma
 from ingest.text import fold, words
 
-FILTER_KEYS = ("doc_id", "doc_type", "field", "province", "status")
-
 
 @dataclass(frozen=True)
 class RetrievalConfig:
@@ -223,15 +221,6 @@ class IndexSnapshot:
         first.id = self.ids[row]  # the chunk that matched, for logs and feedback
         return first
 
-    def neighbours(self, passage: Passage, before: int = 1, after: int = 1) -> list[Passage]:
-        rows = self.rows_by_doc.get(passage.doc_id, [])
-        idx = passage.chunk_index
-        return [
-            self.passage(r)
-            for r in rows
-            if idx - before <= self.metas[r]["chunk_index"] <= idx + after
-        ]
-
     def idf(self, term: str) -> float:
         """Rarity of a folded syllable in this corpus; a term the corpus never uses weighs most."""
         n = len(self.ids) or 1
@@ -404,15 +393,6 @@ def title_match(folded_query: str, bigrams: list[set[tuple[str, str]]]) -> np.nd
 def content_terms(text: str) -> list[str]:
     """Accent-folded, OCR-repaired syllables that carry meaning (no function words)."""
     return [w for w in words(ocr_repair(fold(text))) if w not in STOP and len(w) > 1]
-
-
-def coverage(query: str, text: str) -> float:
-    """Share of the query's content syllables (accent-folded) that occur in the text."""
-    q = [w for w in words(fold(query)) if w not in STOP and len(w) > 1]
-    if not q:
-        return 0.0
-    t = set(words(fold(text)))
-    return sum(w in t for w in q) / len(q)
 
 
 class HybridSearcher:

@@ -27,6 +27,7 @@ ABLATIONS = (
     "situation prior",
 )
 SINGLE_SIGNALS = {
+    "ours with reciprocal-rank fusion": RetrievalConfig(fusion="rrf"),
     "ours + procedure-title match (w 0.3)": RetrievalConfig(title_weight=0.3),
     "ours + accented BM25 (w 0.5) + label prior (w 0.3)": RetrievalConfig(
         plain_weight=0.5, label_weight=0.3
