@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 unanswered_log = logging.getLogger("camnang.unanswered")
 
 SAMPLE_STATUS = "bản mẫu"
+LLM_PASSAGES = 5  # numbered passages given to the LLM
+LLM_UNAVAILABLE = "Máy chủ mô hình ngôn ngữ không phản hồi; hiển thị câu trả lời trích nguyên văn."
 _FOLLOW_UP_START = re.compile(
     r"^(con|vay|the con|the|neu|truong hop|thoi han|le phi|phi|ho so|ai|co quan nao|o dau|"
     r"mat bao lau|bao lau|can|phai|giay to|mau|bieu mau|ky|tiep theo|sau do)\b"
@@ -299,18 +301,19 @@ class Assistant:
             "warnings": warnings,
         }
 
+    def _llm_unavailable(self, state: dict, exc: Exception) -> dict:
+        """The endpoint failed or timed out: the user gets the extractive answer, not an error."""
+        log.warning("LLM endpoint failed (%s); answering extractively", exc)
+        out = self._compose_extractive(state)
+        out["warnings"] = [*out["warnings"], LLM_UNAVAILABLE]
+        return out
+
     def _compose_llm(self, state: dict) -> dict:
-        passages = state["passages"][:5]
+        passages = state["passages"][:LLM_PASSAGES]
         try:
             text = "".join(self.llm.stream(state["standalone"], passages))  # type: ignore[union-attr]
         except Exception as exc:
-            log.warning("LLM endpoint failed (%s); answering extractively", exc)
-            out = self._compose_extractive(state)
-            out["warnings"] = [
-                *out["warnings"],
-                "Máy chủ mô hình ngôn ngữ không phản hồi; hiển thị câu trả lời trích nguyên văn.",
-            ]
-            return out
+            return self._llm_unavailable(state, exc)
         return self._checked_llm_answer(state, text, passages)
 
     def _checked_llm_answer(self, state: dict, text: str, passages: list[Passage]) -> dict:
@@ -391,7 +394,7 @@ class Assistant:
         if state["mode"] == "llm" and self.llm is not None:
             state = self._decide(self._retrieve(self._condense(state)))
             if not state["refused"]:
-                passages = state["passages"][:5]
+                passages = state["passages"][:LLM_PASSAGES]
                 t = time.perf_counter()
                 pieces: list[str] = []
                 try:
@@ -400,12 +403,7 @@ class Assistant:
                         yield {"event": "delta", "text": token}
                     state.update(self._checked_llm_answer(state, "".join(pieces), passages))
                 except Exception as exc:
-                    log.warning("LLM endpoint failed mid-stream (%s); answering extractively", exc)
-                    state.update(self._compose_extractive(state))
-                    state["warnings"] = [
-                        *state["warnings"],
-                        "Máy chủ mô hình ngôn ngữ không phản hồi; hiển thị câu trả lời trích nguyên văn.",
-                    ]
+                    state.update(self._llm_unavailable(state, exc))
                 state["timings"]["compose_ms"] = (time.perf_counter() - t) * 1000
             else:
                 state = self._compose(state)

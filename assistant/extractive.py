@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.questions import QUESTION_TYPES, question_types
-from assistant.retrieval import STOP, Passage
+from assistant.retrieval import Passage, content_terms
 from ingest.text import fold, words
 
 OTHER_SECTION_FACTOR = 0.8  # another procedure is quoted only when it answers nearly as well (measured: citation hit 0.859 at 0.8, 0.828 at 0.9)
@@ -77,21 +77,17 @@ def units_of(passage: Passage, rank: int, max_len: int = 450) -> list[Unit]:
     return [u for u in units if u.text.strip() and len(words(u.text)) >= 3]
 
 
-def _content(text: str) -> list[str]:
-    return [w for w in words(fold(text)) if w not in STOP and len(w) > 1]
-
-
 def score_units(question: str, units: list[Unit], types: list[str]) -> None:
     asks_basis = "basis" in types
-    q_terms = _content(question)
+    q_terms = content_terms(question)
     q_bigrams = set(zip(q_terms, q_terms[1:], strict=False))
     if not q_terms:
         return
     for u in units:
-        terms = _content(u.text + " " + u.passage.section.split("›")[-1])
+        terms = content_terms(u.text + " " + u.passage.section.split("›")[-1])
         tset = set(terms)
         overlap = sum(1 for t in set(q_terms) if t in tset) / len(set(q_terms))
-        bigram = sum(1 for b in q_bigrams if b in set(zip(terms, terms[1:], strict=False)))
+        bigram = len(q_bigrams & set(zip(terms, terms[1:], strict=False)))
         type_bonus = 0.0
         folded = fold(u.text).lower()
         head = folded.lstrip("*-+ ").replace("*", "")

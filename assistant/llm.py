@@ -13,9 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.retrieval import STOP, Passage
+from assistant.retrieval import Passage, content_terms
 from assistant.settings import PROJECT_ROOT, Settings
-from ingest.text import fold, words
 
 log = logging.getLogger(__name__)
 PROMPTS = PROJECT_ROOT / "prompts"
@@ -80,10 +79,10 @@ class CheckedAnswer:
 
 def support(sentence: str, passage_text: str) -> float:
     """Share of a sentence's content syllables (accent-folded) that its cited passage contains."""
-    terms = [w for w in words(fold(_MARKER.sub("", sentence))) if w not in STOP and len(w) > 1]
+    terms = content_terms(_MARKER.sub("", sentence))
     if not terms:
         return 1.0
-    have = set(words(fold(passage_text)))
+    have = set(content_terms(passage_text))
     return sum(t in have for t in terms) / len(terms)
 
 

@@ -40,9 +40,7 @@ def signals_for(assistant: Assistant, rows: list[dict]) -> list[dict]:
     situation = snap.is_situation
     out = []
     for row in rows:
-        standalone = assistant._condense(
-            {"request": request_for(row), "mode": "extractive", "timings": {}}
-        )["standalone"]
+        standalone = assistant._condense(assistant._state(request_for(row)))["standalone"]
         q = searcher.prepare_query(standalone, snap, searcher.config)
         dense = matrix @ np.asarray(
             assistant.provider.embeddings.embed_query(q["dense"]), dtype=np.float32
