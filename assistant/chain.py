@@ -38,6 +38,7 @@ _FOLLOW_UP_START = re.compile(
     r"^(con|vay|the con|the|neu|truong hop|thoi han|le phi|phi|ho so|ai|co quan nao|o dau|"
     r"mat bao lau|bao lau|can|phai|giay to|mau|bieu mau|ky|tiep theo|sau do)\b"
 )
+_CONTINUATION = re.compile(r"^(con|vay|the con|the|neu vay|neu the|vay thi|vay con)\b")
 _ANAPHORA = re.compile(r"\b(do|nay|tren|ay|thu tuc nay|viec nay|truong hop nay|thi sao|the nao)\b")
 _QUESTION_WORDS = {
     "thu",
@@ -73,10 +74,14 @@ _QUESTION_WORDS = {
 
 
 def is_follow_up(question: str) -> bool:
+    """A question that leans on the previous turn: very short, opening like a continuation
+    ("Còn …", "Vậy …", "Thế còn …"), or pointing back ("việc đó", "thủ tục này")."""
     q = fold(question).lower().strip()
     n = len(words(q))
-    if n <= 5:
+    if n <= 6:
         return True
+    if _CONTINUATION.match(q):
+        return n <= 20
     return n <= 10 and bool(_FOLLOW_UP_START.match(q) or _ANAPHORA.search(q))
 
 
@@ -138,7 +143,7 @@ class Assistant:
         t = time.perf_counter()
         request: AskRequest = state["request"]
         question = request.question.strip()
-        standalone = question
+        standalone, context = question, ""
         if request.history and is_follow_up(question):
             previous = request.history[-1].question
             rewritten = None
@@ -149,17 +154,35 @@ class Assistant:
                     )
                 except Exception as exc:  # the endpoint being down must not break answering
                     log.warning("LLM condense failed, carrying the topic over instead: %s", exc)
-            standalone = rewritten or f"{question} {topic_of(previous)}"
+            if rewritten:
+                standalone = rewritten
+            else:
+                context = topic_of(previous)
+                standalone = f"{question} {context}"
+        elif request.history:
+            context = self._carried_scope(question, request.history[-1].question)
+            standalone = f"{question} ({context})" if context else question
         state["standalone"] = standalone
+        # what retrieval searches with: the question, and what it carries from the last turn
+        state["search"] = (standalone[: len(question)] if context else standalone, context)
         state["timings"]["condense_ms"] = (time.perf_counter() - t) * 1000
         return state
+
+    def _carried_scope(self, question: str, previous: str) -> str:
+        """A conversation about one province's resolution stays about it until another is
+        named: "Còn cán bộ trẻ thì sao?" after a question on Quảng Ngãi is about Quảng Ngãi."""
+        detector = self.provider.get().scope
+        if detector.detect(question).named:
+            return ""
+        return " ".join(detector.detect(previous).names)
 
     def _retrieve(self, state: dict) -> dict:
         t = time.perf_counter()
         request: AskRequest = state["request"]
         filters = request.filters.as_dict() if request.filters else None
+        query, context = state["search"]
         state["passages"] = self.searcher.search(
-            state["standalone"], k=self.settings.top_k, filters=filters
+            query, k=self.settings.top_k, filters=filters, context=context
         )
         state["timings"]["retrieve_ms"] = (time.perf_counter() - t) * 1000
         return state
@@ -380,6 +403,11 @@ class Assistant:
             "t0": time.perf_counter(),
             "timings": {},
         }
+
+    def search_terms(self, request: AskRequest) -> tuple[str, str]:
+        """What retrieval searches with for this request: the question (or its rewrite) and
+        the context a follow-up carries over. Lets eval score retrieval as the chain runs it."""
+        return self._condense(self._state(request))["search"]
 
     def ask(self, request: AskRequest) -> AnswerResult:
         return self.chain.invoke(self._state(request))

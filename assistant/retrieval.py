@@ -21,6 +21,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.questions import label_affinity, question_types, section_label
+from assistant.scope import ScopeDetector
 from assistant.synonyms import SynonymMap, load_synonyms
 from ingest.accents import AccentRestorer
 from ingest.lexical import LexicalIndex, ocr_repair
@@ -42,6 +43,11 @@ class RetrievalConfig:
     # match clearly better.
     situation_penalty: float = 0.3
     title_weight: float = 0.0  # how much of the procedure's own title the question contains
+    # A question naming a province or a document number: other provinces' documents are pushed
+    # down by this much, and the naming words are dropped from the passage-level query.
+    scope_penalty: float = 0.5
+    scope_boost: float = 0.2  # added to the documents the question names
+    scope_strip: str = "lexical"  # "lexical", "all" (dense too) or "none"
     restore_accents: bool = True
     synonyms: bool = True
     use_dense: bool = True
@@ -66,6 +72,11 @@ class RetrievalConfig:
             "question-type labels": {"use_labels": False},
             "section passages": {"merge_sections": False},
             "situation prior": {"situation_penalty": 0.0},
+            "named-document scope": {
+                "scope_penalty": 0.0,
+                "scope_boost": 0.0,
+                "scope_strip": "none",
+            },
         }
         return replace(self, **flags[component])
 
@@ -128,6 +139,7 @@ class IndexSnapshot:
         self._lex_to_row = np.asarray(order, dtype=np.int64)
         self.doc_ids = np.asarray([m["doc_id"] for m in self.metas])
         self.restorer = AccentRestorer(self.texts)
+        self.scope = ScopeDetector({d: rec.meta for d, rec in self.manifest.docs.items()})
         self.labels = [section_label(m.get("section", "")) for m in self.metas]
         self._section_cache: dict[tuple[str, str], list[int]] = {}
         self.title_bigrams = [title_bigrams(m.get("section", "")) for m in self.metas]
@@ -395,6 +407,11 @@ def content_terms(text: str) -> list[str]:
     return [w for w in words(ocr_repair(fold(text))) if w not in STOP and len(w) > 1]
 
 
+def _rest(text: str, snap: IndexSnapshot) -> str:
+    """The text without the words that name a document (they choose the document, see scope)."""
+    return snap.scope.detect(text).rest if text else ""
+
+
 class HybridSearcher:
     def __init__(
         self,
@@ -407,8 +424,19 @@ class HybridSearcher:
         self.synonyms = synonyms or load_synonyms()
 
     def prepare_query(
-        self, query: str, snap: IndexSnapshot, config: RetrievalConfig
+        self, query: str, snap: IndexSnapshot, config: RetrievalConfig, context: str = ""
     ) -> dict[str, str]:
+        """The text each signal searches with. `context` is what a follow-up carries over from
+        the previous turn. Words naming a document are left to the scope prior for BM25 (they
+        match its preamble, not the passage that answers); the embedder reads everything."""
+        full = f"{query} {context}".strip()
+        lexical = full if config.scope_strip == "none" else _rest(full, snap)
+        dense = lexical if config.scope_strip == "all" else full
+        views = self._views(lexical or full, snap, config)
+        views["dense"] = self._views(dense or full, snap, config)["dense"]
+        return views
+
+    def _views(self, query: str, snap: IndexSnapshot, config: RetrievalConfig) -> dict[str, str]:
         expanded = self.synonyms.expand(query) if config.synonyms else query
         restored = snap.restorer.restore(query) if config.restore_accents else query
         if config.synonyms and expanded != query:
@@ -421,13 +449,14 @@ class HybridSearcher:
         k: int = 8,
         filters: dict | None = None,
         config: RetrievalConfig | None = None,
+        context: str = "",
     ) -> list[Passage]:
         config = config or self.config
         snap = self.provider.get()
         n = len(snap.ids)
         if n == 0 or not query.strip():
             return []
-        q = self.prepare_query(query, snap, config)
+        q = self.prepare_query(query, snap, config, context)
         allowed = snap.allowed_docs(filters)
         mask = np.ones(n, dtype=bool) if allowed is None else np.isin(snap.doc_ids, list(allowed))
         if not mask.any():
@@ -466,6 +495,11 @@ class HybridSearcher:
         fused = self._fuse(signals, mask, config)
         if config.situation_penalty:
             fused = fused - config.situation_penalty * snap.is_situation
+        scope = snap.scope.detect(f"{query} {context}")
+        if config.scope_penalty and scope.other:
+            fused = fused - config.scope_penalty * np.isin(snap.doc_ids, list(scope.other))
+        if config.scope_boost and scope.named:
+            fused = fused + config.scope_boost * np.isin(snap.doc_ids, list(scope.named))
         if config.title_weight:
             signals["title"] = title_match(q["folded"], snap.title_bigrams)
             fused = fused + config.title_weight * signals["title"]

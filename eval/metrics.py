@@ -1,19 +1,31 @@
 """Retrieval and answer metrics. A passage is relevant when it contains the gold quote, compared
-accent-, case- and whitespace-insensitively (so OCR text and re-chunking don't change the verdict)."""
+accent-, case- and whitespace-insensitively (so OCR text and re-chunking don't change the verdict).
+
+A question may also list, under "also", other places that state the same answer (found by
+reviewing passages ranked above the gold one); a passage containing any of them is relevant."""
 
 from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Sequence
 
 from ingest.text import squash
 
-
-def relevant(passage_text: str, quote: str) -> bool:
-    return squash(quote) in squash(passage_text)
+Quotes = str | Sequence[str]
 
 
-def first_hit(texts: list[str], quote: str) -> int | None:
+def gold_quotes(row: dict) -> list[str]:
+    """The question's gold quote and any other quotes accepted as stating the same answer."""
+    return [row["quote"], *(alt["quote"] for alt in row.get("also") or [])]
+
+
+def relevant(passage_text: str, quote: Quotes) -> bool:
+    text = squash(passage_text)
+    return any(squash(q) in text for q in ([quote] if isinstance(quote, str) else quote))
+
+
+def first_hit(texts: list[str], quote: Quotes) -> int | None:
     """1-based rank of the first relevant passage, or None."""
     for i, text in enumerate(texts, 1):
         if relevant(text, quote):
@@ -21,7 +33,7 @@ def first_hit(texts: list[str], quote: str) -> int | None:
     return None
 
 
-def ndcg_at_k(texts: list[str], quote: str, k: int = 10) -> float:
+def ndcg_at_k(texts: list[str], quote: Quotes, k: int = 10) -> float:
     gains = [1.0 if relevant(t, quote) else 0.0 for t in texts[:k]]
     dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
     ideal = sum(1.0 / math.log2(i + 2) for i in range(max(1, min(int(sum(gains)), k))))

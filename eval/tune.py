@@ -18,7 +18,7 @@ from assistant.questions import label_affinity, question_types
 from assistant.retrieval import title_match
 from assistant.settings import get_settings
 from eval.harness import read_questions, request_for
-from eval.metrics import relevant
+from eval.metrics import gold_quotes, relevant
 from eval.report import GOLD
 from ingest.store import COLLECTION
 
@@ -40,8 +40,14 @@ def signals_for(assistant: Assistant, rows: list[dict]) -> list[dict]:
     situation = snap.is_situation
     out = []
     for row in rows:
-        standalone = assistant._condense(assistant._state(request_for(row)))["standalone"]
-        q = searcher.prepare_query(standalone, snap, searcher.config)
+        query, context = assistant.search_terms(request_for(row))
+        standalone = f"{query} {context}".strip()
+        q = searcher.prepare_query(query, snap, searcher.config, context)
+        config = searcher.config
+        scope = snap.scope.detect(standalone)
+        scope_prior = config.scope_boost * np.isin(
+            snap.doc_ids, list(scope.named)
+        ) - config.scope_penalty * np.isin(snap.doc_ids, list(scope.other))
         dense = matrix @ np.asarray(
             assistant.provider.embeddings.embed_query(q["dense"]), dtype=np.float32
         )
@@ -55,9 +61,9 @@ def signals_for(assistant: Assistant, rows: list[dict]) -> list[dict]:
             lex[view] = aligned
         types = question_types(standalone)
         label = np.asarray([label_affinity(types, lab) for lab in snap.labels], dtype=np.float32)
-        gold = np.asarray([relevant(t, row["quote"]) for t in snap.texts])
+        gold = np.asarray([relevant(t, gold_quotes(row)) for t in snap.texts])
         # relevance of each chunk's returned passage (its whole section when merged)
-        parent_gold = {key: relevant(text, row["quote"]) for key, text in passages.items()}
+        parent_gold = {key: relevant(text, gold_quotes(row)) for key, text in passages.items()}
         out.append(
             {
                 "dense": dense,
@@ -66,6 +72,7 @@ def signals_for(assistant: Assistant, rows: list[dict]) -> list[dict]:
                 "label": label,
                 "gold": gold,
                 "situation": situation,
+                "scope": scope_prior.astype(np.float32),
                 "title": title_match(q["folded"], snap.title_bigrams),
                 "parent_gold": np.asarray([parent_gold[keys[i]] for i in range(len(keys))]),
                 "parent_id": parent_ids,
@@ -92,7 +99,11 @@ def score(sig: list[dict], w: tuple, merge: bool = True) -> dict[str, float]:
     for s in sig:
         d = s["dense"] - s["dense"].min()
         fused = (
-            w[0] * norm(d) + w[1] * norm(s["plain"]) + w[2] * norm(s["folded"]) + w[3] * s["label"]
+            w[0] * norm(d)
+            + w[1] * norm(s["plain"])
+            + w[2] * norm(s["folded"])
+            + w[3] * s["label"]
+            + s["scope"]
         )
         if len(w) > 4:
             fused = fused - w[4] * s["situation"]

@@ -17,6 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "eval" / "gold" / "questions.jsonl"
+HOLDOUT = ROOT / "eval" / "holdout" / "questions.jsonl"
 KNOWLEDGE = ROOT / "knowledge"
 OCR_DOC = "quang-ngai-nq-btvtu-can-bo-cap-xa-2022-ocr"
 
@@ -57,9 +58,9 @@ def fold(text: str) -> str:
     return nfc(stripped.replace("đ", "d").replace("Đ", "D"))
 
 
-def load_rows() -> list[dict]:
+def load_rows(path: Path = GOLD) -> list[dict]:
     rows = []
-    with GOLD.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
@@ -85,7 +86,17 @@ def doc_texts() -> dict[str, str]:
 
 
 ROWS = load_rows() if GOLD.exists() else []
+HOLDOUT_ROWS = load_rows(HOLDOUT) if HOLDOUT.exists() else []
 DOCS = doc_texts() if KNOWLEDGE.exists() else {}
+
+
+def assert_quote_in_document(doc: str, quote: str) -> None:
+    assert isinstance(doc, str) and doc in DOCS, f"unknown doc {doc!r}"
+    assert isinstance(quote, str), "answerable line needs a quote"
+    assert quote == nfc(quote), "quote is not NFC"
+    assert quote == quote.strip(), "quote has leading/trailing whitespace"
+    assert QUOTE_MIN <= len(quote) <= QUOTE_MAX, f"quote length {len(quote)}"
+    assert " ".join(quote.split()) in " ".join(DOCS[doc].split()), f"not in {doc}: {quote!r}"
 
 
 def test_file_exists_and_has_enough_lines():
@@ -140,6 +151,31 @@ def test_answerable_quote_is_exact_substring_of_its_document(row):
         "quote spans a Markdown heading"
     )
     assert "unanswerable" not in row["tags"]
+
+
+ALSO = [(r, alt) for r in ROWS + HOLDOUT_ROWS for alt in r.get("also") or []]
+
+
+@pytest.mark.parametrize("row,alt", ALSO, ids=[f"{r['id']}-{a['doc']}" for r, a in ALSO])
+def test_other_accepted_quotes_are_found_where_they_say(row, alt):
+    """`also`: other passages a reviewer found to state the same answer (see eval/metrics.py)."""
+    assert set(alt) == {"doc", "quote"}, row["id"]
+    assert row["answerable"], row["id"]
+    assert_quote_in_document(alt["doc"], alt["quote"])
+
+
+def test_holdout_set_is_well_formed():
+    assert len(HOLDOUT_ROWS) >= 80
+    assert len({r["id"] for r in HOLDOUT_ROWS}) == len(HOLDOUT_ROWS)
+    gold_questions = {nfc(r["question"]).lower() for r in ROWS}
+    for row in HOLDOUT_ROWS:
+        assert set(row) >= set(REQUIRED), row["id"]
+        assert nfc(row["question"]).lower() not in gold_questions, row["id"]
+        assert not set(row["tags"]) - ALLOWED_TAGS, row["id"]
+        if row["answerable"]:
+            assert_quote_in_document(row["doc"], row["quote"])
+        else:
+            assert row["quote"] is None and row["doc"] is None, row["id"]
 
 
 def test_quote_not_copied_into_question():

@@ -1,0 +1,84 @@
+"""Which documents a question names: "Theo Nghị quyết 34 của Tây Ninh, …".
+
+A province or a document number in a question says which document to answer from; it says
+nothing about which passage of it. Left in the query, those words match the document's
+preamble (which repeats its own name) better than the passage that answers, and they pull in
+another province's resolution on the same topic. So they become a document prior, and the
+passage is ranked on the rest of the question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.text import fold
+
+SHARED = {"", "dung chung", "toan quoc", "chung"}  # handbooks that apply in every province
+_TOKEN = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class Scope:
+    named: frozenset[str]  # doc ids the question names
+    other: frozenset[str]  # doc ids of another named place: the question is not about them
+    rest: str  # the question without the words that named them
+    names: tuple[str, ...] = ()  # those words, as the question wrote them
+
+
+def _phrase(text: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", fold(text).lower()) if w]
+
+
+def _number_phrases(number: str) -> list[list[str]]:
+    """ "34-NQ/TU" is named as "34-NQ/TU", "nghị quyết 34", "nghị quyết số 34"."""
+    words = _phrase(number)
+    if not words:
+        return []
+    lead = words[0]
+    out = [words]
+    if lead.isdigit():
+        for kind in (["nghi", "quyet"], ["nq"], ["ke", "hoach"], ["kh"], ["quyet", "dinh"]):
+            out += [[*kind, lead], [*kind, "so", lead]]
+    return out
+
+
+class ScopeDetector:
+    """Built from the index manifest: each document's province and number."""
+
+    def __init__(self, docs: dict[str, dict]) -> None:
+        self.places: dict[str, set[str]] = {}  # doc id -> its place, folded
+        self.phrases: list[tuple[list[str], set[str]]] = []  # phrase -> doc ids it names
+        by_phrase: dict[tuple[str, ...], set[str]] = {}
+        for doc_id, meta in docs.items():
+            place = " ".join(_phrase(str(meta.get("province") or "")))
+            if place not in SHARED:
+                self.places[doc_id] = {place}
+                by_phrase.setdefault(tuple(place.split()), set()).add(doc_id)
+            for phrase in _number_phrases(str(meta.get("number") or "")):
+                by_phrase.setdefault(tuple(phrase), set()).add(doc_id)
+        # longest first, so "nghị quyết số 34" is taken whole before "34"
+        self.phrases = [
+            (list(p), ids) for p, ids in sorted(by_phrase.items(), key=lambda x: -len(x[0]))
+        ]
+
+    def detect(self, question: str) -> Scope:
+        tokens = _TOKEN.findall(question)
+        keys = [" ".join(_phrase(t)) for t in tokens]
+        drop = [False] * len(tokens)
+        named: set[str] = set()
+        for phrase, ids in self.phrases:
+            n = len(phrase)
+            for i in range(len(keys) - n + 1):
+                if not any(drop[i : i + n]) and keys[i : i + n] == phrase:
+                    named |= ids
+                    drop[i : i + n] = [True] * n
+        if not named:
+            return Scope(frozenset(), frozenset(), question)
+        named_places = set().union(*(self.places.get(d, set()) for d in named))
+        other = {
+            d for d, places in self.places.items() if d not in named and not places & named_places
+        }
+        kept = [t for t, dropped in zip(tokens, drop, strict=True) if not dropped]
+        names = [t.strip(",.;:?!()\"'") for t, dropped in zip(tokens, drop, strict=True) if dropped]
+        return Scope(frozenset(named), frozenset(other), " ".join(kept), tuple(names))
