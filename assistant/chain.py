@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from langchain_core.runnables import RunnableLambda
 
-from assistant.confidence import confidence
+from assistant.confidence import amount_missing, asks_amount, confidence
 from assistant.extractive import Unit, clean_quote, select_units
 from assistant.llm import LLMClient, check_answer
 from assistant.retrieval import (
@@ -191,7 +191,21 @@ class Assistant:
         passages: list[Passage] = state["passages"]
         state["confidence"] = self.confidence(state["standalone"], passages)
         state["refused"] = not passages or state["confidence"] < self.settings.refusal_threshold
+        state["refusal_reason"] = "weak evidence" if state["refused"] else ""
+        if passages and asks_amount(state["standalone"]):
+            # do the sentences that answer best state the figure asked for? An on-topic passage
+            # that leaves the amount to another text ("theo Nghị quyết HĐND tỉnh") is no answer
+            units = self._units(state)
+            if amount_missing(state["standalone"], " ".join(u.text for u in units)):
+                state["refused"], state["refusal_reason"] = True, "amount not stated"
         return state
+
+    def _units(self, state: dict) -> list[Unit]:
+        """The quotable sentences that answer best, chosen once per question."""
+        if "units" not in state:
+            passages, ranks = self._with_section_siblings(state["passages"])
+            state["units"] = select_units(state["standalone"], passages, ranks=ranks)
+        return state["units"]
 
     def confidence(self, question: str, passages: list[Passage]) -> float:
         """Probability that the passages answer (assistant/confidence.py, fitted on the gold set)."""
@@ -242,7 +256,9 @@ class Assistant:
             timings=Timings(**timings),
         )
         if result.refused:
-            unanswered_log.info("unanswered question: %s", result.question)
+            unanswered_log.info(
+                "unanswered question (%s): %s", state.get("refusal_reason", ""), result.question
+            )
         return result
 
     # -- composers ---------------------------------------------------------------------------
@@ -287,8 +303,7 @@ class Assistant:
         return out, ranks
 
     def _compose_extractive(self, state: dict) -> dict:
-        passages, ranks = self._with_section_siblings(state["passages"])
-        units = select_units(state["standalone"], passages, ranks=ranks)
+        units = self._units(state)
         if not units:
             return self._refusal(state)
         snap = self.provider.get()
@@ -378,11 +393,23 @@ class Assistant:
     def _refusal(self, state: dict) -> dict:
         snap = self.provider.get()
         n_docs = len(snap.manifest.docs)
-        answer = (
-            f"Xin lỗi, tôi chưa tìm thấy nội dung trả lời câu hỏi này trong {n_docs} tài liệu hiện có "
-            "(nghị quyết của tỉnh và cẩm nang nghiệp vụ). Anh/chị có thể diễn đạt lại câu hỏi, hoặc liên hệ "
-            "bộ phận hỗ trợ nghiệp vụ của tỉnh để được hướng dẫn."
-        )
+        if state.get("refusal_reason") == "amount not stated":
+            top = state["passages"][0]
+            rec = snap.manifest.docs.get(top.doc_id)
+            where = section_label(top.section)
+            source = doc_label(rec.meta if rec else {"title": top.title})
+            answer = (
+                f"Xin lỗi, {n_docs} tài liệu hiện có không nêu con số cụ thể anh/chị hỏi (mức tiền, "
+                f"tỷ lệ hoặc diện tích); đoạn gần nhất là {source}{', ' + where if where else ''}. "
+                "Anh/chị vui lòng liên hệ bộ phận hỗ trợ nghiệp vụ của tỉnh để được hướng dẫn mức "
+                "áp dụng."
+            )
+        else:
+            answer = (
+                f"Xin lỗi, tôi chưa tìm thấy nội dung trả lời câu hỏi này trong {n_docs} tài liệu hiện có "
+                "(nghị quyết của tỉnh và cẩm nang nghiệp vụ). Anh/chị có thể diễn đạt lại câu hỏi, hoặc "
+                "liên hệ bộ phận hỗ trợ nghiệp vụ của tỉnh để được hướng dẫn."
+            )
         return {
             "answer": answer,
             "citations": [],

@@ -39,6 +39,12 @@ _AMOUNTS = (
 )
 
 
+def asks_amount(question: str) -> bool:
+    """Whether the question asks for a figure: money, a percentage, an area, a salary scale."""
+    q = fold(question).lower()
+    return any(asked.search(q) for asked, _ in _AMOUNTS)
+
+
 def amount_missing(question: str, passage_text: str) -> float:
     q, text = fold(question).lower(), fold(passage_text).lower()
     for asked, stated in _AMOUNTS:

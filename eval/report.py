@@ -34,6 +34,7 @@ ABLATIONS = (
     "synonyms",
     "section passages",
     "situation prior",
+    "named-document scope",
 )
 SINGLE_SIGNALS = {
     "ours with reciprocal-rank fusion": RetrievalConfig(fusion="rrf"),

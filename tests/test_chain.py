@@ -110,3 +110,14 @@ def test_a_question_asking_for_an_amount_the_documents_do_not_state_is_refused(a
     assert amount_missing("thủ tục gồm những gì", "Tờ khai.") == 0.0  # not asking an amount
     result = ask("Mức lương cơ sở hiện nay là bao nhiêu tiền một tháng?")
     assert result.refused
+
+
+def test_an_on_topic_passage_that_leaves_the_figure_to_another_text_is_not_an_answer(ask):
+    # 5.5 says only "Lệ phí: Theo Nghị quyết của HĐND tỉnh": the right procedure, no amount
+    unstated = ask("Cấp giấy xác nhận tình trạng hôn nhân mất bao nhiêu tiền?")
+    assert unstated.refused and not unstated.citations
+    assert "không nêu con số cụ thể" in unstated.answer and "mục 5.5" in unstated.answer
+    assert unstated.retrieved[0].section.endswith("5.5. Cấp Giấy xác nhận tình trạng hôn nhân")
+    stated = ask("Cấp bản sao trích lục hộ tịch mất bao nhiêu tiền một bản?")
+    assert not stated.refused
+    assert any("8.000 đồng" in c.quote for c in stated.citations)
