@@ -24,6 +24,7 @@ from assistant.retrieval import (
     SnapshotProvider,
 )
 from assistant.schemas import AnswerResult, AskRequest, Citation, RetrievedPassage, Timings
+from assistant.scope import SHARED
 from assistant.settings import Settings
 from ingest.embeddings import make_embeddings
 from ingest.text import fold, words
@@ -192,6 +193,12 @@ class Assistant:
         state["confidence"] = self.confidence(state["standalone"], passages)
         state["refused"] = not passages or state["confidence"] < self.settings.refusal_threshold
         state["refusal_reason"] = "weak evidence" if state["refused"] else ""
+        scope = self.provider.get().scope.detect(state["standalone"])
+        state["uncovered_places"] = scope.uncovered if not scope.named else ()
+        if passages and state["uncovered_places"] and passages[0].doc_id in scope.other:
+            # asked about a province no document covers: another province's rule is no answer
+            state["refused"], state["refusal_reason"] = True, "place not covered"
+            return state
         if passages and asks_amount(state["standalone"]):
             # do the sentences that answer best state the figure asked for? An on-topic passage
             # that leaves the amount to another text ("theo Nghị quyết HĐND tỉnh") is no answer
@@ -325,6 +332,11 @@ class Assistant:
             quote = "\n".join(f"> {line}" if line.strip() else ">" for line in quote.splitlines())
             lines.append(f"{quote} [{n}]")
         warnings = []
+        if state.get("uncovered_places"):
+            warnings.append(
+                f"Chưa có văn bản riêng của {', '.join(state['uncovered_places'])}; câu trả lời "
+                "theo cẩm nang dùng chung."
+            )
         if any(c.status == SAMPLE_STATUS for c in citations):
             warnings.append(
                 "Trích từ tài liệu bản mẫu, cần đối chiếu văn bản hiện hành trước khi áp dụng."
@@ -393,7 +405,22 @@ class Assistant:
     def _refusal(self, state: dict) -> dict:
         snap = self.provider.get()
         n_docs = len(snap.manifest.docs)
-        if state.get("refusal_reason") == "amount not stated":
+        if state.get("refusal_reason") == "place not covered":
+            covered = sorted(
+                {
+                    str(rec.meta.get("province"))
+                    for rec in snap.manifest.docs.values()
+                    if rec.meta.get("province")
+                    and fold(str(rec.meta["province"])).lower() not in SHARED
+                }
+            )
+            answer = (
+                f"Xin lỗi, kho tài liệu chưa có văn bản của {', '.join(state['uncovered_places'])}; "
+                f"văn bản riêng của tỉnh hiện có: {', '.join(covered) or 'chưa có'}, còn cẩm nang "
+                "nghiệp vụ dùng chung cho mọi xã. Anh/chị vui lòng liên hệ bộ phận hỗ trợ nghiệp vụ "
+                "của tỉnh để được cung cấp văn bản."
+            )
+        elif state.get("refusal_reason") == "amount not stated":
             top = state["passages"][0]
             rec = snap.manifest.docs.get(top.doc_id)
             where = section_label(top.section)

@@ -21,7 +21,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.questions import label_affinity, question_types, section_label
-from assistant.scope import ScopeDetector
+from assistant.scope import ScopeDetector, province_names
 from assistant.synonyms import SynonymMap, load_synonyms
 from ingest.accents import AccentRestorer
 from ingest.lexical import LexicalIndex, ocr_repair
@@ -139,7 +139,9 @@ class IndexSnapshot:
         self._lex_to_row = np.asarray(order, dtype=np.int64)
         self.doc_ids = np.asarray([m["doc_id"] for m in self.metas])
         self.restorer = AccentRestorer(self.texts)
-        self.scope = ScopeDetector({d: rec.meta for d, rec in self.manifest.docs.items()})
+        self.scope = ScopeDetector(
+            {d: rec.meta for d, rec in self.manifest.docs.items()}, province_names()
+        )
         self.labels = [section_label(m.get("section", "")) for m in self.metas]
         self._section_cache: dict[tuple[str, str], list[int]] = {}
         self.title_bigrams = [title_bigrams(m.get("section", "")) for m in self.metas]

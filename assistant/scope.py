@@ -11,8 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from ingest.text import fold
+
+PROVINCES = Path(__file__).parent / "data" / "provinces.yaml"
 
 SHARED = {"", "dung chung", "toan quoc", "chung"}  # handbooks that apply in every province
 _TOKEN = re.compile(r"\S+")
@@ -22,8 +28,15 @@ _TOKEN = re.compile(r"\S+")
 class Scope:
     named: frozenset[str]  # doc ids the question names
     other: frozenset[str]  # doc ids of another named place: the question is not about them
-    rest: str  # the question without the words that named them
+    rest: str  # the question without the words that named them (or a place none covers)
     names: tuple[str, ...] = ()  # those words, as the question wrote them
+    uncovered: tuple[str, ...] = ()  # provinces named that no document is about
+
+
+@lru_cache
+def province_names(path: Path = PROVINCES) -> tuple[str, ...]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return tuple(data.get("current", []) + data.get("former", []))
 
 
 def _phrase(text: str) -> list[str]:
@@ -46,7 +59,7 @@ def _number_phrases(number: str) -> list[list[str]]:
 class ScopeDetector:
     """Built from the index manifest: each document's province and number."""
 
-    def __init__(self, docs: dict[str, dict]) -> None:
+    def __init__(self, docs: dict[str, dict], provinces: tuple[str, ...] = ()) -> None:
         self.places: dict[str, set[str]] = {}  # doc id -> its place, folded
         self.phrases: list[tuple[list[str], set[str]]] = []  # phrase -> doc ids it names
         by_phrase: dict[tuple[str, ...], set[str]] = {}
@@ -57,6 +70,12 @@ class ScopeDetector:
                 by_phrase.setdefault(tuple(place.split()), set()).add(doc_id)
             for phrase in _number_phrases(str(meta.get("number") or "")):
                 by_phrase.setdefault(tuple(phrase), set()).add(doc_id)
+        covered = set().union(*self.places.values()) if self.places else set()
+        self.uncovered = {
+            tuple(_phrase(name)): name
+            for name in provinces
+            if " ".join(_phrase(name)) not in covered
+        }
         # longest first, so "nghị quyết số 34" is taken whole before "34"
         self.phrases = [
             (list(p), ids) for p, ids in sorted(by_phrase.items(), key=lambda x: -len(x[0]))
@@ -73,12 +92,25 @@ class ScopeDetector:
                 if not any(drop[i : i + n]) and keys[i : i + n] == phrase:
                     named |= ids
                     drop[i : i + n] = [True] * n
+        uncovered = []
+        for phrase, name in self.uncovered.items():
+            n = len(phrase)
+            for i in range(len(keys) - n + 1):
+                if not any(drop[i : i + n]) and keys[i : i + n] == list(phrase):
+                    drop[i : i + n] = [True] * n
+                    if name not in uncovered:
+                        uncovered.append(name)
         if not named:
-            return Scope(frozenset(), frozenset(), question)
+            # a place no document covers: every province's own resolution is about elsewhere
+            other = frozenset(self.places) if uncovered else frozenset()
+            rest = " ".join(t for t, dropped in zip(tokens, drop, strict=True) if not dropped)
+            return Scope(frozenset(), other, rest, (), tuple(uncovered))
         named_places = set().union(*(self.places.get(d, set()) for d in named))
         other = {
             d for d, places in self.places.items() if d not in named and not places & named_places
         }
         kept = [t for t, dropped in zip(tokens, drop, strict=True) if not dropped]
         names = [t.strip(",.;:?!()\"'") for t, dropped in zip(tokens, drop, strict=True) if dropped]
-        return Scope(frozenset(named), frozenset(other), " ".join(kept), tuple(names))
+        return Scope(
+            frozenset(named), frozenset(other), " ".join(kept), tuple(names), tuple(uncovered)
+        )
