@@ -59,7 +59,12 @@ def heading_level(line: str, markdown: bool = False) -> int | None:
             return len(m.group(1))
         # A handbook label ("**Thời hạn giải quyết:** ...") opens the paragraph(s) stating one
         # fact of a procedure: the finest section, so a chunk answers one question.
-        return 6 if _MD_LABEL.match(stripped) else None
+        if _MD_LABEL.match(stripped):
+            return 6
+        # An all-capitals bold line ("**NGHỊ QUYẾT**", "**TỈNH ỦY TÂY NINH**") starts a new part
+        # of a converted document: without it, a cover letter's "Nơi nhận:" would run on over
+        # the resolution it wraps.
+        return 2 if _is_title_line(stripped) else None
     bold = _BOLD_LINE.match(stripped)
     if bold:
         inner = bold.group("inner").strip()
@@ -70,6 +75,12 @@ def heading_level(line: str, markdown: bool = False) -> int | None:
         if pattern.match(stripped):
             return level
     return None
+
+
+def _is_title_line(line: str) -> bool:
+    bold = _BOLD_LINE.match(line.strip())
+    inner = bold.group("inner").strip() if bold else ""
+    return any(c.isalpha() for c in inner) and inner == inner.upper()
 
 
 def is_markdown(text: str) -> bool:
@@ -119,15 +130,32 @@ def _sections(text: str) -> list[_Section]:
     stack: list[tuple[int, str]] = []
     current_start = 0
     current_path: list[str] = []
+    previous: tuple[int, int, int] | None = None  # the last heading: offset, level, line end
     for para in _paragraphs(text):
         for offset, level, line_end in _heading_lines(text, para, markdown):
+            label = _label(text[offset:line_end])
+            if (
+                previous is not None
+                and stack
+                and previous[1] == level
+                and not text[previous[2] : offset].strip()
+                and text.count("\n", previous[2], offset) <= 1  # the same paragraph
+                and _is_title_line(text[previous[0] : previous[2]])
+                and _is_title_line(text[offset:line_end])
+            ):
+                # "**NGHỊ QUYẾT**" over "**CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH**": one title
+                stack[-1] = (level, f"{stack[-1][1]} {label}")
+                current_path = [lab for _, lab in stack]
+                previous = (offset, level, line_end)
+                continue
             if offset > current_start and text[current_start:offset].strip():
                 sections.append(_Section(list(current_path), current_start, offset))
             current_start = offset
             while stack and stack[-1][0] >= level:
                 stack.pop()
-            stack.append((level, _label(text[offset:line_end])))
-            current_path = [label for _, label in stack]
+            stack.append((level, label))
+            current_path = [lab for _, lab in stack]
+            previous = (offset, level, line_end)
     if text[current_start:].strip():
         sections.append(_Section(list(current_path), current_start, len(text)))
     for s in sections:

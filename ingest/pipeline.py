@@ -30,9 +30,7 @@ from ingest.text import LOST_DIACRITICS, diacritic_ratio, fold, words
 
 log = logging.getLogger(__name__)
 
-CHUNKER_VERSION = (
-    "structure-v5"  # v2 OCR roman numerals; v3 handbook labels; v4 OCR text embedded restored
-)
+CHUNKER_VERSION = "structure-v6"  # v2 OCR roman numerals; v3 handbook labels; v4 OCR text embedded restored;  # v6 all-capitals bold title lines start a part in Markdown-style text
 SIDECAR_SUFFIX = ".meta.yaml"
 _SKIP_NAMES = re.compile(r"^(README|FORMAT)(\..*)?$|^\.|\.meta\.ya?ml$|~$", re.IGNORECASE)
 

@@ -137,6 +137,21 @@ def test_in_markdown_only_hash_headings_are_sections():
     assert heading_level("a) bước tiếp theo", markdown=True) is None
 
 
+def test_a_cover_letters_recipient_list_does_not_swallow_the_resolution_it_wraps():
+    text = (
+        "Công văn sao gửi Nghị quyết. Đề nghị các đơn vị thực hiện.\n\n"
+        "**Nơi nhận:**\n\n- Như trên;\n- Lưu: VT.\n\n**GIÁM ĐỐC**\n\n"
+        "**NGHỊ QUYẾT**  \n**CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH**\n\n"
+        "Đảng bộ tỉnh có 100 đảng bộ trực thuộc.\n\n## I. MỤC TIÊU\n\nNâng cao chất lượng.\n"
+    )
+    chunks = chunk_text(LoadedText(text=text, format="txt"), "d", size=900, overlap=0)
+    where = next(c for c in chunks if "100 đảng bộ trực thuộc" in c.text)
+    assert where.section == "NGHỊ QUYẾT CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH"  # one title, two lines
+    assert next(c for c in chunks if "Như trên" in c.text).section == "Nơi nhận"
+    assert heading_level("**Thời hạn giải quyết:** 15 ngày", markdown=True) == 6
+    assert heading_level("**Đỗ Hồng Sơn**", markdown=True) is None  # a signature, not a part
+
+
 # --- the seeds as they are ------------------------------------------------------------------------
 
 
