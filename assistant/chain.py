@@ -240,7 +240,10 @@ class Assistant:
             answer=state["answer"],
             citations=state["citations"],
             refused=state["refused"],
-            confidence=state["confidence"],
+            refusal_reason=state.get("refusal_reason", "") if state["refused"] else "",
+            confidence=state["confidence"]
+            if state.get("refusal_reason") in ("", "weak evidence")
+            else 0.0,
             mode=state["result_mode"],
             sample_documents=any(c.status == SAMPLE_STATUS for c in state["citations"]),
             warnings=state.get("warnings", []),
@@ -442,6 +445,7 @@ class Assistant:
             "citations": [],
             "result_mode": "refusal",
             "refused": True,
+            "refusal_reason": state.get("refusal_reason") or "nothing quotable",
             "warnings": [],
         }
 

@@ -71,7 +71,10 @@ class AnswerResult(BaseModel):
     answer: str
     citations: list[Citation] = Field(default_factory=list)
     refused: bool = False
-    confidence: float = 0.0
+    # why it refused: "weak evidence" (low confidence), "amount not stated" (the best sentences
+    # lack the figure asked for) or "place not covered" (a province no document is about)
+    refusal_reason: str = ""
+    confidence: float = 0.0  # probability the passages answer; 0 when a check found they don't
     mode: Literal["extractive", "llm", "refusal"] = "extractive"
     sample_documents: bool = False  # an answer resting on "bản mẫu" documents
     warnings: list[str] = Field(default_factory=list)

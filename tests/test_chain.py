@@ -116,6 +116,7 @@ def test_an_on_topic_passage_that_leaves_the_figure_to_another_text_is_not_an_an
     # 5.5 says only "Lệ phí: Theo Nghị quyết của HĐND tỉnh": the right procedure, no amount
     unstated = ask("Cấp giấy xác nhận tình trạng hôn nhân mất bao nhiêu tiền?")
     assert unstated.refused and not unstated.citations
+    assert unstated.refusal_reason == "amount not stated" and unstated.confidence == 0.0
     assert "không nêu con số cụ thể" in unstated.answer and "mục 5.5" in unstated.answer
     assert unstated.retrieved[0].section.endswith("5.5. Cấp Giấy xác nhận tình trạng hôn nhân")
     stated = ask("Cấp bản sao trích lục hộ tịch mất bao nhiêu tiền một bản?")

@@ -145,6 +145,7 @@ def test_scope_detection_reads_names_numbers_and_unaccented_typing():
 def test_a_province_no_document_covers_is_not_answered_from_another_provinces_resolution(chain):
     result = chain.ask(AskRequest(question="Đồng Nai đặt mục tiêu tỷ lệ cán bộ nữ bao nhiêu?"))
     assert result.refused and not result.citations
+    assert result.refusal_reason == "place not covered"
     assert "chưa có văn bản của Đồng Nai" in result.answer
     assert "Bắc Ninh, Tây Ninh" in result.answer  # what the knowledge base does hold
 
