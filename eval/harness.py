@@ -43,6 +43,7 @@ def output_line(row: dict, result: AnswerResult, latency_ms: float) -> dict:
         "question": row["question"],
         "answer": result.answer,
         "refused": result.refused,
+        "refusal_reason": result.refusal_reason,
         "citations": [
             {
                 "n": c.n,
