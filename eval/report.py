@@ -24,7 +24,6 @@ from eval.metrics import (
 from ingest.pipeline import run_ingest
 
 GOLD = PROJECT_ROOT / "eval" / "gold" / "questions.jsonl"
-HOLDOUT = PROJECT_ROOT / "eval" / "holdout" / "questions.jsonl"
 REPORTS = PROJECT_ROOT / "eval" / "reports"
 TAGS = ("clean", "no-diacritic", "everyday", "ocr", "follow-up")
 ABLATIONS = (
@@ -384,10 +383,11 @@ def plot(result: dict, out_dir: Path) -> None:
     plt.close(fig)
 
 
-def holdout_section(gold: dict, holdout: dict) -> str:
-    """The same numbers on the held-out set, beside the gold set's: settings were chosen on the
-    gold set, so a gap between the two columns is how much of that choice was fitting."""
+def holdout_section(gold: dict, held: dict[str, dict]) -> str:
+    """The same numbers on each held-out set, beside the gold set's: settings were chosen on the
+    gold set, so a gap between the columns is how much of that choice was fitting."""
     rows = [
+        ("questions", "", "n_questions"),
         ("hit@1 (ours)", "systems", "hit@1"),
         ("hit@5 (ours)", "systems", "hit@5"),
         ("MRR (ours)", "systems", "mrr"),
@@ -396,36 +396,51 @@ def holdout_section(gold: dict, holdout: dict) -> str:
         ("false refusal", "answers", "false_refusal"),
     ]
 
-    def value(result: dict, where: str, key: str) -> float:
-        return result["systems"]["ours (hybrid)"][key] if where == "systems" else result[where][key]
+    def value(result: dict, where: str, key: str) -> str:
+        if not where:
+            return str(result[key])
+        v = result["systems"]["ours (hybrid)"][key] if where == "systems" else result[where][key]
+        return f"{v:.3f}"
 
-    def best_baseline(result: dict) -> float:
-        return max(s["hit@1"] for n, s in result["systems"].items() if n.startswith("baseline"))
+    def best_baseline(result: dict) -> str:
+        best = max(s["hit@1"] for n, s in result["systems"].items() if n.startswith("baseline"))
+        return f"{best:.3f}"
 
+    results = {"gold": gold, **held}
     out = [
         "",
-        f"## Held-out set ({holdout['n_questions']} questions, `{shown(holdout['gold'])}`)\n",
-        "Written without seeing the gold set or the synonym list; no weight or threshold was "
-        "chosen on it (its follow-up misses did prompt the wider follow-up detection). Full report in "
-        "`holdout/report.md`.\n",
-        "| metric | gold | held-out |",
-        "|---|---|---|",
+        "## Held-out sets\n",
+        "Written by separate sessions without seeing the gold set, the synonym list or the code; "
+        "no weight or threshold is chosen on them (each README says how it has been used). "
+        "Full reports in `eval/reports/<set>/`.\n",
+        "| metric | " + " | ".join(results) + " |",
+        "|---" * (len(results) + 1) + "|",
     ]
     for label, where, key in rows:
         out.append(
-            f"| {label} | {value(gold, where, key):.3f} | {value(holdout, where, key):.3f} |"
+            f"| {label} | " + " | ".join(value(r, where, key) for r in results.values()) + " |"
         )
     out.append(
-        f"| best baseline hit@1 | {best_baseline(gold):.3f} | {best_baseline(holdout):.3f} |"
+        "| best baseline hit@1 | " + " | ".join(best_baseline(r) for r in results.values()) + " |"
     )
     return "\n".join(out) + "\n"
 
 
-def main_report(settings: Settings, holdout: Path | None = HOLDOUT) -> int:
+def holdout_sets(root: Path = PROJECT_ROOT / "eval") -> list[Path]:
+    """Every `eval/holdout*/questions.jsonl`: question sets written apart from the gold set."""
+    return sorted(root.glob("holdout*/questions.jsonl"))
+
+
+def main_report(settings: Settings, holdouts: list[Path] | None = None) -> int:
     result = build_report(settings)
     text = (REPORTS / "report.md").read_text(encoding="utf-8")
-    if holdout is not None and holdout.exists():
-        held = build_report(settings, gold=holdout, out_dir=REPORTS / "holdout", ingest=False)
+    held = {
+        path.parent.name: build_report(
+            settings, gold=path, out_dir=REPORTS / path.parent.name, ingest=False
+        )
+        for path in (holdout_sets() if holdouts is None else holdouts)
+    }
+    if held:
         text += holdout_section(result, held)
         (REPORTS / "report.md").write_text(text, encoding="utf-8")
     print(text)
