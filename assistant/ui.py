@@ -301,6 +301,12 @@ def render_welcome(n_docs: int) -> str:
     )
 
 
+REFUSAL_TITLES = {
+    "amount not stated": "Tài liệu không nêu con số cụ thể",
+    "place not covered": "Chưa có văn bản của tỉnh này",
+}
+
+
 def render_turn(i: int, turn: dict) -> str:
     q = f'<div class="cn-q"><div class="cn-bubble">{esc(turn["question"])}</div></div>'
     result = turn.get("result")
@@ -313,12 +319,18 @@ def render_turn(i: int, turn: dict) -> str:
             "Anh/chị vui lòng thử lại sau ít phút.</div>"
         )
     elif result and result.get("refused"):
+        title = REFUSAL_TITLES.get(
+            result.get("refusal_reason", ""), "Chưa tìm thấy câu trả lời trong tài liệu"
+        )
+        tips = (
+            ""  # the answer already says what is missing; rephrasing will not find it
+            if result.get("refusal_reason") in REFUSAL_TITLES
+            else '<div class="cn-note-tips">Gợi ý: nêu rõ tên thủ tục (ví dụ "đăng ký khai sinh", '
+            '"tách thửa"), bỏ bớt bộ lọc lĩnh vực/tài liệu, hoặc hỏi ngắn gọn hơn.</div>'
+        )
         parts.append(
-            '<div class="cn-note cn-note-refused"><div class="cn-note-title">Chưa tìm thấy câu trả lời '
-            "trong tài liệu</div>"
-            f"<div>{esc(result.get('answer', ''))}</div>"
-            '<div class="cn-note-tips">Gợi ý: nêu rõ tên thủ tục (ví dụ "đăng ký khai sinh", '
-            '"tách thửa"), bỏ bớt bộ lọc lĩnh vực/tài liệu, hoặc hỏi ngắn gọn hơn.</div></div>'
+            f'<div class="cn-note cn-note-refused"><div class="cn-note-title">{esc(title)}</div>'
+            f"<div>{esc(result.get('answer', ''))}</div>{tips}</div>"
         )
     else:
         text = result["answer"] if result else turn.get("answer", "")

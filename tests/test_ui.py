@@ -83,3 +83,15 @@ def test_refusal_is_said_plainly(service):
         ]
     )
     assert "Chưa tìm thấy câu trả lời" in page and "cn-chip" not in page
+
+
+def test_a_refusal_for_a_missing_figure_says_what_is_missing(service):
+    result = service.ask(
+        AskRequest(question="Cấp giấy xác nhận tình trạng hôn nhân mất bao nhiêu tiền?"),
+        channel="ui",
+    )
+    page = render_conversation(
+        [{"question": result.question, "answer": result.answer, "result": result.model_dump()}]
+    )
+    assert "Tài liệu không nêu con số cụ thể" in page and "mục 5.5" in page
+    assert "Gợi ý: nêu rõ tên thủ tục" not in page  # rephrasing will not find a missing figure
