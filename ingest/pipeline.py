@@ -67,7 +67,7 @@ class IngestReport:
         return not self.failed
 
     def summary(self) -> str:
-        verb = "would be" if self.dry_run else "were"
+        verb = " (would be)" if self.dry_run else ""
         lines = [
             f"added: {len(self.added)}, changed: {len(self.changed)}, removed: {len(self.removed)}, "
             f"unchanged: {len(self.unchanged)}, failed: {len(self.failed)}",
@@ -78,7 +78,7 @@ class IngestReport:
             ("removed", self.removed),
         ):
             if docs:
-                lines.append(f"  {name} ({verb}): {', '.join(docs)}")
+                lines.append(f"  {name}{verb}: {', '.join(docs)}")
         if not self.dry_run:
             lines.append(
                 f"chunks written: {self.chunks_written}, newly embedded: {self.embedded}, "
