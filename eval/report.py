@@ -34,6 +34,7 @@ ABLATIONS = (
     "section passages",
     "situation prior",
     "named-document scope",
+    "procedure named",
 )
 SINGLE_SIGNALS = {
     "ours with reciprocal-rank fusion": RetrievalConfig(fusion="rrf"),

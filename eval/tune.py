@@ -73,6 +73,8 @@ def signals_for(assistant: Assistant, rows: list[dict]) -> list[dict]:
                 "gold": gold,
                 "situation": situation,
                 "scope": scope_prior.astype(np.float32),
+                "named": config.title_named_boost
+                * (title_match(q["folded"], snap.title_bigrams) >= 1.0).astype(np.float32),
                 "title": title_match(q["folded"], snap.title_bigrams),
                 "parent_gold": np.asarray([parent_gold[keys[i]] for i in range(len(keys))]),
                 "parent_id": parent_ids,
@@ -104,6 +106,7 @@ def score(sig: list[dict], w: tuple, merge: bool = True) -> dict[str, float]:
             + w[2] * norm(s["folded"])
             + w[3] * s["label"]
             + s["scope"]
+            + s["named"]
         )
         if len(w) > 4:
             fused = fused - w[4] * s["situation"]

@@ -25,6 +25,14 @@ def test_a_question_typed_without_diacritics_finds_the_same_procedure(searcher):
     assert folded[0].section == accented[0].section
 
 
+def test_a_question_naming_a_procedure_gets_that_procedure_not_a_longer_namesake(searcher):
+    # "5.6. Đăng ký lại khai sinh và cấp bản sao trích lục" shares every word of "khai sinh"
+    for question in ("thu tuc dang ky khai sinh can giay to gi", "Đăng ký khai sinh cần gì?"):
+        assert searcher.search(question, k=1)[0].section.endswith("5.1. Đăng ký khai sinh")
+    again = searcher.search("Thủ tục đăng ký lại khai sinh cần giấy tờ gì?", k=1)[0]
+    assert again.section.endswith("5.6. Đăng ký lại khai sinh và cấp bản sao trích lục hộ tịch")
+
+
 def test_everyday_words_reach_the_documents_terms(searcher):
     top = searcher.search("sổ đỏ bị mất thì làm lại thế nào", k=3)
     assert top[0].doc_id == "01-dat-dai"
@@ -62,7 +70,7 @@ def test_filters_restrict_both_dense_and_lexical_sides(searcher):
 def test_each_result_carries_where_it_is_written(searcher):
     top = searcher.search("hòa giải tranh chấp đất đai", k=1)[0]
     assert top.title and top.section.startswith("Chương 1. ĐẤT ĐAI")
-    assert top.end > top.start and set(top.signals) == {"dense", "folded"}
+    assert top.end > top.start and set(top.signals) == {"dense", "folded", "title"}
 
 
 def test_it_is_a_langchain_retriever(searcher):
