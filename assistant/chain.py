@@ -24,7 +24,6 @@ from assistant.retrieval import (
     SnapshotProvider,
 )
 from assistant.schemas import AnswerResult, AskRequest, Citation, RetrievedPassage, Timings
-from assistant.scope import SHARED
 from assistant.settings import Settings
 from ingest.embeddings import make_embeddings
 from ingest.text import fold, words
@@ -165,7 +164,7 @@ class Assistant:
             standalone = f"{question} ({context})" if context else question
         state["standalone"] = standalone
         # what retrieval searches with: the question, and what it carries from the last turn
-        state["search"] = (standalone[: len(question)] if context else standalone, context)
+        state["search"] = (question, context) if context else (standalone, "")
         state["timings"]["condense_ms"] = (time.perf_counter() - t) * 1000
         return state
 
@@ -409,19 +408,11 @@ class Assistant:
         snap = self.provider.get()
         n_docs = len(snap.manifest.docs)
         if state.get("refusal_reason") == "place not covered":
-            covered = sorted(
-                {
-                    str(rec.meta.get("province"))
-                    for rec in snap.manifest.docs.values()
-                    if rec.meta.get("province")
-                    and fold(str(rec.meta["province"])).lower() not in SHARED
-                }
-            )
             answer = (
                 f"Xin lỗi, kho tài liệu chưa có văn bản của {', '.join(state['uncovered_places'])}; "
-                f"văn bản riêng của tỉnh hiện có: {', '.join(covered) or 'chưa có'}, còn cẩm nang "
-                "nghiệp vụ dùng chung cho mọi xã. Anh/chị vui lòng liên hệ bộ phận hỗ trợ nghiệp vụ "
-                "của tỉnh để được cung cấp văn bản."
+                f"văn bản riêng của tỉnh hiện có: {', '.join(snap.scope.covered) or 'chưa có'}, "
+                "còn cẩm nang nghiệp vụ dùng chung cho mọi xã. Anh/chị vui lòng liên hệ bộ phận hỗ "
+                "trợ nghiệp vụ của tỉnh để được cung cấp văn bản."
             )
         elif state.get("refusal_reason") == "amount not stated":
             top = state["passages"][0]

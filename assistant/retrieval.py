@@ -414,6 +414,18 @@ def content_terms(text: str) -> list[str]:
     return [w for w in words(ocr_repair(fold(text))) if w not in STOP and len(w) > 1]
 
 
+def scope_prior(snap: IndexSnapshot, question: str, config: RetrievalConfig) -> np.ndarray:
+    """Each chunk's prior from the documents the question names (assistant/scope.py): other
+    provinces' documents down, the named ones up."""
+    scope = snap.scope.detect(question)
+    prior = np.zeros(len(snap.ids), dtype=np.float32)
+    if config.scope_penalty and scope.other:
+        prior -= config.scope_penalty * np.isin(snap.doc_ids, list(scope.other))
+    if config.scope_boost and scope.named:
+        prior += config.scope_boost * np.isin(snap.doc_ids, list(scope.named))
+    return prior
+
+
 def _rest(text: str, snap: IndexSnapshot) -> str:
     """The text without the words that name a document (they choose the document, see scope)."""
     return snap.scope.detect(text).rest if text else ""
@@ -437,10 +449,10 @@ class HybridSearcher:
         the previous turn. Words naming a document are left to the scope prior for BM25 (they
         match its preamble, not the passage that answers); the embedder reads everything."""
         full = f"{query} {context}".strip()
-        lexical = full if config.scope_strip == "none" else _rest(full, snap)
-        dense = lexical if config.scope_strip == "all" else full
-        views = self._views(lexical or full, snap, config)
-        views["dense"] = self._views(dense or full, snap, config)["dense"]
+        lexical = (full if config.scope_strip == "none" else _rest(full, snap)) or full
+        views = self._views(lexical, snap, config)
+        if config.scope_strip != "all" and lexical != full:
+            views["dense"] = self._views(full, snap, config)["dense"]
         return views
 
     def _views(self, query: str, snap: IndexSnapshot, config: RetrievalConfig) -> dict[str, str]:
@@ -502,11 +514,7 @@ class HybridSearcher:
         fused = self._fuse(signals, mask, config)
         if config.situation_penalty:
             fused = fused - config.situation_penalty * snap.is_situation
-        scope = snap.scope.detect(f"{query} {context}")
-        if config.scope_penalty and scope.other:
-            fused = fused - config.scope_penalty * np.isin(snap.doc_ids, list(scope.other))
-        if config.scope_boost and scope.named:
-            fused = fused + config.scope_boost * np.isin(snap.doc_ids, list(scope.named))
+        fused = fused + scope_prior(snap, f"{query} {context}".strip(), config)
         if config.title_weight or config.title_named_boost:
             signals["title"] = title_match(q["folded"], snap.title_bigrams)
             fused = fused + config.title_weight * signals["title"]

@@ -56,61 +56,64 @@ def _number_phrases(number: str) -> list[list[str]]:
     return out
 
 
+def _mark(keys: list[str], drop: list[bool], phrase: tuple[str, ...]) -> bool:
+    """Marks every free occurrence of `phrase` in `keys` as dropped; whether there was one."""
+    n, found = len(phrase), False
+    for i in range(len(keys) - n + 1):
+        if not any(drop[i : i + n]) and tuple(keys[i : i + n]) == phrase:
+            drop[i : i + n] = [True] * n
+            found = True
+    return found
+
+
 class ScopeDetector:
     """Built from the index manifest: each document's province and number."""
 
     def __init__(self, docs: dict[str, dict], provinces: tuple[str, ...] = ()) -> None:
-        self.places: dict[str, set[str]] = {}  # doc id -> its place, folded
-        self.phrases: list[tuple[list[str], set[str]]] = []  # phrase -> doc ids it names
+        self.places: dict[str, str] = {}  # doc id -> its province, folded
+        self.covered: list[str] = []  # the provinces documents are about, as written
         by_phrase: dict[tuple[str, ...], set[str]] = {}
         for doc_id, meta in docs.items():
-            place = " ".join(_phrase(str(meta.get("province") or "")))
+            province = str(meta.get("province") or "")
+            place = " ".join(_phrase(province))
             if place not in SHARED:
-                self.places[doc_id] = {place}
+                self.places[doc_id] = place
                 by_phrase.setdefault(tuple(place.split()), set()).add(doc_id)
+                if province not in self.covered:
+                    self.covered.append(province)
             for phrase in _number_phrases(str(meta.get("number") or "")):
                 by_phrase.setdefault(tuple(phrase), set()).add(doc_id)
-        covered = set().union(*self.places.values()) if self.places else set()
+        self.covered.sort()
+        covered = set(self.places.values())
         self.uncovered = {
             tuple(_phrase(name)): name
             for name in provinces
             if " ".join(_phrase(name)) not in covered
         }
         # longest first, so "nghị quyết số 34" is taken whole before "34"
-        self.phrases = [
-            (list(p), ids) for p, ids in sorted(by_phrase.items(), key=lambda x: -len(x[0]))
-        ]
+        self.phrases = sorted(by_phrase.items(), key=lambda x: -len(x[0]))
+        # the chain, the retriever and the refusal model all ask about the same few texts
+        self.detect = lru_cache(maxsize=1024)(self._detect)
 
-    def detect(self, question: str) -> Scope:
+    def _detect(self, question: str) -> Scope:
         tokens = _TOKEN.findall(question)
         keys = [" ".join(_phrase(t)) for t in tokens]
         drop = [False] * len(tokens)
         named: set[str] = set()
         for phrase, ids in self.phrases:
-            n = len(phrase)
-            for i in range(len(keys) - n + 1):
-                if not any(drop[i : i + n]) and keys[i : i + n] == phrase:
-                    named |= ids
-                    drop[i : i + n] = [True] * n
-        uncovered = []
-        for phrase, name in self.uncovered.items():
-            n = len(phrase)
-            for i in range(len(keys) - n + 1):
-                if not any(drop[i : i + n]) and keys[i : i + n] == list(phrase):
-                    drop[i : i + n] = [True] * n
-                    if name not in uncovered:
-                        uncovered.append(name)
+            if _mark(keys, drop, phrase):
+                named |= ids
+        uncovered = tuple(
+            name for phrase, name in self.uncovered.items() if _mark(keys, drop, phrase)
+        )
+        rest = " ".join(t for t, dropped in zip(tokens, drop, strict=True) if not dropped)
         if not named:
             # a place no document covers: every province's own resolution is about elsewhere
             other = frozenset(self.places) if uncovered else frozenset()
-            rest = " ".join(t for t, dropped in zip(tokens, drop, strict=True) if not dropped)
-            return Scope(frozenset(), other, rest, (), tuple(uncovered))
-        named_places = set().union(*(self.places.get(d, set()) for d in named))
+            return Scope(frozenset(), other, rest, (), uncovered)
+        named_places = {self.places[d] for d in named if d in self.places}
         other = {
-            d for d, places in self.places.items() if d not in named and not places & named_places
+            d for d, place in self.places.items() if d not in named and place not in named_places
         }
-        kept = [t for t, dropped in zip(tokens, drop, strict=True) if not dropped]
         names = [t.strip(",.;:?!()\"'") for t, dropped in zip(tokens, drop, strict=True) if dropped]
-        return Scope(
-            frozenset(named), frozenset(other), " ".join(kept), tuple(names), tuple(uncovered)
-        )
+        return Scope(frozenset(named), frozenset(other), rest, tuple(names), uncovered)

@@ -11,6 +11,7 @@ from pathlib import Path
 from assistant.chain import Assistant
 from assistant.retrieval import RetrievalConfig
 from assistant.settings import PROJECT_ROOT, Settings
+from eval.baselines import NaiveBaselines
 from eval.harness import answer_all, output_line, read_questions, request_for
 from eval.metrics import (
     first_hit,
@@ -110,13 +111,19 @@ def calibration(answers: list[tuple[dict, float]]) -> list[dict]:
 
 
 def build_report(
-    settings: Settings, gold: Path = GOLD, out_dir: Path = REPORTS, ingest: bool = True
+    settings: Settings,
+    gold: Path = GOLD,
+    out_dir: Path = REPORTS,
+    ingest: bool = True,
+    systems: tuple[Assistant, NaiveBaselines] | None = None,
 ) -> dict:
+    """Scores one question set. `systems` lets several sets share one loaded index and one
+    set of naive baselines (built after the ingest when not given)."""
     if ingest:
         print("ingest:", run_ingest(settings, progress=False).summary().splitlines()[0])
     rows = read_questions(gold)
     answerable = [r for r in rows if r.get("answerable", True) and r.get("quote")]
-    assistant = Assistant(settings)
+    assistant, naive = systems or (Assistant(settings), NaiveBaselines(settings))
     searcher = assistant.searcher
 
     # 1. The full chain (what users get): answers, refusals, citations, latency.
@@ -150,9 +157,6 @@ def build_report(
             )
         )
     # The naive recipes: 1000/200 chunks, the raw question (no history, no restoration).
-    from eval.baselines import NaiveBaselines
-
-    naive = NaiveBaselines(settings)
     runs.append(
         score_system(
             "baseline: naive LangChain 1000/200 + e5",
@@ -433,11 +437,13 @@ def holdout_sets(root: Path = PROJECT_ROOT / "eval") -> list[Path]:
 
 
 def main_report(settings: Settings, holdouts: list[Path] | None = None) -> int:
-    result = build_report(settings)
+    print("ingest:", run_ingest(settings, progress=False).summary().splitlines()[0])
+    systems = (Assistant(settings), NaiveBaselines(settings))
+    result = build_report(settings, ingest=False, systems=systems)
     text = (REPORTS / "report.md").read_text(encoding="utf-8")
     held = {
         path.parent.name: build_report(
-            settings, gold=path, out_dir=REPORTS / path.parent.name, ingest=False
+            settings, gold=path, out_dir=REPORTS / path.parent.name, ingest=False, systems=systems
         )
         for path in (holdout_sets() if holdouts is None else holdouts)
     }

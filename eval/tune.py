@@ -15,7 +15,7 @@ import numpy as np
 
 from assistant.chain import Assistant
 from assistant.questions import label_affinity, question_types
-from assistant.retrieval import title_match
+from assistant.retrieval import scope_prior, title_match
 from assistant.settings import get_settings
 from eval.harness import read_questions, request_for
 from eval.metrics import gold_quotes, relevant
@@ -44,10 +44,7 @@ def signals_for(assistant: Assistant, rows: list[dict]) -> list[dict]:
         standalone = f"{query} {context}".strip()
         q = searcher.prepare_query(query, snap, searcher.config, context)
         config = searcher.config
-        scope = snap.scope.detect(standalone)
-        scope_prior = config.scope_boost * np.isin(
-            snap.doc_ids, list(scope.named)
-        ) - config.scope_penalty * np.isin(snap.doc_ids, list(scope.other))
+        title = title_match(q["folded"], snap.title_bigrams)
         dense = matrix @ np.asarray(
             assistant.provider.embeddings.embed_query(q["dense"]), dtype=np.float32
         )
@@ -72,10 +69,9 @@ def signals_for(assistant: Assistant, rows: list[dict]) -> list[dict]:
                 "label": label,
                 "gold": gold,
                 "situation": situation,
-                "scope": scope_prior.astype(np.float32),
-                "named": config.title_named_boost
-                * (title_match(q["folded"], snap.title_bigrams) >= 1.0).astype(np.float32),
-                "title": title_match(q["folded"], snap.title_bigrams),
+                "scope": scope_prior(snap, standalone, config),
+                "named": config.title_named_boost * (title >= 1.0).astype(np.float32),
+                "title": title,
                 "parent_gold": np.asarray([parent_gold[keys[i]] for i in range(len(keys))]),
                 "parent_id": parent_ids,
             }
