@@ -101,7 +101,7 @@ def score_units(question: str, units: list[Unit], types: list[str]) -> None:
         # A caveat or a list of legal bases mentions many terms but is rarely the answer itself.
         penalty = (0.15 if len(u.text) < 40 else 0.0) + (0.2 if _CAVEAT.search(head) else 0.0)
         if _BASIS.search(head):
-            penalty -= 0.6 if asks_basis else -0.5
+            penalty += -0.6 if asks_basis else 0.5  # a bonus only when the basis is asked
         u.score = overlap + 0.25 * min(bigram, 3) + type_bonus + 0.6 * rank_prior - penalty
 
 

@@ -20,74 +20,76 @@ class QuestionType:
     label: re.Pattern[str] | None  # the handbook label that introduces exactly that fact
 
 
-def _re(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    return re.compile(pattern, flags)
-
-
 QUESTION_TYPES: dict[str, QuestionType] = {
     "deadline": QuestionType(
-        _re(
+        re.compile(
             r"\b(khi nao|bao lau|thoi han|may ngay|bao nhieu ngay|han chot|trong vong|luc nao|thoi gian|cham nhat)\b"
         ),
-        _re(
+        re.compile(
             r"\b(\d+|mot|hai|ba|muoi)\s*(ngay|thang|nam|gio)\b|ngay lam viec|trong ngay|thoi han|quy [iv]+"
         ),
-        _re(r"^thoi han"),
+        re.compile(r"^thoi han"),
     ),
     "fee": QuestionType(
-        _re(r"\b(le phi|phi|bao nhieu tien|mat tien|chi phi|thu tien|ton tien)\b"),
-        _re(r"le phi|\bphi\b|dong\b|\d+\.\d{3}|mien|khong thu"),
-        _re(r"^(le phi|phi)"),
+        re.compile(r"\b(le phi|phi|bao nhieu tien|mat tien|chi phi|thu tien|ton tien)\b"),
+        re.compile(r"le phi|\bphi\b|dong\b|\d+\.\d{3}|mien|khong thu"),
+        re.compile(r"^(le phi|phi)"),
     ),
     "who": QuestionType(
-        _re(
+        re.compile(
             r"\b(ai|co quan nao|don vi nao|tham quyen|cap nao|noi nao|o dau|xa nao|chu tri|phu trach|ai ky|nguoi ky|ky giay)\b"
         ),
-        _re(
+        re.compile(
             r"tham quyen|ubnd|uy ban|chu tich|so |cong an|van phong|bo phan|ban |co quan|chu tri|cong chuc|giao"
         ),
-        _re(r"^tham quyen"),
+        re.compile(r"^tham quyen"),
     ),
     "coordination": QuestionType(
-        _re(r"\b(phoi hop|lien thong|chuyen cho|chuyen sang|gui cho|bao cao len|trach nhiem)\b"),
+        re.compile(
+            r"\b(phoi hop|lien thong|chuyen cho|chuyen sang|gui cho|bao cao len|trach nhiem)\b"
+        ),
         None,
-        _re(r"^trach nhiem phoi hop"),
+        re.compile(r"^trach nhiem phoi hop"),
     ),
     "papers": QuestionType(
-        _re(
+        re.compile(
             r"\b(giay to|ho so|can mang|mang theo|can nop|nop gi|thanh phan|lam don|don gi|ban ve)\b"
         ),
-        _re(r"thanh phan ho so|ban sao|ban chinh|giay|to khai|don "),
-        _re(r"^thanh phan ho so"),
+        re.compile(r"thanh phan ho so|ban sao|ban chinh|giay|to khai|don "),
+        re.compile(r"^thanh phan ho so"),
     ),
     "steps": QuestionType(
-        _re(
+        re.compile(
             r"\b(cac buoc|trinh tu|quy trinh|lam the nao|nhu the nao|ra sao|thuc hien|niem yet|gom nhung)\b"
         ),
-        _re(r"trinh tu|^\s*\d+\.|buoc", re.M),
-        _re(r"^trinh tu"),
+        re.compile(r"trinh tu|^\s*\d+\.|buoc", re.M),
+        re.compile(r"^trinh tu"),
     ),
     "form": QuestionType(
-        _re(r"\b(mau|bieu mau|to khai|mau so|mau don)\b"), None, _re(r"^bieu mau")
+        re.compile(r"\b(mau|bieu mau|to khai|mau so|mau don)\b"), None, re.compile(r"^bieu mau")
     ),
     "basis": QuestionType(
-        _re(
+        re.compile(
             r"\b(can cu|van ban nao|dieu nao|dieu may|luat nao|nghi dinh nao|thong tu nao|quy dinh o dau|quy dinh tai|theo quy dinh nao)\b"
         ),
         None,
-        _re(r"^can cu phap ly"),
+        re.compile(r"^can cu phap ly"),
     ),
     "subject": QuestionType(
-        _re(r"\b(ai duoc|doi tuong|ai phai|nguoi nao|truong hop nao)\b"), None, _re(r"^doi tuong")
+        re.compile(r"\b(ai duoc|doi tuong|ai phai|nguoi nao|truong hop nao)\b"),
+        None,
+        re.compile(r"^doi tuong"),
     ),
     "handling": QuestionType(
-        _re(r"\b(co duoc|duoc khong|xu ly|lam gi|lam sao|the nao|thi sao|phai lam|co phai)\b"),
+        re.compile(
+            r"\b(co duoc|duoc khong|xu ly|lam gi|lam sao|the nao|thi sao|phai lam|co phai)\b"
+        ),
         None,
-        _re(r"^cach xu ly"),
+        re.compile(r"^cach xu ly"),
     ),
     "number": QuestionType(
-        _re(r"\b(bao nhieu|ty le|may|so luong|phan tram|chi tieu|muc tieu)\b"),
-        _re(r"\d+\s*%|\d+"),
+        re.compile(r"\b(bao nhieu|ty le|may|so luong|phan tram|chi tieu|muc tieu)\b"),
+        re.compile(r"\d+\s*%|\d+"),
         None,
     ),
 }
