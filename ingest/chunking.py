@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from ingest.model import Chunk, LoadedText
 from ingest.text import content_hash
@@ -33,6 +34,13 @@ _MD_LABEL = re.compile(
     r"^\*\*(?P<label>[^*\n]{2,60}?)\s*:\s*\*\*|^\*\*(?P<label2>[^*\n]{2,60}?)\*\*\s*:"
 )
 _BOLD_LINE = re.compile(r"^\*\*(?P<inner>[^*]{2,200})\*\*\s*$")
+# A statute ("Điều N. <title>", khoản "1.", điểm "a)"): articles are its sections, each khoản a
+# section below its article, so a chunk never runs from one article into the next and a citation
+# can say "Điều 22, khoản 1". Điểm stay inside their khoản (they rarely stand alone).
+_ARTICLE = re.compile(r"^(?:Điều|ĐIỀU)\s+(?P<n>\d+[a-z]?)\s*\.\s*(?P<rest>.*)$")
+_CLAUSE = re.compile(r"^(?P<n>\d{1,3})\.\s+\S")
+_STATUTE_MIN_ARTICLES = 5
+_TITLE_MAX = 200
 _SENTENCE_END = re.compile(r"(?<=[.!?;:…])\s+|\n+")
 _LABEL_MAX = 90
 
@@ -77,6 +85,44 @@ def heading_level(line: str, markdown: bool = False) -> int | None:
     return None
 
 
+def is_statute(text: str) -> bool:
+    """Plain text laid out as articles at the start of lines (a law, decree or circular)."""
+    if is_markdown(text):
+        return False
+    articles = re.finditer(r"^(?:Điều|ĐIỀU)\s+\d+[a-z]?\s*\.", text, re.MULTILINE)
+    return sum(1 for _ in islice(articles, _STATUTE_MIN_ARTICLES)) >= _STATUTE_MIN_ARTICLES
+
+
+def article_label(number: str, rest: str) -> str:
+    """ "Điều 22. Thủ tục đăng ký thường trú"; just "Điều 2" when the line goes straight into
+    the article's text (the Constitution's articles have no titles)."""
+    rest = rest.strip()
+    is_title = (
+        rest
+        and len(rest) <= _TITLE_MAX
+        and not rest[0].isdigit()
+        and not rest.endswith((".", ";", ":", ","))
+    )
+    return f"Điều {number}. {rest}" if is_title else f"Điều {number}"
+
+
+def statute_heading(line: str, in_article: bool) -> tuple[int, str] | None:
+    """(level, label) of a statute line: Phần/Chương/Mục as usual, Điều 3, khoản 4."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    article = _ARTICLE.match(stripped)
+    if article:
+        return 3, article_label(article.group("n"), article.group("rest"))
+    clause = _CLAUSE.match(stripped)
+    if clause and in_article:
+        return 4, f"khoản {clause.group('n')}"
+    for pattern, level in _HEADING_RULES[1:4]:  # Phần, Chương, Mục
+        if pattern.match(stripped):
+            return level, _label(stripped)
+    return None
+
+
 def _is_title_line(line: str) -> bool:
     bold = _BOLD_LINE.match(line.strip())
     inner = bold.group("inner").strip() if bold else ""
@@ -111,29 +157,51 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _heading_lines(text: str, para: tuple[int, int], markdown: bool) -> list[tuple[int, int, int]]:
-    """Headings inside a paragraph: (offset, level, line end). Headings may sit directly above
-    body text without a blank line, so every line is checked."""
+def _heading_lines(
+    text: str, para: tuple[int, int], markdown: bool
+) -> list[tuple[int, int, int, str | None]]:
+    """Headings inside a paragraph: (offset, level, line end, label or None). Headings may sit
+    directly above body text without a blank line, so every line is checked."""
     found = []
     offset = para[0]
     for line in text[para[0] : para[1]].split("\n"):
         level = heading_level(line, markdown)
         if level is not None:
-            found.append((offset, level, offset + len(line)))
+            found.append((offset, level, offset + len(line), None))
+        offset += len(line) + 1
+    return found
+
+
+def _statute_heading_lines(
+    text: str, para: tuple[int, int], in_article: bool
+) -> list[tuple[int, int, int, str | None]]:
+    found = []
+    offset = para[0]
+    for line in text[para[0] : para[1]].split("\n"):
+        heading = statute_heading(line, in_article)
+        if heading is not None:
+            found.append((offset, heading[0], offset + len(line), heading[1]))
+            in_article = in_article or heading[0] == 3
         offset += len(line) + 1
     return found
 
 
 def _sections(text: str) -> list[_Section]:
     markdown = is_markdown(text)
+    statute = not markdown and is_statute(text)
     sections: list[_Section] = []
     stack: list[tuple[int, str]] = []
     current_start = 0
     current_path: list[str] = []
     previous: tuple[int, int, int] | None = None  # the last heading: offset, level, line end
     for para in _paragraphs(text):
-        for offset, level, line_end in _heading_lines(text, para, markdown):
-            label = _label(text[offset:line_end])
+        headings = (
+            _statute_heading_lines(text, para, any(lv == 3 for lv, _ in stack))
+            if statute
+            else _heading_lines(text, para, markdown)
+        )
+        for offset, level, line_end, fixed_label in headings:
+            label = fixed_label or _label(text[offset:line_end])
             if (
                 previous is not None
                 and stack
@@ -168,6 +236,9 @@ def _sections(text: str) -> list[_Section]:
             and len(body) <= _LABEL_MAX + 10
             # "**Lệ phí:** Miễn lệ phí." is a whole (short) answer, not a bare heading
             and not (label and body[label.end() :].strip())
+            # In a law only a titled article or a Phần/Chương/Mục line is a bare heading: a
+            # short khoản, or an article whose line is its whole text, is content.
+            and not (statute and re.match(r"khoản |Điều \d+[a-z]?$", s.path[-1]))
         )
     return sections
 

@@ -97,6 +97,8 @@ _KEY_ALIASES = {
     "date": "date", "ngay": "date",
     "fields": "fields", "linh_vuc": "fields",
     "status": "status", "trang_thai": "status",
+    "effective": "effective", "hieu_luc": "effective", "ngay_hieu_luc": "effective",
+    "version": "version", "phien_ban": "version",
 }  # fmt: skip
 
 
@@ -469,6 +471,33 @@ def find_place_date(lines: list[str]) -> tuple[str | None, str | None]:
     return None, None
 
 
+# A law's closing lines: "Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2021." and
+# "Luật này được Quốc hội ... khóa XIV, kỳ họp thứ 10 thông qua ngày 13 tháng 11 năm 2020."
+_STATUTE_EFFECTIVE = re.compile(
+    r"^(?:\d+\.\s*)?(?:Bộ luật|Luật|Hiến pháp|Pháp lệnh) này có hiệu lực(?: thi hành)? từ ngày "
+    r"(?P<d>\d{1,2}) tháng (?P<m>\d{1,2}) năm (?P<y>\d{4})",
+    re.MULTILINE,
+)
+_STATUTE_PASSED = re.compile(
+    r"^(?:Bộ luật|Luật|Hiến pháp|Pháp lệnh) này (?:đã )?được (?P<by>Quốc hội|Ủy ban Thường vụ Quốc hội)"
+    r"[^\n]{0,120}? thông qua ngày (?P<d>\d{1,2}) tháng\s+(?P<m>\d{1,2}) năm (?P<y>\d{4})",
+    re.MULTILINE,
+)
+
+
+def find_statute_dates(text: str) -> tuple[str | None, str | None, str | None]:
+    """(issuer, date passed, date in force) from a statute's closing lines, where it has them."""
+    passed = _STATUTE_PASSED.search(text)
+    effective = _STATUTE_EFFECTIVE.search(text)
+    return (
+        passed.group("by") if passed else None,
+        _iso(passed.group("y"), passed.group("m"), passed.group("d")) if passed else None,
+        _iso(effective.group("y"), effective.group("m"), effective.group("d"))
+        if effective
+        else None,
+    )
+
+
 def find_signed_date(text: str) -> str | None:
     """Earliest digital-signature date: the ngày ký số, when the header lost its date (OCR)."""
     dates = [_iso(*m.groups()) for m in _SIGNED_ISO.finditer(text)]
@@ -539,13 +568,15 @@ def extract_from_text(text: str) -> dict:
     place, date = find_place_date(lines)
     issuer, letterhead_province = find_issuer(lines, text, type_index, number)
     province = find_province(text, place, letterhead_province)
+    passed_by, passed, effective = find_statute_dates(text)
     return {
         "title": find_title(lines, doc_type, type_index),
         "number": number,
         "type": doc_type,
-        "issuer": _with_province(issuer, province) if issuer else None,
+        "issuer": _with_province(issuer, province) if issuer else passed_by,
         "province": province,
-        "date": date or find_signed_date(text),
+        "date": date or passed or find_signed_date(text),
+        "effective": effective,
     }
 
 
@@ -562,7 +593,7 @@ def _normalize_layer(layer: dict | None, origin: str) -> dict:
 def _clean_value(attr: str, value, origin: str):
     if value is None:
         return [] if attr == "fields" else None
-    if attr == "date":
+    if attr in ("date", "effective"):
         return _parse_date(value, origin)
     if attr == "fields":
         items = value if isinstance(value, list) else [value]
@@ -628,6 +659,8 @@ def extract_metadata(
         date=pick("date"),
         fields=pick("fields") or [],
         status=pick_filled("status") or DEFAULT_STATUS,
+        effective=pick("effective"),
+        version=pick("version"),
         source=source,
         format=fmt,
     )

@@ -37,6 +37,8 @@ class DocumentMeta:
     date: str | None = None  # ISO yyyy-mm-dd
     fields: list[str] = field(default_factory=list)  # lĩnh vực
     status: str = "hiệu lực"
+    effective: str | None = None  # ngày có hiệu lực, ISO
+    version: str | None = None  # which version of the text this is ("bản năm 2023 …")
     source: str = ""  # path relative to the knowledge dir
     format: str = ""
 

@@ -25,12 +25,13 @@ from ingest.lexical import ocr_repair
 from ingest.loaders import SUPPORTED_EXTENSIONS, load_file
 from ingest.metadata import extract_metadata, read_sidecar
 from ingest.model import Chunk, DocumentMeta
+from ingest.prebuilt import seed_cache
 from ingest.store import COLLECTION, DocRecord, IndexStore, Manifest
-from ingest.text import LOST_DIACRITICS, diacritic_ratio, fold, words
+from ingest.text import LOST_DIACRITICS, content_hash, diacritic_ratio, fold, words
 
 log = logging.getLogger(__name__)
 
-CHUNKER_VERSION = "structure-v6"  # v2 OCR roman numerals; v3 handbook labels; v4 OCR text embedded restored;  # v6 all-capitals bold title lines start a part in Markdown-style text
+CHUNKER_VERSION = "structure-v7"  # v7 statutes: Điều › khoản sections; v2 OCR roman numerals; v3 handbook labels; v4 OCR text embedded restored;  # v6 all-capitals bold title lines start a part in Markdown-style text
 SIDECAR_SUFFIX = ".meta.yaml"
 _SKIP_NAMES = re.compile(r"^(README|FORMAT)(\..*)?$|^\.|\.meta\.ya?ml$|~$", re.IGNORECASE)
 
@@ -312,6 +313,8 @@ def run_ingest(
 
         staging = store.new_staging(copy_current=not rebuild)
         manifest = Manifest(embedder=embedder_id, chunker=CHUNKER_VERSION, docs=dict(previous))
+        if todo:
+            seed_cache(settings.knowledge_dir, store.cache_path, base)
         embeddings = CachedEmbeddings(base, store.cache_path)
         try:
             client = chromadb.PersistentClient(
@@ -354,9 +357,9 @@ def run_ingest(
                 if restore and restorer is None:
                     restorer = AccentRestorer(collection.get(include=["documents"])["documents"])
                 ids = [f"{source.doc_id}:{source.fingerprint[:12]}:{c.index}" for c in chunks]
+                texts = [embedding_text(c, meta, restorer if restore else None) for c in chunks]
                 vectors = embeddings.embed_documents(
-                    [embedding_text(c, meta, restorer if restore else None) for c in chunks],
-                    batch_size=settings.embedding_batch_size,
+                    texts, batch_size=settings.embedding_batch_size
                 )
                 old_rec = manifest.docs.get(source.doc_id)
                 if old_rec:
@@ -365,7 +368,13 @@ def run_ingest(
                     ids=ids,
                     embeddings=vectors,
                     documents=[c.text for c in chunks],
-                    metadatas=[chunk_metadata(c, meta, source.fingerprint) for c in chunks],
+                    metadatas=[
+                        {
+                            **chunk_metadata(c, meta, source.fingerprint),
+                            "embed_hash": content_hash(t),
+                        }
+                        for c, t in zip(chunks, texts, strict=True)
+                    ],
                 )
                 manifest.docs[source.doc_id] = DocRecord(
                     doc_id=source.doc_id,

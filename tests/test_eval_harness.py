@@ -147,3 +147,35 @@ def test_ranking_metrics():
         and scores["hit@5"] == 0.5
         and scores["mrr"] == (1 + 0.5 + 1 / 6) / 4
     )
+
+
+def test_the_law_question_set_quotes_each_law_verbatim_inside_the_named_article():
+    """eval/holdout_laws: every answerable quote is an exact substring of its law, inside the
+    article the line names; unaccented questions are plain ASCII; ids are unique."""
+    import json
+    import re
+
+    from assistant.settings import PROJECT_ROOT
+
+    laws = PROJECT_ROOT / "knowledge" / "laws"
+    rows = [
+        json.loads(line)
+        for line in (PROJECT_ROOT / "eval" / "holdout_laws" / "questions.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.strip()
+    ]
+    assert len(rows) >= 120 and len({r["id"] for r in rows}) == len(rows)
+    assert sum("no-diacritic" in r["tags"] for r in rows) >= 25
+    assert sum(not r["answerable"] for r in rows) >= 20
+    texts = {}
+    for r in rows:
+        if "no-diacritic" in r["tags"]:
+            assert r["question"].isascii(), r["id"]
+        if not r["answerable"]:
+            continue
+        text = texts.setdefault(r["doc"], (laws / f"{r['doc']}.txt").read_text(encoding="utf-8"))
+        at = text.find(r["quote"])
+        assert at >= 0, r["id"]
+        heads = re.findall(r"^Điều (\d+[a-z]?)\.", text[:at], re.M)
+        assert heads and f"Điều {heads[-1]}" == r["article"], r["id"]
