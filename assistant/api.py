@@ -46,7 +46,7 @@ from assistant.api_models import (
     JobInfo,
 )
 from assistant.auth import DEV_PRINCIPAL, Principal, RateLimiter, key_from_headers
-from assistant.schemas import AnswerResult, AskRequest, Citation, Turn
+from assistant.schemas import AnswerResult, AskRequest, Citation, RelatedPassage, Turn
 from assistant.service import Service, ServiceError
 from assistant.settings import Settings, get_settings
 
@@ -526,6 +526,16 @@ def create_app(
     )
     def document_source(doc_id: str, _principal: Reader) -> DocumentSource:
         return service.document_source(doc_id)
+
+    @app.get(
+        "/v1/documents/{doc_id}/articles/{article}",
+        response_model=RelatedPassage,
+        tags=["tài liệu"],
+        responses=_ERRORS,
+        summary="One article (Điều) of a law in the index, whole and verbatim",
+    )
+    def article(doc_id: str, article: str, _principal: Reader) -> RelatedPassage:
+        return service.article(doc_id, article)
 
     @app.post(
         "/v1/feedback",

@@ -27,6 +27,8 @@ class DocumentSummary(BaseModel):
     chunks: int = 0
     ingested_at: str = ""
     sample: bool = Field(False, description="a 'bản mẫu' (sample) document")
+    effective: str = Field("", description="ngày có hiệu lực (ISO), where known")
+    version: str = Field("", description="which version of the text this is")
 
 
 class ChunkInfo(BaseModel):

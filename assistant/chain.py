@@ -17,14 +17,23 @@ from langchain_core.runnables import RunnableLambda
 from assistant.confidence import amount_missing, asks_amount, confidence
 from assistant.extractive import Unit, clean_quote, select_units
 from assistant.llm import LLMClient, check_answer
+from assistant.related import Related, article_reference, best_article_unit, related_articles
 from assistant.retrieval import (
     HybridSearcher,
     Passage,
     RetrievalConfig,
     SnapshotProvider,
 )
-from assistant.schemas import AnswerResult, AskRequest, Citation, RetrievedPassage, Timings
+from assistant.schemas import (
+    AnswerResult,
+    AskRequest,
+    Citation,
+    RelatedPassage,
+    RetrievedPassage,
+    Timings,
+)
 from assistant.settings import Settings
+from assistant.statute import is_statute, reference
 from ingest.embeddings import make_embeddings
 from ingest.text import fold, words
 
@@ -116,6 +125,23 @@ def section_label(section: str) -> str:
             numbers.append(m.group(1).rstrip("."))
     last = re.sub(r"^(Tình huống\s+)?[\dIVX]+(\.[\d]+)*[.\-)]?\s+", "", parts[-1]) or parts[-1]
     return f"mục {'.'.join(numbers)} ({last})" if numbers else last
+
+
+def quote_reference(meta: dict, passage: Passage, offset: int) -> str:
+    """Where a quote is: "Luật Cư trú, Điều 22 (…), khoản 1" for a law (its khoản and điểm read
+    from the article's text), "Cẩm nang …, mục 5.1 (…)" otherwise."""
+    label = doc_label(meta)
+    where = (
+        reference(passage.section, passage.text, offset)
+        if is_statute(meta)
+        else section_label(passage.section)
+    )
+    return f"{label}, {where}" if where else label
+
+
+def blockquote(text: str) -> str:
+    quote = clean_quote(text)
+    return "\n".join(f"> {line}" if line.strip() else ">" for line in quote.splitlines())
 
 
 class Assistant:
@@ -262,6 +288,7 @@ class Assistant:
                 )
                 for i, p in enumerate(passages)
             ],
+            related=[self._related(r) for r in state.get("related", [])],
             timings=Timings(**timings),
         )
         if result.refused:
@@ -273,6 +300,8 @@ class Assistant:
     # -- composers ---------------------------------------------------------------------------
     def _citation(self, n: int, unit: Unit) -> Citation:
         p = unit.passage
+        rec = self.provider.get().manifest.docs.get(p.doc_id)
+        meta = rec.meta if rec else {"title": p.title}
         return Citation(
             n=n,
             doc_id=p.doc_id,
@@ -284,6 +313,26 @@ class Assistant:
             end=p.start + unit.end,
             status=p.status,
             chunk_id=p.id,
+            reference=quote_reference(meta, p, unit.start),
+            effective=meta.get("effective") or "",
+            version=meta.get("version") or "",
+        )
+
+    def _related(self, rel: Related) -> RelatedPassage:
+        p = rel.passage
+        rec = self.provider.get().manifest.docs.get(p.doc_id)
+        meta = rec.meta if rec else {"title": p.title}
+        return RelatedPassage(
+            doc_id=p.doc_id,
+            title=p.title,
+            article=rel.article,
+            reference=article_reference(doc_label(meta), p),
+            text=p.text,
+            start=p.start,
+            end=p.end,
+            cited_by=rel.cited_by,
+            status=p.status,
+            version=meta.get("version") or "",
         )
 
     def _with_section_siblings(
@@ -322,17 +371,25 @@ class Assistant:
         for unit in units:
             n = len(citations) + 1
             citations.append(self._citation(n, unit))
-            p = unit.passage
-            source = (p.doc_id, p.section)
+            source = citations[-1].reference
             if source != last_source:
-                rec = snap.manifest.docs.get(p.doc_id)
-                label = doc_label(rec.meta if rec else {"title": p.title})
-                where = section_label(p.section)
-                lines.append(f"Theo {label}{', ' + where if where else ''}:")
+                lines.append(f"Theo {source}:")
                 last_source = source
-            quote = clean_quote(unit.text)
-            quote = "\n".join(f"> {line}" if line.strip() else ">" for line in quote.splitlines())
-            lines.append(f"{quote} [{n}]")
+            lines.append(f"{blockquote(unit.text)} [{n}]")
+        related = related_articles(
+            snap, [(c.n, u.passage) for c, u in zip(citations, units, strict=True)]
+        )
+        cited_docs = {c.doc_id for c in citations}
+        # the article that supports the handbook's answer: scored on the question and the
+        # sentence that answers it ("07 ngày làm việc" finds Điều 22 khoản 3, not Điều 21)
+        support = f"{state['standalone']} {clean_quote(units[0].text)}"
+        best = best_article_unit(support, related) if related else None
+        if best is not None and best[0].passage.doc_id not in cited_docs:
+            # the handbook's rule, then the article of the law it rests on
+            n = len(citations) + 1
+            citations.append(self._citation(n, best[1]))
+            lines.append(f"Căn cứ {citations[-1].reference}:")
+            lines.append(f"{blockquote(best[1].text)} [{n}]")
         warnings = []
         if state.get("uncovered_places"):
             warnings.append(
@@ -349,6 +406,7 @@ class Assistant:
         return {
             "answer": "\n\n".join(lines),
             "citations": citations,
+            "related": related,
             "result_mode": "extractive",
             "warnings": warnings,
         }

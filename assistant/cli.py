@@ -26,6 +26,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_embeddings_export(args: argparse.Namespace) -> int:
+    """Write the live index's vectors beside the documents (knowledge/.embeddings/), so a fresh
+    machine seeds its cache from them instead of embedding every chunk again."""
+    from ingest.embeddings import make_embeddings
+    from ingest.prebuilt import export
+
+    settings = _settings(args)
+    embedder = make_embeddings(settings.embedding_backend, settings.embedding_model)
+    path = export(settings.knowledge_dir, settings.index_dir, embedder)
+    print(f"Đã ghi {path} ({path.stat().st_size // 1024} KB)")
+    return 0
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     from ingest.store import IndexStore
 
@@ -87,6 +100,12 @@ def cmd_chunks(args: argparse.Namespace) -> int:
     return 0
 
 
+def vn_date(iso: str) -> str:
+    """2021-07-01 -> 01/07/2021, as dates are written in Vietnamese documents."""
+    parts = iso.split("-")
+    return "/".join(reversed(parts)) if len(parts) == 3 else iso
+
+
 def format_answer(result, show_passages: bool = False) -> str:
     """The answer as a terminal user reads it: text, then numbered sources."""
     lines = [result.answer, ""]
@@ -94,10 +113,26 @@ def format_answer(result, show_passages: bool = False) -> str:
         lines.append("Nguồn:")
         for c in result.citations:
             number = f"{c.number} — " if c.number else ""
-            lines.append(f"  [{c.n}] {number}{c.title}")
-            if c.section:
+            lines.append(f"  [{c.n}] {number}{c.reference or c.title}")
+            if c.section and not c.reference:
                 lines.append(f"      {c.section}")
+            validity = "; ".join(
+                x
+                for x in (
+                    f"trạng thái: {c.status}" if c.status else "",
+                    f"có hiệu lực từ {vn_date(c.effective)}" if c.effective else "",
+                )
+                if x
+            )
+            if validity:
+                lines.append(f"      ({validity})")
+            if c.version:
+                lines.append(f"      {c.version}")
             lines.append(f"      (ký tự {c.start}–{c.end}, tài liệu: {c.doc_id})")
+    if result.related:
+        lines.append("Điều luật liên quan (căn cứ pháp lý của mục được trích):")
+        for r in result.related:
+            lines.append(f"  - {r.reference} (xem tài liệu {r.doc_id}, ký tự {r.start}–{r.end})")
     for w in result.warnings:
         lines.append(f"! {w}")
     if show_passages:
@@ -160,6 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("embeddings", help="the prebuilt embedding file shipped in knowledge/")
+    esub = p.add_subparsers(dest="embeddings_command", required=True)
+    p = esub.add_parser("export", help="write the live index's vectors to knowledge/.embeddings/")
+    corpus_args(p)
+    p.set_defaults(func=cmd_embeddings_export)
 
     p = sub.add_parser("docs", help="list indexed documents")
     corpus_args(p)

@@ -35,6 +35,7 @@ class Unit:
         return self.passage.text[self.start : self.end]
 
 
+_POINT = re.compile(r"\s*([a-zđ]\)|[-+•])\s")
 _LABEL_ONLY = re.compile(r"^\*\*[^*]{2,80}:\*\*\s*$")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-ZĐÀ-Ỹ\"“(])")
 
@@ -58,6 +59,12 @@ def units_of(passage: Passage, rank: int, max_len: int = 450) -> list[Unit]:
             while i + 1 < len(paragraphs) and re.match(
                 r"\s*([-+•]|\d+\.)\s", text[paragraphs[i + 1][0] :]
             ):
+                end = paragraphs[i + 1][1]
+                i += 1
+        elif text[start:end].rstrip().endswith(":"):
+            # a law's lead-in ("1. Hồ sơ … bao gồm:") keeps its điểm a), b), … (blank lines
+            # between them in the text): the list of papers is one answer
+            while i + 1 < len(paragraphs) and _POINT.match(text[paragraphs[i + 1][0] :]):
                 end = paragraphs[i + 1][1]
                 i += 1
         merged.append((start, end))

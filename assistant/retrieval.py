@@ -197,11 +197,29 @@ class IndexSnapshot:
             and not re.match(r"^[\dIVX(]", section.rsplit(" › ", 1)[-1])
             else section
         )
-        rows = self._section_rows(meta["doc_id"], parent)
-        span = self.metas[rows[-1]]["end"] - self.metas[rows[0]]["start"]
-        return (
-            (meta["doc_id"], parent) if span <= max_chars else (meta["doc_id"], f"#{self.ids[row]}")
-        )
+        candidates = [parent]
+        if parent != section and parent.startswith("Điều "):
+            candidates.append(section)  # an article too long to show whole: its khoản
+        for candidate in candidates:
+            rows = self._section_rows(meta["doc_id"], candidate)
+            if self.metas[rows[-1]]["end"] - self.metas[rows[0]]["start"] <= max_chars:
+                return meta["doc_id"], candidate
+        return meta["doc_id"], f"#{self.ids[row]}"
+
+    def article_passage(self, doc_id: str, article: str) -> Passage | None:
+        """The whole of one article of a statute ("Điều 20"), as a passage; None if the index
+        does not hold it."""
+        heads = (f"Điều {article}", f"Điều {article}. ")
+        rows = [
+            r
+            for r in self.rows_by_doc.get(doc_id, [])
+            if (s := self.metas[r].get("section", "").split(" › ", 1)[0]) == heads[0]
+            or s.startswith(heads[1])
+        ]
+        if not rows:
+            return None
+        parent = self.metas[rows[0]]["section"].split(" › ", 1)[0]
+        return self.section_passage(rows[0], (doc_id, parent), 0.0, {})
 
     def _section_rows(self, doc_id: str, parent: str) -> list[int]:
         key = (doc_id, parent)

@@ -41,6 +41,10 @@ class Citation(BaseModel):
     end: int
     status: str = ""
     chunk_id: str = ""
+    # how a reader finds it: "Luật Cư trú, Điều 22 (Thủ tục đăng ký thường trú), khoản 1"
+    reference: str = ""
+    effective: str = ""  # ngày có hiệu lực of the cited text (ISO), where known
+    version: str = ""  # which version of the text this is ("… tình trạng năm 2023 …")
 
 
 class RetrievedPassage(BaseModel):
@@ -55,6 +59,21 @@ class RetrievedPassage(BaseModel):
     start: int
     end: int
     status: str = ""
+
+
+class RelatedPassage(BaseModel):
+    """An article of a law that a cited handbook section names as its legal basis."""
+
+    doc_id: str
+    title: str
+    article: str  # "22"
+    reference: str  # "Luật Cư trú, Điều 22 (Thủ tục đăng ký thường trú)"
+    text: str  # the whole article, verbatim
+    start: int  # offsets of the article in the law's text
+    end: int
+    cited_by: int  # the citation [n] whose section names it
+    status: str = ""
+    version: str = ""
 
 
 class Timings(BaseModel):
@@ -79,4 +98,6 @@ class AnswerResult(BaseModel):
     sample_documents: bool = False  # an answer resting on "bản mẫu" documents
     warnings: list[str] = Field(default_factory=list)
     retrieved: list[RetrievedPassage] = Field(default_factory=list)
+    # the articles of laws that the cited handbook sections rest on ("Căn cứ pháp lý")
+    related: list[RelatedPassage] = Field(default_factory=list)
     timings: Timings = Field(default_factory=Timings)

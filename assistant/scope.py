@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from assistant.statute import STATUTE_TYPES
 from ingest.text import fold
 
 PROVINCES = Path(__file__).parent / "data" / "provinces.yaml"
@@ -56,6 +57,17 @@ def _number_phrases(number: str) -> list[list[str]]:
     return out
 
 
+def _statute_phrases(meta: dict) -> list[list[str]]:
+    """A law is named by its title: "Luật Cư trú", "bo luat dan su", "Hiến pháp"."""
+    if str(meta.get("doc_type") or "") not in STATUTE_TYPES:
+        return []
+    title = str(meta.get("title") or "")
+    if title.startswith("Hiến pháp"):
+        title = "Hiến pháp"
+    words = _phrase(title)
+    return [words] if len(words) >= 2 else []
+
+
 def _mark(keys: list[str], drop: list[bool], phrase: tuple[str, ...]) -> bool:
     """Marks every free occurrence of `phrase` in `keys` as dropped; whether there was one."""
     n, found = len(phrase), False
@@ -82,6 +94,8 @@ class ScopeDetector:
                 if province not in self.covered:
                     self.covered.append(province)
             for phrase in _number_phrases(str(meta.get("number") or "")):
+                by_phrase.setdefault(tuple(phrase), set()).add(doc_id)
+            for phrase in _statute_phrases(meta):
                 by_phrase.setdefault(tuple(phrase), set()).add(doc_id)
         self.covered.sort()
         covered = set(self.places.values())

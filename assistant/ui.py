@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from markdown_it import MarkdownIt
 from assistant.api_models import FeedbackRequest
 from assistant.schemas import AnswerResult, AskRequest, Filters, Turn
 from assistant.settings import Settings
+from assistant.statute import is_statute, legal_basis_links
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +178,17 @@ class UIBackend:
             log.warning("UI: no documents (%s)", exc)
             return []
 
+    def laws(self) -> dict[str, dict]:
+        """The laws in the index (doc_id -> title, date), for linking legal bases to them."""
+        return {
+            d["doc_id"]: {"title": d.get("title", ""), "date": d.get("date") or ""}
+            for d in self.documents()
+            if is_statute(d)
+        }
+
+    def article(self, doc_id: str, article: str) -> dict:
+        return _as_dict(self.service.article(doc_id, article))
+
     def _generation(self) -> str:
         try:
             return self.service.assistant.provider.get().generation
@@ -248,8 +261,46 @@ def _status_badge(status: str) -> str:
 
 def chip_label(c: dict) -> str:
     doc = c.get("number") or c.get("title") or c.get("doc_id", "")
+    where = statute_where(c)
+    if where:  # a law: "Luật Cư trú · Điều 27, khoản 3"
+        return f"{doc} · {where}"
     section = _short_section(c.get("section", ""))
     return f"{doc} · {section}" if section else doc
+
+
+def statute_where(c: dict) -> str:
+    """ "Điều 27, khoản 3" from a law citation's reference ("" for any other text)."""
+    ref = c.get("reference") or ""
+    title = c.get("title") or ""
+    if not ref.startswith(f"{title}, Điều "):
+        return ""
+    return short_reference(ref[len(title) + 2 :])
+
+
+def short_reference(ref: str) -> str:
+    """ "Luật Cư trú, Điều 22 (Thủ tục …), khoản 1" -> "Luật Cư trú, Điều 22, khoản 1"."""
+    return re.sub(r" \([^)]*\)", "", ref)
+
+
+def _validity_line(c: dict, meta: dict) -> str:
+    """When the cited text took effect and which version it is: shown beside every law quote."""
+    effective = c.get("effective") or meta.get("effective") or ""
+    version = c.get("version") or meta.get("version") or ""
+    parts = []
+    if effective:
+        parts.append(f"Có hiệu lực từ {_vn_date(effective)}")
+    if version:
+        parts.append(version)
+    return (
+        f'<div class="cn-src-validity">{esc(". ".join(p.rstrip(".") for p in parts))}.</div>'
+        if parts
+        else ""
+    )
+
+
+def _vn_date(iso: str) -> str:
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", iso or "")
+    return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else iso
 
 
 def _short_section(section: str) -> str:
@@ -359,6 +410,18 @@ def render_turn(i: int, turn: dict) -> str:
         parts.append(
             f'<div class="cn-sources"><span class="cn-sources-label">Nguồn (bấm để xem):</span>{chips}</div>'
         )
+    related = (result or {}).get("related") or []
+    if related and not turn.get("error"):
+        links = "".join(
+            f'<button type="button" class="cn-law-link" data-action="article" '
+            f'data-doc="{esc(r["doc_id"])}" data-article="{esc(r["article"])}" '
+            f'title="Mở {esc(r["reference"])}">{esc(short_reference(r["reference"]))}</button>'
+            for r in related
+        )
+        parts.append(
+            '<div class="cn-sources cn-related"><span class="cn-sources-label">'
+            f"Căn cứ pháp lý (bấm để mở điều luật):</span>{links}</div>"
+        )
     if result and not turn.get("error"):
         warnings = [
             w
@@ -441,7 +504,41 @@ def _display_lines(raw: str) -> str:
     return "<br>".join(out)
 
 
-def render_source(citation: dict, doc_text: str, doc_meta: dict | None = None) -> str:
+def _linked_raw(text: str, lo: int, hi: int, start: int, end: int, links: list) -> str:
+    """The window [lo, hi) of the text with \x01/\x02 around the quote and \x03/\x04 around
+    each article a legal basis names (turned into buttons after escaping)."""
+    marks = [(start, "\x01"), (end, "\x02")]
+    for link in links:
+        if lo <= link.start and link.end <= hi:
+            marks += [(link.start, "\x03"), (link.end, "\x04")]
+    marks.sort(key=lambda m: m[0])
+    out, cursor = [], lo
+    for offset, mark in marks:
+        offset = min(max(offset, cursor), hi)
+        out.append(text[cursor:offset] + mark)
+        cursor = offset
+    out.append(text[cursor:hi])
+    return "".join(out)
+
+
+def _link_buttons(body: str, links: list) -> str:
+    """Replace the escaped \x03…\x04 spans by buttons that open the article (in order)."""
+    it = iter(links)
+
+    def button(m: re.Match) -> str:
+        link = next(it)
+        return (
+            f'<button type="button" class="cn-law-link" data-action="article" '
+            f'data-doc="{esc(link.doc_id)}" data-article="{esc(link.article)}" '
+            f'title="Mở điều luật">{m.group(1)}</button>'
+        )
+
+    return re.sub("\x03(.*?)\x04", button, body, flags=re.S)
+
+
+def render_source(
+    citation: dict, doc_text: str, doc_meta: dict | None = None, laws: dict | None = None
+) -> str:
     meta = doc_meta or {}
     status = citation.get("status") or meta.get("status") or ""
     number = citation.get("number") or meta.get("number") or ""
@@ -459,10 +556,17 @@ def render_source(citation: dict, doc_text: str, doc_meta: dict | None = None) -
             text = ""
     if text:
         lo, hi = _section_window(text, start, end)
-        raw = text[lo:start] + "\x01" + text[start:end] + "\x02" + text[end:hi]
+        links = [
+            link
+            for link in (legal_basis_links(text[lo:hi], laws) if laws else [])
+            if link.doc_id != citation.get("doc_id")
+        ]
+        links = [replace(link, start=link.start + lo, end=link.end + lo) for link in links]
+        raw = _linked_raw(text, lo, hi, start, end, links)
+        visible = [link for link in links if lo <= link.start and link.end <= hi]
         passage = (
             ("… " if lo > 0 else "")
-            + _display_lines(raw.strip("\n"))
+            + _link_buttons(_display_lines(raw.strip("\n")), visible)
             + (" …" if hi < len(text) else "")
         )
     else:  # the document is gone from the index: show the quote we kept
@@ -476,14 +580,36 @@ def render_source(citation: dict, doc_text: str, doc_meta: dict | None = None) -
         if status == SAMPLE_STATUS
         else ""
     )
+    where = statute_where(citation)
     return (
         f'<div class="cn-src" data-doc="{esc(citation.get("doc_id", ""))}" data-n="{int(citation.get("n", 0))}">'
         f'<div class="cn-src-top"><span class="cn-ref cn-ref-static">{int(citation.get("n", 0))}</span>'
         f'<span class="cn-src-kind">{esc(head_line)}</span>{_status_badge(status)}</div>'
         f'<div class="cn-src-title">{esc(title)}</div>'
-        + (f'<div class="cn-src-section">Mục: {esc(section)}</div>' if section else "")
+        + (
+            f'<div class="cn-src-section">{esc(where)}</div>'
+            if where
+            else (f'<div class="cn-src-section">Mục: {esc(section)}</div>' if section else "")
+        )
+        + _validity_line(citation, meta)
         + banner
         + f'<div class="cn-src-text">{passage}</div></div>'
+    )
+
+
+def render_article(article: dict, doc_meta: dict | None = None) -> str:
+    """A whole article of a law, opened from a handbook's legal basis."""
+    meta = doc_meta or {}
+    status = article.get("status") or meta.get("status") or ""
+    head_line = " · ".join(x for x in (meta.get("doc_type") or "", meta.get("number") or "") if x)
+    return (
+        f'<div class="cn-src cn-src-article" data-doc="{esc(article.get("doc_id", ""))}" '
+        f'data-article="{esc(article.get("article", ""))}">'
+        f'<div class="cn-src-top"><span class="cn-src-kind">{esc(head_line)}</span>'
+        f"{_status_badge(status)}</div>"
+        f'<div class="cn-src-title">{esc(article.get("reference", ""))}</div>'
+        + _validity_line(article, meta)
+        + f'<div class="cn-src-text">{_display_lines(article.get("text", ""))}</div></div>'
     )
 
 
@@ -546,11 +672,18 @@ element.addEventListener('click', (e) => {
     b.classList.add('cn-active');
   }
   trigger('click', {action: d.action, turn: Number(d.turn ?? -1), n: Number(d.n ?? 0),
-                    rating: d.rating || '', question: d.q || ''});
+                    rating: d.rating || '', question: d.q || '',
+                    doc: d.doc || '', article: d.article || ''});
 });
 """
 
 SOURCE_JS = """
+element.addEventListener('click', (e) => {
+  const b = e.target.closest('[data-action="article"]');
+  if (!b || !element.contains(b)) return;
+  e.preventDefault();
+  trigger('click', {action: 'article', doc: b.dataset.doc || '', article: b.dataset.article || ''});
+});
 watch('value', () => {
   const box = element.querySelector('.cn-src-text');
   const m = element.querySelector('mark');
@@ -821,6 +954,8 @@ def build_ui(service: Any, settings: Settings) -> gr.Blocks:
             if action == "example":
                 q = str(data.get("question") or "")[:2000]
                 return (gr.skip(),) * 6 + (q,)
+            if action == "article":
+                return (open_article(data),) + (gr.skip(),) * 6
             turn_i = int(data.get("turn", -1))
             if not (0 <= turn_i < len(turns)) or not turns[turn_i].get("result"):
                 return nothing
@@ -833,7 +968,9 @@ def build_ui(service: Any, settings: Settings) -> gr.Blocks:
                 meta = next(
                     (d for d in backend.documents() if d.get("doc_id") == cite["doc_id"]), {}
                 )
-                panel = render_source(cite, backend.document_text(cite["doc_id"]), meta)
+                panel = render_source(
+                    cite, backend.document_text(cite["doc_id"]), meta, backend.laws()
+                )
                 return (panel,) + (gr.skip(),) * 5 + ("",)
             if action == "feedback" and result.get("id"):
                 rating = "down" if data.get("rating") == "down" else "up"
@@ -860,6 +997,23 @@ def build_ui(service: Any, settings: Settings) -> gr.Blocks:
             return nothing
 
         click_outputs = [source, conv, turns_state, fb_box, fb_label, fb_target, pending_q]
+
+        def open_article(data: dict):
+            """The panel showing the article a legal-basis link names."""
+            doc_id, article = str(data.get("doc") or ""), str(data.get("article") or "")
+            try:
+                found = backend.article(doc_id, article)
+            except Exception as exc:
+                _warn(service_error(exc))
+                return gr.skip()
+            meta = next((d for d in backend.documents() if d.get("doc_id") == doc_id), {})
+            return render_article(found, meta)
+
+        def on_source_click(evt: gr.EventData):
+            data = evt._data or {}
+            return open_article(data) if data.get("action") == "article" else gr.skip()
+
+        source.click(on_source_click, None, [source])
 
         def after_click(q: str, turns: list[dict], fields, docs, target):
             if not q:

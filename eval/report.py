@@ -11,6 +11,7 @@ from pathlib import Path
 from assistant.chain import Assistant
 from assistant.retrieval import RetrievalConfig
 from assistant.settings import PROJECT_ROOT, Settings
+from assistant.statute import article_of
 from eval.baselines import NaiveBaselines
 from eval.harness import answer_all, output_line, read_questions, request_for
 from eval.metrics import (
@@ -180,8 +181,10 @@ def build_report(
     )
 
     # 2. Answer-level metrics on the chain's output.
-    cited_hits, correct_ref, false_ref = [], [], []
+    cited_hits, correct_ref, false_ref, article_hits = [], [], [], []
     for row, res, _ in answers:
+        if row.get("article"):
+            article_hits.append(first_citation_names_article(row, res))
         if row.get("answerable", True) and row.get("quote"):
             # the passage each citation was drawn from (a retrieved passage, or its chunk)
             passages = {p.id: p.text for p in res.retrieved}
@@ -203,6 +206,8 @@ def build_report(
         "correct_refusal": sum(correct_ref) / (len(correct_ref) or 1),
         "false_refusal": sum(false_ref) / (len(false_ref) or 1),
         "n_answerable": len(cited_hits),
+        # statute questions: the first citation names the right law and Điều
+        "article_hit_rate": sum(article_hits) / len(article_hits) if article_hits else None,
         "n_unanswerable": len(correct_ref),
         "latency_total_p50_ms": percentile(total_ms, 50),
         "latency_total_p95_ms": percentile(total_ms, 95),
@@ -248,6 +253,15 @@ def build_report(
     }
     write_outputs(result, lines, out_dir)
     return result
+
+
+def first_citation_names_article(row: dict, res) -> bool:
+    """The first citation is from the gold law and its article ("Điều 22") is the gold one."""
+    if not res.citations:
+        return False
+    first = res.citations[0]
+    art = article_of(first.section)
+    return first.doc_id == row["doc"] and art is not None and f"Điều {art[0]}" == row["article"]
 
 
 def write_outputs(result: dict, lines: list[dict], out_dir: Path) -> None:
@@ -399,13 +413,14 @@ def holdout_section(gold: dict, held: dict[str, dict]) -> str:
         ("citation hit rate", "answers", "citation_hit_rate"),
         ("correct refusal", "answers", "correct_refusal"),
         ("false refusal", "answers", "false_refusal"),
+        ("first citation names the right Điều", "answers", "article_hit_rate"),
     ]
 
     def value(result: dict, where: str, key: str) -> str:
         if not where:
             return str(result[key])
         v = result["systems"]["ours (hybrid)"][key] if where == "systems" else result[where][key]
-        return f"{v:.3f}"
+        return "—" if v is None else f"{v:.3f}"
 
     def best_baseline(result: dict) -> str:
         best = max(s["hit@1"] for n, s in result["systems"].items() if n.startswith("baseline"))

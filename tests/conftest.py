@@ -115,3 +115,48 @@ def reader_headers(api_keys) -> dict[str, str]:
 @pytest.fixture
 def admin_headers(api_keys) -> dict[str, str]:
     return {"X-API-Key": api_keys["admin"]}
+
+
+LAW_CORPUS = [
+    "handbook/05-tu-phap-ho-tich.md",
+    "handbook/10-cu-tru.md",
+    "laws/luat-cu-tru.txt",
+    "laws/luat-cu-tru.meta.yaml",
+    "laws/luat-hon-nhan-va-gia-dinh.txt",
+    "laws/luat-hon-nhan-va-gia-dinh.meta.yaml",
+]
+
+
+@pytest.fixture(scope="session")
+def law_corpus(tmp_path_factory) -> Corpus:
+    """Two handbook chapters and the two laws they rest on, with the shipped embedding file
+    (so the laws' chunks are not embedded again), ingested once."""
+    from ingest.pipeline import run_ingest
+
+    root = tmp_path_factory.mktemp("laws")
+    copy_corpus(root / "knowledge", LAW_CORPUS)
+    shipped = PROJECT_ROOT / "knowledge" / ".embeddings"
+    if shipped.is_dir():
+        shutil.copytree(shipped, root / "knowledge" / ".embeddings")
+    settings = make_settings(root)
+    report = run_ingest(settings)
+    assert report.ok and len(report.added) == 4, report.summary()
+    return Corpus(
+        root=root, knowledge=settings.knowledge_dir, index=settings.index_dir, settings=settings
+    )
+
+
+@pytest.fixture(scope="session")
+def law_assistant(law_corpus):
+    from assistant.chain import Assistant
+
+    return Assistant(law_corpus.settings)
+
+
+@pytest.fixture(scope="session")
+def law_service(law_corpus, law_assistant):
+    from assistant.service import Service
+
+    svc = Service(law_corpus.settings, assistant=law_assistant)
+    yield svc
+    svc.close()

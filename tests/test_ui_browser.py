@@ -217,3 +217,100 @@ def test_admin_tab_needs_login_and_lists_documents(driver, live_url, api_keys):
     wait.until(lambda d: "CNNV-05" in table.text)
     assert "34-NQ/TU" in table.text and "bản mẫu" in table.text
     _screenshot(driver, "ui-04-admin.png")
+
+
+@pytest.fixture(scope="module")
+def law_live_url(law_corpus, law_service):
+    """The app over the index with the handbook's residence chapter and Luật Cư trú."""
+    _require_browser()
+    import uvicorn
+
+    from assistant.api import create_app
+
+    app = create_app(law_corpus.settings, service=law_service, mount_ui=True, warm_up=False)
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, name="ui-law-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the app did not start within 60 s")
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}/"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_the_legal_basis_of_a_handbook_section_opens_the_article(driver, law_live_url, law_corpus):
+    """Ask about a handbook rule, open its citation, click "Điều 22" in its "Căn cứ pháp lý":
+    the panel shows Điều 22 of Luật Cư trú, whole, with its version note."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, 90)
+    driver.get(law_live_url)
+    box = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#cn-question textarea")))
+    box.send_keys("dang ky thuong tru cong an xa giai quyet trong bao nhieu ngay")
+    box.send_keys(Keys.ENTER)
+    chip = wait.until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, "#cn-conv .cn-a button.cn-chip"))
+    )
+    # the answer lists the articles its handbook section rests on
+    related = driver.find_elements(By.CSS_SELECTOR, "#cn-conv .cn-related button.cn-law-link")
+    assert any("Điều 22" in r.text for r in related), [r.text for r in related]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", chip)
+    chip.click()
+    panel = wait.until(
+        ec.visibility_of_element_located((By.CSS_SELECTOR, "#cn-source .cn-src[data-doc]"))
+    )
+    assert panel.get_attribute("data-doc") == "10-cu-tru"
+    link = wait.until(
+        lambda d: next(
+            (
+                b
+                for b in d.find_elements(By.CSS_SELECTOR, "#cn-source button.cn-law-link")
+                if b.get_attribute("data-article") == "22"
+            ),
+            None,
+        )
+    )
+    assert link.get_attribute("data-doc") == "luat-cu-tru" and link.text == "Điều 22"
+    _screenshot(driver, "ui-05-legal-basis.png")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+    link.click()
+    article = wait.until(
+        ec.visibility_of_element_located((By.CSS_SELECTOR, "#cn-source .cn-src-article"))
+    )
+    assert article.get_attribute("data-doc") == "luat-cu-tru"
+    assert article.get_attribute("data-article") == "22"
+    title = article.find_element(By.CSS_SELECTOR, ".cn-src-title").text
+    assert title.startswith("Luật Cư trú, Điều 22 (Thủ tục đăng ký thường trú)"), title
+    body = _plain(article.find_element(By.CSS_SELECTOR, ".cn-src-text").text)
+    law = (law_corpus.knowledge / "laws" / "luat-cu-tru.txt").read_text(encoding="utf-8")
+    start = law.index("Điều 22. Thủ tục đăng ký thường trú")
+    expected = _plain(law[start : law.index("Điều 23.", start)])
+    assert body == expected
+    assert "2023" in article.text and "cần rà soát" in article.text  # its version, said
+    _screenshot(driver, "ui-06-article.png")
+
+    # A related-article button under the answer opens it too.
+    button = next(
+        b
+        for b in driver.find_elements(By.CSS_SELECTOR, "#cn-conv .cn-related button.cn-law-link")
+        if b.get_attribute("data-article") == "20"
+    )
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    wait.until(
+        lambda d: (
+            d.find_element(By.CSS_SELECTOR, "#cn-source .cn-src-article").get_attribute(
+                "data-article"
+            )
+            == "20"
+        )
+    )

@@ -1,0 +1,125 @@
+"""Laws in the index beside the handbook: a law's passage is its whole article, a citation names
+the law, the article and the khoản quoted, and a handbook rule comes with the article it rests on.
+
+Real index (tests/conftest.py `law_corpus`: two handbook chapters, Luật Cư trú and Luật Hôn nhân
+và gia đình), real embedder, real chain.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.schemas import AskRequest
+
+
+@pytest.fixture(scope="module")
+def searcher(law_assistant):
+    return law_assistant.searcher
+
+
+@pytest.fixture(scope="module")
+def ask(law_assistant):
+    return lambda q, **kw: law_assistant.ask(AskRequest(question=q, **kw))
+
+
+def test_a_law_passage_is_one_whole_article(searcher):
+    top = searcher.search("Luật Cư trú quy định thời hạn tạm trú tối đa là bao lâu?", k=3)[0]
+    assert top.doc_id == "luat-cu-tru"
+    assert top.section == "Điều 27. Điều kiện đăng ký tạm trú, gia hạn tạm trú"
+    assert top.text.startswith("Điều 27. Điều kiện đăng ký tạm trú")
+    assert "Điều 28." not in top.text  # never runs into the next article
+    assert "02 năm" in top.text
+
+
+def test_naming_the_law_prefers_it_and_unaccented_questions_find_it_too(searcher):
+    named = searcher.search("Theo Luat Hon nhan va gia dinh, do tuoi ket hon la bao nhieu", k=1)[0]
+    assert named.doc_id == "luat-hon-nhan-va-gia-dinh"
+    assert named.section.startswith("Điều 8. Điều kiện kết hôn")
+
+
+def test_a_law_citation_names_the_law_the_article_and_the_khoan(ask):
+    result = ask("Luật Cư trú quy định thời hạn tạm trú tối đa bao lâu, có được gia hạn không?")
+    assert not result.refused
+    law = [c for c in result.citations if c.doc_id == "luat-cu-tru"]
+    assert law, result.answer
+    first = law[0]
+    assert first.reference.startswith(
+        "Luật Cư trú, Điều 27 (Điều kiện đăng ký tạm trú, gia hạn tạm trú), khoản "
+    )
+    assert "Điều 27 (Điều kiện đăng ký tạm trú, gia hạn tạm trú), khoản" in result.answer
+    # the khoản named is the one the quote sits in
+    n = re.search(r"khoản (\d+)", first.reference).group(1)
+    article = searcher_article_text(result, first)
+    assert re.search(rf"^{n}\. ", article[: first.start - article_start(result, first) + 1], re.M)
+
+
+def searcher_article_text(result, citation) -> str:
+    passage = next(p for p in result.retrieved if p.id == citation.chunk_id)
+    return passage.text
+
+
+def article_start(result, citation) -> int:
+    passage = next(p for p in result.retrieved if p.id == citation.chunk_id)
+    return passage.start
+
+
+def test_the_citation_carries_the_texts_validity(ask):
+    result = ask("Luật Cư trú quy định thời hạn tạm trú tối đa bao lâu?")
+    law = next(c for c in result.citations if c.doc_id == "luat-cu-tru")
+    assert law.effective == "2021-07-01"
+    assert "2023" in law.version and "cần rà soát" in law.version
+
+
+def test_a_handbook_rule_comes_with_the_article_it_rests_on(ask, law_corpus):
+    result = ask("Đăng ký thường trú thì công an xã giải quyết trong bao nhiêu ngày?")
+    assert not result.refused
+    assert result.citations[0].doc_id == "10-cu-tru"
+    related = {(r.doc_id, r.article) for r in result.related}
+    assert ("luat-cu-tru", "22") in related  # "Căn cứ pháp lý: Luật Cư trú 2020 (… Điều 22 …)"
+    rel = next(r for r in result.related if r.article == "22")
+    text = (law_corpus.knowledge / "laws" / "luat-cu-tru.txt").read_text(encoding="utf-8")
+    assert rel.text == text[rel.start : rel.end]
+    assert rel.text.startswith("Điều 22. Thủ tục đăng ký thường trú")
+    # and the answer cites the article as well as the handbook
+    cited_docs = [c.doc_id for c in result.citations]
+    assert "luat-cu-tru" in cited_docs
+    assert "Căn cứ" in result.answer
+
+
+@pytest.fixture(scope="module")
+def law_client(law_corpus, law_service):
+    from fastapi.testclient import TestClient
+
+    from assistant.api import create_app
+
+    _, key = law_service.keys.create("reader", "law reader")
+    app = create_app(law_corpus.settings, service=law_service, mount_ui=False, warm_up=False)
+    with TestClient(app) as c:
+        c.headers["Authorization"] = f"Bearer {key}"
+        yield c
+
+
+def test_the_api_returns_the_linked_article_with_the_handbook_passage(law_client, law_corpus):
+    r = law_client.post("/v1/ask", json={"question": "Hồ sơ đăng ký thường trú gồm những gì?"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["citations"][0]["doc_id"] == "10-cu-tru"
+    articles = {a["article"]: a for a in body["related"] if a["doc_id"] == "luat-cu-tru"}
+    assert {"20", "21", "22"} <= set(articles), body["related"]
+    law = (law_corpus.knowledge / "laws" / "luat-cu-tru.txt").read_text(encoding="utf-8")
+    for a in articles.values():
+        assert law[a["start"] : a["end"]] == a["text"]
+        assert a["cited_by"] >= 1 and "cần rà soát" in a["version"]
+    assert articles["21"]["reference"] == "Luật Cư trú, Điều 21 (Hồ sơ đăng ký thường trú)"
+
+    one = law_client.get("/v1/documents/luat-cu-tru/articles/21")
+    assert one.status_code == 200 and one.json()["text"] == articles["21"]["text"]
+    assert law_client.get("/v1/documents/luat-cu-tru/articles/999").status_code == 404
+    # a handbook chapter has no articles
+    assert law_client.get("/v1/documents/10-cu-tru/articles/1").status_code == 404
+    # the document list says which version each law is
+    docs = {d["doc_id"]: d for d in law_client.get("/v1/documents").json()}
+    assert docs["luat-cu-tru"]["effective"] == "2021-07-01"
+    assert "2023" in docs["luat-cu-tru"]["version"]
