@@ -1,10 +1,13 @@
-"""Fit the refusal confidence (assistant/confidence.py) on the gold set and print its constants,
+"""Fit the refusal confidence (assistant/confidence.py) on the gold set and the development sets
+(`eval/dev*/`; never a held-out set) and print its constants,
 with a 5-fold cross-validated table of refusal rates per threshold.
 
     python -m eval.calibrate
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -14,16 +17,22 @@ from sklearn.preprocessing import StandardScaler
 
 from assistant.chain import Assistant
 from assistant.confidence import FEATURES, features
-from assistant.settings import get_settings
+from assistant.settings import PROJECT_ROOT, get_settings
 from eval.harness import read_questions, request_for
 from eval.report import GOLD
+
+
+def training_sets() -> list[Path]:
+    return [GOLD, *sorted((PROJECT_ROOT / "eval").glob("dev*/questions.jsonl"))]
 
 
 def main() -> None:
     assistant = Assistant(get_settings())
     snap = assistant.provider.get()
     X, y = [], []
-    for row in read_questions(GOLD):
+    # the gold set and every development set (eval/dev*/): never a held-out set
+    rows = [row for path in training_sets() for row in read_questions(path)]
+    for row in rows:
         state = assistant._retrieve(assistant._condense(assistant._state(request_for(row))))
         X.append(features(snap, state["standalone"], state["passages"]))
         y.append(int(row.get("answerable", True)))
