@@ -49,7 +49,7 @@ def signals_for(assistant: Assistant, rows: list[dict]) -> list[dict]:
             assistant.provider.embeddings.embed_query(q["dense"]), dtype=np.float32
         )
         # as the searcher sees it: Chroma's top candidates, everything else at their floor
-        floor = np.sort(dense)[-min(searcher.config.candidates, dense.size)]
+        floor = np.sort(dense)[-searcher.config.dense_candidates(dense.size)]
         dense = np.maximum(dense, floor)
         lex = {}
         for view in ("plain", "folded"):
