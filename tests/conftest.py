@@ -57,13 +57,22 @@ def copy_corpus(dest: Path, files: list[str] = SMALL_CORPUS) -> Path:
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory) -> Corpus:
     """3 documents (2 handbook chapters, 1 resolution with its sidecar), ingested once."""
+
+    return ingested(tmp_path_factory.mktemp("corpus"), SMALL_CORPUS, n_docs=3)
+
+
+def ingested(root: Path, files: list[str], n_docs: int, prebuilt: bool = False) -> Corpus:
+    """`files` of knowledge/ copied under root and ingested into root's own index; with
+    `prebuilt`, the shipped embedding file comes too (its chunks are not embedded again)."""
     from ingest.pipeline import run_ingest
 
-    root = tmp_path_factory.mktemp("corpus")
-    copy_corpus(root / "knowledge")
+    copy_corpus(root / "knowledge", files)
+    shipped = PROJECT_ROOT / "knowledge" / ".embeddings"
+    if prebuilt and shipped.is_dir():
+        shutil.copytree(shipped, root / "knowledge" / ".embeddings")
     settings = make_settings(root)
     report = run_ingest(settings)
-    assert report.ok and len(report.added) == 3, report.summary()
+    assert report.ok and len(report.added) == n_docs, report.summary()
     return Corpus(
         root=root, knowledge=settings.knowledge_dir, index=settings.index_dir, settings=settings
     )
@@ -131,19 +140,7 @@ LAW_CORPUS = [
 def law_corpus(tmp_path_factory) -> Corpus:
     """Two handbook chapters and the two laws they rest on, with the shipped embedding file
     (so the laws' chunks are not embedded again), ingested once."""
-    from ingest.pipeline import run_ingest
-
-    root = tmp_path_factory.mktemp("laws")
-    copy_corpus(root / "knowledge", LAW_CORPUS)
-    shipped = PROJECT_ROOT / "knowledge" / ".embeddings"
-    if shipped.is_dir():
-        shutil.copytree(shipped, root / "knowledge" / ".embeddings")
-    settings = make_settings(root)
-    report = run_ingest(settings)
-    assert report.ok and len(report.added) == 4, report.summary()
-    return Corpus(
-        root=root, knowledge=settings.knowledge_dir, index=settings.index_dir, settings=settings
-    )
+    return ingested(tmp_path_factory.mktemp("laws"), LAW_CORPUS, n_docs=4, prebuilt=True)
 
 
 @pytest.fixture(scope="session")

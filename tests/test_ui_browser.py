@@ -64,20 +64,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def live_url(corpus, service):
+def _serve(settings, service, name: str):
     """The real app (API + Gradio page) on 127.0.0.1 and a free port, in a background thread."""
     _require_browser()
     import uvicorn
 
     from assistant.api import create_app
 
-    app = create_app(corpus.settings, service=service, mount_ui=True, warm_up=False)
+    app = create_app(settings, service=service, mount_ui=True, warm_up=False)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )
-    thread = threading.Thread(target=server.run, name="ui-test-server", daemon=True)
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
     while not server.started:
@@ -87,6 +86,11 @@ def live_url(corpus, service):
     yield f"http://127.0.0.1:{port}/"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def live_url(corpus, service):
+    yield from _serve(corpus.settings, service, "ui-test-server")
 
 
 @pytest.fixture(scope="module")
@@ -222,26 +226,7 @@ def test_admin_tab_needs_login_and_lists_documents(driver, live_url, api_keys):
 @pytest.fixture(scope="module")
 def law_live_url(law_corpus, law_service):
     """The app over the index with the handbook's residence chapter and Luật Cư trú."""
-    _require_browser()
-    import uvicorn
-
-    from assistant.api import create_app
-
-    app = create_app(law_corpus.settings, service=law_service, mount_ui=True, warm_up=False)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, name="ui-law-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the app did not start within 60 s")
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}/"
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield from _serve(law_corpus.settings, law_service, "ui-law-server")
 
 
 def test_the_legal_basis_of_a_handbook_section_opens_the_article(driver, law_live_url, law_corpus):
