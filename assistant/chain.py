@@ -298,10 +298,13 @@ class Assistant:
         return result
 
     # -- composers ---------------------------------------------------------------------------
+    def _meta(self, doc_id: str, title: str) -> dict:
+        rec = self.provider.get().manifest.docs.get(doc_id)
+        return rec.meta if rec else {"title": title}
+
     def _citation(self, n: int, unit: Unit) -> Citation:
         p = unit.passage
-        rec = self.provider.get().manifest.docs.get(p.doc_id)
-        meta = rec.meta if rec else {"title": p.title}
+        meta = self._meta(p.doc_id, p.title)
         return Citation(
             n=n,
             doc_id=p.doc_id,
@@ -320,8 +323,7 @@ class Assistant:
 
     def _related(self, rel: Related) -> RelatedPassage:
         p = rel.passage
-        rec = self.provider.get().manifest.docs.get(p.doc_id)
-        meta = rec.meta if rec else {"title": p.title}
+        meta = self._meta(p.doc_id, p.title)
         return RelatedPassage(
             doc_id=p.doc_id,
             title=p.title,
@@ -334,6 +336,14 @@ class Assistant:
             status=p.status,
             version=meta.get("version") or "",
         )
+
+    def article(self, doc_id: str, article: str) -> RelatedPassage | None:
+        """One article of a law in the index, whole ("Điều 22"); None if it has no such article."""
+        snap = self.provider.get()
+        if doc_id not in snap.statute_docs:
+            return None
+        passage = snap.article_passage(doc_id, article)
+        return self._related(Related(passage, article, 0)) if passage else None
 
     def _with_section_siblings(
         self, passages: list[Passage], top: int = 2

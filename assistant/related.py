@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from assistant.extractive import Unit, select_units
 from assistant.retrieval import IndexSnapshot, Passage
-from assistant.statute import article_label, is_statute, legal_basis_links
+from assistant.statute import article_label, legal_basis_links
 
 BASIS_LABEL = "Căn cứ pháp lý"
 MAX_RELATED = 6  # articles offered per answer
@@ -26,15 +26,6 @@ class Related:
     passage: Passage  # the whole article
     article: str
     cited_by: int  # citation number of the handbook quote whose section names it
-
-
-def statute_metas(snap: IndexSnapshot) -> dict[str, dict]:
-    """The laws the index holds, by doc_id (memoised on the snapshot)."""
-    cached = getattr(snap, "_statute_metas", None)
-    if cached is None:
-        cached = {d: rec.meta for d, rec in snap.manifest.docs.items() if is_statute(rec.meta)}
-        snap._statute_metas = cached  # type: ignore[attr-defined]
-    return cached
 
 
 def basis_text(snap: IndexSnapshot, passage: Passage) -> str:
@@ -55,7 +46,7 @@ def basis_text(snap: IndexSnapshot, passage: Passage) -> str:
 
 def related_articles(snap: IndexSnapshot, cited: list[tuple[int, Passage]]) -> list[Related]:
     """Articles named by the legal basis of the cited (non-statute) passages, in citation order."""
-    laws = statute_metas(snap)
+    laws = snap.statute_metas
     if not laws:
         return []
     out: list[Related] = []

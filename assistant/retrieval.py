@@ -22,7 +22,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.questions import label_affinity, question_types, section_label
 from assistant.scope import ScopeDetector, province_names
-from assistant.statute import STATUTE_TYPES
+from assistant.statute import is_statute
 from assistant.synonyms import SynonymMap, load_synonyms
 from ingest.accents import AccentRestorer
 from ingest.lexical import LexicalIndex, ocr_repair
@@ -73,8 +73,6 @@ class RetrievalConfig:
     # small index a fixed 200 would stretch the dense scale over nearly every chunk.
     candidates: int = 60
     candidate_share: float = 0.025
-    # weight of a section's second-best chunk in its rank (0: the best chunk alone)
-    second_chunk_weight: float = 0.0
     fusion: str = "linear"  # or "rrf"
 
     def dense_candidates(self, n: int) -> int:
@@ -166,11 +164,13 @@ class IndexSnapshot:
         self.labels = [section_label(m.get("section", "")) for m in self.metas]
         self._section_cache: dict[tuple[str, str], list[int]] = {}
         self.title_bigrams = [title_bigrams(m.get("section", "")) for m in self.metas]
+        # the laws the index holds, by doc_id (their legal-basis links and their rank)
+        self.statute_metas = {
+            d: rec.meta for d, rec in self.manifest.docs.items() if is_statute(rec.meta)
+        }
+        self.statute_docs = frozenset(self.statute_metas)
         self.is_statute = np.asarray(
-            [float(m.get("doc_type", "") in STATUTE_TYPES) for m in self.metas], dtype=np.float32
-        )
-        self.statute_docs = frozenset(
-            d for d, rec in self.manifest.docs.items() if rec.meta.get("doc_type") in STATUTE_TYPES
+            [float(m["doc_id"] in self.statute_docs) for m in self.metas], dtype=np.float32
         )
         self.is_situation = np.asarray(
             [float("tình huống" in m.get("section", "").lower()) for m in self.metas],
@@ -471,9 +471,6 @@ def _rest(text: str, snap: IndexSnapshot) -> str:
     return snap.scope.detect(text).rest if text else ""
 
 
-_SECOND_LOOKAHEAD = 20  # sections looked at beyond k when second chunks count
-
-
 class HybridSearcher:
     def __init__(
         self,
@@ -572,36 +569,24 @@ class HybridSearcher:
                 snap.passage(i, float(fused[i]), {name: float(s[i]) for name, s in signals.items()})
                 for i in order[:k]
             ]
-        # Each section is ranked by its best chunk, plus a share of its second best: an
-        # article whose several khoản match beats one with a single lucky sentence.
-        # One passage per article of a law: an article too long to show whole is shown by its
-        # best khoản, and its other khoản do not take the remaining places.
-        best: dict[tuple[str, str], list] = {}
-        keys: dict[tuple[str, str], tuple[str, str]] = {}
+        # Each section is ranked by its best chunk. One passage per article of a law: an
+        # article too long to show whole is shown by its best khoản, and its other khoản do not
+        # take the remaining places.
+        passages: list[Passage] = []
+        taken: set[tuple[str, str]] = set()
         for i in order:
             key = snap.parent_key(i, config.max_passage_chars)
             group = (key[0], key[1].split(" › ", 1)[0]) if key[1].startswith("Điều ") else key
-            if group in best:
-                if len(best[group]) == 2:
-                    best[group].append(float(fused[i]))
+            if group in taken:
                 continue
-            best[group] = [i, float(fused[i])]
-            keys[group] = key
-            lookahead = _SECOND_LOOKAHEAD if config.second_chunk_weight else 0
-            if len(best) >= k + lookahead:
-                break
-        ranked = sorted(
-            best.items(),
-            key=lambda kv: -(kv[1][1] + config.second_chunk_weight * (kv[1][2:] or [0.0])[0]),
-        )
-        passages: list[Passage] = []
-        for group, (i, score, *second) in ranked[:k]:
-            total = score + config.second_chunk_weight * (second or [0.0])[0]
+            taken.add(group)
             passages.append(
                 snap.section_passage(
-                    i, keys[group], total, {name: float(s[i]) for name, s in signals.items()}
+                    i, key, float(fused[i]), {name: float(s[i]) for name, s in signals.items()}
                 )
             )
+            if len(passages) == k:
+                break
         return passages
 
     def _fuse(

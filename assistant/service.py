@@ -42,7 +42,6 @@ from assistant.api_models import (
     SectionInfo,
 )
 from assistant.auth import KeyStore, Principal
-from assistant.chain import doc_label
 from assistant.db import (
     Conversation,
     Database,
@@ -54,10 +53,8 @@ from assistant.db import (
     utcnow,
 )
 from assistant.metrics import Metrics
-from assistant.related import article_reference
 from assistant.schemas import AnswerResult, AskRequest, RelatedPassage
 from assistant.settings import Settings
-from assistant.statute import is_statute
 from ingest.errors import IngestError
 from ingest.loaders import SUPPORTED_EXTENSIONS, load_file
 from ingest.pipeline import (
@@ -397,24 +394,12 @@ class Service:
         """One article of a law in the index ("Điều 22"), whole and verbatim: what a handbook
         section's "Căn cứ pháp lý" opens."""
         snap = self._snapshot()
-        rec = snap.manifest.docs.get(doc_id)
-        if rec is None:
+        if doc_id not in snap.manifest.docs:
             raise NotFound(f"Không có tài liệu mã «{doc_id}» trong chỉ mục.")
-        passage = snap.article_passage(doc_id, article) if is_statute(rec.meta) else None
-        if passage is None:
+        found = self.assistant.article(doc_id, article)
+        if found is None:
             raise NotFound(f"Tài liệu «{doc_id}» không có Điều {article} trong chỉ mục.")
-        return RelatedPassage(
-            doc_id=doc_id,
-            title=passage.title,
-            article=article,
-            reference=article_reference(doc_label(rec.meta), passage),
-            text=passage.text,
-            start=passage.start,
-            end=passage.end,
-            cited_by=0,
-            status=passage.status,
-            version=rec.meta.get("version") or "",
-        )
+        return found
 
     def document_source(self, doc_id: str) -> DocumentSource:
         snap = self._snapshot()
