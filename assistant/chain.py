@@ -35,12 +35,12 @@ from assistant.schemas import (
 from assistant.settings import Settings
 from assistant.statute import is_statute, reference
 from ingest.embeddings import make_embeddings
+from ingest.model import SAMPLE_STATUS
 from ingest.text import fold, words
 
 log = logging.getLogger(__name__)
 unanswered_log = logging.getLogger("camnang.unanswered")
 
-SAMPLE_STATUS = "bản mẫu"
 LLM_PASSAGES = 5  # numbered passages given to the LLM
 LLM_UNAVAILABLE = "Máy chủ mô hình ngôn ngữ không phản hồi; hiển thị câu trả lời trích nguyên văn."
 _FOLLOW_UP_START = re.compile(

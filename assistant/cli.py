@@ -21,7 +21,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.pipeline import run_ingest
 
     settings = _settings(args)
-    report = run_ingest(settings, dry_run=args.dry_run, progress=not args.quiet)
+    report = run_ingest(settings.ingest, dry_run=args.dry_run, progress=not args.quiet)
     print(("[dry-run] " if args.dry_run else "") + report.summary())
     return 0 if report.ok else 1
 
@@ -61,14 +61,14 @@ def cmd_chunks(args: argparse.Namespace) -> int:
     from ingest.pipeline import prepare, scan
 
     settings = _settings(args)
-    files, _ = scan(settings)
+    files, _ = scan(settings.ingest)
     match = [f for f in files if args.doc in (f.doc_id, f.rel, Path(f.rel).name)]
     if not match:
         print(
             f"Không tìm thấy tài liệu «{args.doc}» trong {settings.knowledge_dir}", file=sys.stderr
         )
         return 1
-    meta, chunks, _ = prepare(match[0], settings)
+    meta, chunks, _ = prepare(match[0], settings.ingest)
     if args.json:
         print(
             json.dumps(
@@ -238,12 +238,11 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from ingest.errors import IngestError
-    from ingest.store import IndexError_
+    from ingest.errors import IndexUnavailable, IngestError
 
     try:
         return args.func(args)
-    except (IngestError, IndexError_) as exc:
+    except (IngestError, IndexUnavailable) as exc:
         print(f"Lỗi: {getattr(exc, 'reason_vi', exc)}", file=sys.stderr)
         logging.getLogger("camnang").error("%s", exc)
         return 2

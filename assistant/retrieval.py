@@ -25,8 +25,9 @@ from assistant.scope import ScopeDetector, province_names
 from assistant.statute import is_statute
 from assistant.synonyms import SynonymMap, load_synonyms
 from ingest.accents import AccentRestorer
+from ingest.errors import EmbedderMismatch, IndexMissing, IndexUnavailable
 from ingest.lexical import LexicalIndex, ocr_repair
-from ingest.store import COLLECTION, IndexError_, IndexStore, Manifest, open_chroma
+from ingest.store import COLLECTION, IndexStore, Manifest, open_chroma
 from ingest.text import fold, words
 
 
@@ -129,14 +130,14 @@ class IndexSnapshot:
     def __init__(self, store: IndexStore, embeddings: Embeddings) -> None:
         gen_dir = store.current_dir()
         if gen_dir is None:
-            raise IndexError_(
+            raise IndexMissing(
                 f"No index in {store.root}: run `camnang ingest` first.",
             )
         self.generation = gen_dir.name
         self.manifest: Manifest = store.manifest(gen_dir)  # type: ignore[assignment]
         embedder = getattr(embeddings, "model_id", "?")
         if self.manifest.embedder != embedder:
-            raise IndexError_(
+            raise EmbedderMismatch(
                 f"The index in {store.root} was built with embedder {self.manifest.embedder!r} but "
                 f"{embedder!r} is configured; re-ingest (`camnang ingest`) or change "
                 "CAMNANG_EMBEDDING_BACKEND back."
@@ -343,7 +344,7 @@ class SnapshotProvider:
         try:
             self.get()
             return True
-        except IndexError_:
+        except IndexUnavailable:
             return False
 
 

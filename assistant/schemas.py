@@ -23,9 +23,16 @@ class Filters(BaseModel):
         return {k: v for k, v in self.model_dump().items() if v}
 
 
+# One question's size, and how much conversation an answer reads: the condenser reads the last
+# turn and the LLM prompt the last three, so clients need send no more than HISTORY_TURNS.
+MAX_QUESTION_CHARS = 2000
+MAX_HISTORY_TURNS = 20  # accepted in a request
+HISTORY_TURNS = 3  # read by the answer
+
+
 class AskRequest(BaseModel):
-    question: str = Field(min_length=1, max_length=2000)
-    history: list[Turn] = Field(default_factory=list, max_length=20)
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS)
     filters: Filters | None = None
     mode: Literal["auto", "extractive", "llm"] = "auto"
 

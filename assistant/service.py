@@ -13,7 +13,6 @@ import hmac
 import logging
 import os
 import queue
-import re
 import tempfile
 import threading
 import time
@@ -55,19 +54,21 @@ from assistant.db import (
 from assistant.metrics import Metrics
 from assistant.schemas import AnswerResult, AskRequest, RelatedPassage
 from assistant.settings import Settings
-from ingest.errors import IngestError
+from ingest.errors import IndexUnavailable, IngestError, IngestRunning
 from ingest.loaders import SUPPORTED_EXTENSIONS, load_file
+from ingest.model import SAMPLE_STATUS
 from ingest.pipeline import (
     SIDECAR_SUFFIX,
     IngestReport,
     SourceFile,
     doc_id_for,
+    is_skipped_name,
     prepare,
     run_ingest,
     safe_relative_path,
     scan,
 )
-from ingest.store import IndexError_, IndexStore, Manifest
+from ingest.store import IndexStore, Manifest
 
 if TYPE_CHECKING:
     from assistant.chain import Assistant
@@ -75,8 +76,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 UPLOADS_SUBDIR = "uploads"
-SAMPLE_STATUS = "bản mẫu"
-_IGNORED_NAMES = re.compile(r"^(README|FORMAT)(\..*)?$|\.meta\.ya?ml$|~$", re.IGNORECASE)
 _RECENT_ANSWERS = 2000
 
 
@@ -209,7 +208,7 @@ class Service:
         try:
             snap = self.assistant.provider.get()
             self.metrics.index_documents.set(len(snap.manifest.docs))
-        except IndexError_ as exc:
+        except IndexUnavailable as exc:
             log.warning("No index yet: %s", exc)
         except Exception:
             log.exception("Warm-up failed")
@@ -220,7 +219,7 @@ class Service:
             return False, "Đang nạp mô hình và chỉ mục…", None, 0
         try:
             snap = self.assistant.provider.get()
-        except IndexError_:
+        except IndexUnavailable:
             return False, "Chưa có chỉ mục tài liệu: hãy chạy `camnang ingest`.", None, 0
         except Exception as exc:  # a broken index must show up as not ready, not as a 500
             log.exception("Index could not be loaded")
@@ -231,7 +230,7 @@ class Service:
     def _snapshot(self):
         try:
             return self.assistant.provider.get()
-        except IndexError_ as exc:
+        except IndexUnavailable as exc:
             raise NotReady(
                 "Chưa có chỉ mục tài liệu: hãy chạy `camnang ingest` hoặc tải tài liệu lên."
             ) from exc
@@ -415,9 +414,9 @@ class Service:
             raise ServiceError(
                 f"Không đọc được tệp gốc «{rec.source}»: {exc.reason_vi}", 500
             ) from exc
-        from ingest.pipeline import _fingerprint
+        from ingest.pipeline import file_fingerprint
 
-        stale = _fingerprint(path, self.settings) != rec.fingerprint
+        stale = file_fingerprint(path, self.settings.ingest) != rec.fingerprint
         return DocumentSource(
             doc_id=doc_id,
             title=rec.meta.get("title") or doc_id,
@@ -443,14 +442,14 @@ class Service:
             raise ServiceError(exc.reason_vi, 400) from exc
         name = rel.name
         ext = Path(name).suffix.lower()
-        if ext not in SUPPORTED_EXTENSIONS or _IGNORED_NAMES.search(name):
+        if ext not in SUPPORTED_EXTENSIONS or is_skipped_name(name):
             raise ServiceError(
                 f"Tệp «{name}» có định dạng chưa được hỗ trợ. Chỉ nhận: "
                 + ", ".join(sorted(SUPPORTED_EXTENSIONS))
                 + ".",
                 415,
             )
-        limit = min(self.settings.max_upload_bytes, self.settings.max_file_bytes)
+        limit = self.settings.upload_limit_bytes
         if len(data) > limit:
             raise ServiceError(
                 f"Tệp «{name}» quá lớn ({len(data) // 1024} KB); giới hạn là {limit // 1024} KB.",
@@ -462,7 +461,7 @@ class Service:
         root = self.settings.knowledge_dir
         root.mkdir(parents=True, exist_ok=True)
         try:
-            files, _ = scan(self.settings)
+            files, _ = scan(self.settings.ingest)
         except IngestError as exc:
             raise ServiceError(exc.reason_vi, 500) from exc
         same_name = [f for f in files if Path(f.rel).name == name]
@@ -485,7 +484,7 @@ class Service:
             if sidecar.exists():
                 probe.with_name(probe.stem + SIDECAR_SUFFIX).write_bytes(sidecar.read_bytes())
             try:
-                prepare(SourceFile(doc_id, probe, target_rel, ""), self.settings)
+                prepare(SourceFile(doc_id, probe, target_rel, ""), self.settings.ingest)
             except IngestError as exc:
                 raise ServiceError(
                     f"Không thể lập chỉ mục tệp «{name}»: {exc.reason_vi}. Tài liệu hiện có không bị thay đổi.",
@@ -517,7 +516,7 @@ class Service:
             path = self._knowledge_path(rec.source)
             rel = rec.source
         else:
-            files, _ = scan(self.settings)
+            files, _ = scan(self.settings.ingest)
             match = [f for f in files if f.doc_id == doc_id]
             if not match:
                 raise NotFound(f"Không có tài liệu mã «{doc_id}».")
@@ -621,13 +620,16 @@ class Service:
         error = ""
         for attempt in range(30):  # another ingest (the CLI, another worker) holds the lock: wait
             try:
-                report = run_ingest(self.settings)
+                report = run_ingest(self.settings.ingest)
                 break
-            except IndexError_ as exc:
-                if "Another ingest" not in str(exc) or attempt == 29:
+            except IngestRunning as exc:
+                if attempt == 29:
                     error = f"Không cập nhật được chỉ mục: {exc}"
                     break
                 time.sleep(2)
+            except IndexUnavailable as exc:
+                error = f"Không cập nhật được chỉ mục: {exc}"
+                break
             except IngestError as exc:
                 error = exc.reason_vi
                 break

@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ingest.config import IngestConfig
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -75,6 +77,26 @@ class Settings(BaseSettings):
         if index is not None:
             update["index_dir"] = Path(index)
         return self.model_copy(update=update)
+
+    @property
+    def upload_limit_bytes(self) -> int:
+        """The largest file an upload may be: under both the upload and the ingest limit."""
+        return min(self.max_upload_bytes, self.max_file_bytes)
+
+    @property
+    def ingest(self) -> IngestConfig:
+        """The part of the configuration the ingest stage reads."""
+        return IngestConfig(
+            knowledge_dir=self.knowledge_dir,
+            index_dir=self.index_dir,
+            embedding_backend=self.embedding_backend,
+            embedding_model=self.embedding_model,
+            embedding_batch_size=self.embedding_batch_size,
+            chunk_size=self.chunk_size,
+            chunk_overlap=self.chunk_overlap,
+            max_file_bytes=self.max_file_bytes,
+            ocr_languages=self.ocr_languages,
+        )
 
     @property
     def resolved_database_url(self) -> str:

@@ -31,11 +31,12 @@ from assistant.api_models import FeedbackRequest
 from assistant.schemas import AnswerResult, AskRequest, Filters, Turn
 from assistant.settings import Settings
 from assistant.statute import is_statute, legal_basis_links
+from ingest.errors import IndexUnavailable
+from ingest.model import SAMPLE_STATUS
 
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Trợ lý nghiệp vụ cơ sở"
-SAMPLE_STATUS = "bản mẫu"
 SAMPLE_BANNER = "Bản mẫu — cần cơ quan có thẩm quyền rà soát"
 HISTORY_TURNS = 4
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -240,7 +241,7 @@ def service_error(exc: Exception) -> str:
     detail = getattr(exc, "detail", None)
     if detail:
         return str(detail)
-    if type(exc).__name__ == "IndexError_":
+    if isinstance(exc, IndexUnavailable):
         return "Chưa có chỉ mục tài liệu: quản trị viên cần nạp tài liệu trước."
     if type(exc).__name__ == "ValidationError":
         return "Dữ liệu không hợp lệ (câu hỏi trống hoặc quá dài)."

@@ -24,7 +24,7 @@ class NaiveBaselines:
         self.embeddings = CachedEmbeddings(base, IndexStore(settings.index_dir).cache_path)
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
         self.docs: list[Document] = []
-        files, _ = scan(settings)
+        files, _ = scan(settings.ingest)
         for f in files:
             try:
                 text = load_file(f.path).text

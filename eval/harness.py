@@ -88,7 +88,7 @@ def answer_all(
 def run(settings: Settings, questions: Path, out: Path, k: int = 10, ingest: bool = True) -> int:
     """Bring the index up to date with the knowledge folder, then answer every question."""
     if ingest:
-        report = run_ingest(settings, progress=False)
+        report = run_ingest(settings.ingest, progress=False)
         print(f"ingest: {report.summary().splitlines()[0]}")
     settings = settings.model_copy(update={"top_k": k})
     assistant = Assistant(settings)

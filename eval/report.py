@@ -121,7 +121,7 @@ def build_report(
     """Scores one question set. `systems` lets several sets share one loaded index and one
     set of naive baselines (built after the ingest when not given)."""
     if ingest:
-        print("ingest:", run_ingest(settings, progress=False).summary().splitlines()[0])
+        print("ingest:", run_ingest(settings.ingest, progress=False).summary().splitlines()[0])
     rows = read_questions(gold)
     answerable = [r for r in rows if r.get("answerable", True) and r.get("quote")]
     assistant, naive = systems or (Assistant(settings), NaiveBaselines(settings))
@@ -452,7 +452,7 @@ def holdout_sets(root: Path = PROJECT_ROOT / "eval") -> list[Path]:
 
 
 def main_report(settings: Settings, holdouts: list[Path] | None = None) -> int:
-    print("ingest:", run_ingest(settings, progress=False).summary().splitlines()[0])
+    print("ingest:", run_ingest(settings.ingest, progress=False).summary().splitlines()[0])
     systems = (Assistant(settings), NaiveBaselines(settings))
     result = build_report(settings, ingest=False, systems=systems)
     text = (REPORTS / "report.md").read_text(encoding="utf-8")

@@ -16,3 +16,19 @@ class LoadError(IngestError):
 
 class RefusedFile(IngestError):
     """A file was refused for safety: traversal, symlink out of the folder, too large."""
+
+
+class IndexUnavailable(RuntimeError):
+    """The index cannot be used right now; the subclasses say why, callers catch by type."""
+
+
+class IndexMissing(IndexUnavailable):
+    """No generation has been published yet: nothing was ingested."""
+
+
+class EmbedderMismatch(IndexUnavailable):
+    """The index was built with another embedder than the one configured."""
+
+
+class IngestRunning(IndexUnavailable):
+    """Another ingest holds the lock on this index."""

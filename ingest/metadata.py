@@ -27,11 +27,10 @@ from pathlib import Path
 import yaml
 
 from ingest.errors import LoadError
-from ingest.model import DocumentMeta
+from ingest.model import DEFAULT_STATUS, DocumentMeta
 from ingest.text import fold, nfc
 
 SIDECAR_SUFFIX = ".meta.yaml"
-DEFAULT_STATUS = "hiệu lực"
 
 # The 34 provinces and centrally-run cities after the 2025 merger...
 PROVINCES_2025 = (

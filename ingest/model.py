@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# A document's status, as its metadata states it: the default, and the handbook's sample mark.
+DEFAULT_STATUS = "hiệu lực"
+SAMPLE_STATUS = "bản mẫu"
+
 
 @dataclass
 class LoadedText:

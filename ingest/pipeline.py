@@ -15,10 +15,10 @@ from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from tqdm import tqdm
 
-from assistant.settings import Settings
 from ingest import lexical
 from ingest.accents import AccentRestorer
 from ingest.chunking import chunk_text
+from ingest.config import IngestConfig
 from ingest.embeddings import CachedEmbeddings, make_embeddings
 from ingest.errors import IngestError, RefusedFile
 from ingest.lexical import ocr_repair
@@ -99,6 +99,11 @@ def doc_id_for(rel: Path) -> str:
     return re.sub(r"[^a-zA-Z0-9_-]+", "-", stem).strip("-").lower() or "document"
 
 
+def is_skipped_name(name: str) -> bool:
+    """Files in `knowledge/` that are not documents: READMEs, sidecars, hidden and backup files."""
+    return bool(_SKIP_NAMES.search(name))
+
+
 def safe_relative_path(name: str) -> Path:
     """Validate an uploaded file's name: no traversal, no absolute paths, no hidden files."""
     rel = Path(name.replace("\\", "/"))
@@ -114,19 +119,19 @@ def safe_relative_path(name: str) -> Path:
     return rel
 
 
-def _fingerprint(path: Path, settings: Settings) -> str:
+def file_fingerprint(path: Path, config: IngestConfig) -> str:
     h = hashlib.sha256()
     h.update(path.read_bytes())
     sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
     if sidecar.exists():
         h.update(sidecar.read_bytes())
-    h.update(f"{CHUNKER_VERSION}:{settings.chunk_size}:{settings.chunk_overlap}".encode())
+    h.update(f"{CHUNKER_VERSION}:{config.chunk_size}:{config.chunk_overlap}".encode())
     return h.hexdigest()
 
 
-def scan(settings: Settings) -> tuple[list[SourceFile], list[FileProblem]]:
+def scan(config: IngestConfig) -> tuple[list[SourceFile], list[FileProblem]]:
     """Every document file under the knowledge dir, with the files refused and why."""
-    root = settings.knowledge_dir.resolve()
+    root = config.knowledge_dir.resolve()
     if not root.is_dir():
         raise IngestError(
             f"Knowledge folder {root} does not exist.", f"Không tìm thấy thư mục tài liệu {root}."
@@ -142,13 +147,13 @@ def scan(settings: Settings) -> tuple[list[SourceFile], list[FileProblem]]:
                     _refused(Path(dirpath) / d, root, "symlinked folder is not followed")
                 )
         for name in sorted(filenames):
-            if _SKIP_NAMES.search(name):
+            if is_skipped_name(name):
                 continue
             path = Path(dirpath) / name
             rel = path.relative_to(root)
             try:
-                problem = _check_file(path, root, settings)
-                fingerprint = None if problem else _fingerprint(path, settings)
+                problem = _check_file(path, root, config)
+                fingerprint = None if problem else file_fingerprint(path, config)
             except OSError as exc:  # a broken symlink, a file we may not read...
                 problem = FileProblem(
                     rel.as_posix(), f"cannot read file: {exc.strerror or exc}", "không đọc được tệp"
@@ -176,7 +181,7 @@ def _refused(path: Path, root: Path, reason: str, reason_vi: str | None = None) 
     return FileProblem(rel, f"refused: {reason}", reason_vi or f"bị từ chối: {reason}")
 
 
-def _check_file(path: Path, root: Path, settings: Settings) -> FileProblem | None:
+def _check_file(path: Path, root: Path, config: IngestConfig) -> FileProblem | None:
     if path.is_symlink():
         target = path.resolve()
         if not target.is_relative_to(root):
@@ -194,11 +199,11 @@ def _check_file(path: Path, root: Path, settings: Settings) -> FileProblem | Non
             f"định dạng {path.suffix or '(không có)'} chưa được hỗ trợ",
         )
     size = path.stat().st_size
-    if size > settings.max_file_bytes:
+    if size > config.max_file_bytes:
         return _refused(
             path,
             root,
-            f"file is {size} bytes, over the limit of {settings.max_file_bytes}",
+            f"file is {size} bytes, over the limit of {config.max_file_bytes}",
             f"bị từ chối: tệp quá lớn ({size // 1024} KB)",
         )
     return None
@@ -240,9 +245,9 @@ def chunk_metadata(chunk: Chunk, meta: DocumentMeta, fingerprint: str) -> dict:
     }
 
 
-def prepare(source: SourceFile, settings: Settings) -> tuple[DocumentMeta, list[Chunk], str]:
+def prepare(source: SourceFile, config: IngestConfig) -> tuple[DocumentMeta, list[Chunk], str]:
     """Load, describe and chunk one file. Raises IngestError for bad input."""
-    loaded = load_file(source.path, ocr_languages=settings.ocr_languages)
+    loaded = load_file(source.path, ocr_languages=config.ocr_languages)
     sidecar = read_sidecar(source.path)
     meta = extract_metadata(
         loaded.text,
@@ -255,8 +260,8 @@ def prepare(source: SourceFile, settings: Settings) -> tuple[DocumentMeta, list[
     chunks = chunk_text(
         loaded,
         source.doc_id,
-        size=settings.chunk_size,
-        overlap=settings.chunk_overlap,
+        size=config.chunk_size,
+        overlap=config.chunk_overlap,
         title=meta.title,
     )
     if not chunks:
@@ -272,13 +277,13 @@ def close_chroma(path: Path) -> None:
 
 
 def run_ingest(
-    settings: Settings, *, dry_run: bool = False, progress: bool = False
+    config: IngestConfig, *, dry_run: bool = False, progress: bool = False
 ) -> IngestReport:
-    store = IndexStore(settings.index_dir)
+    store = IndexStore(config.index_dir)
     report = IngestReport(dry_run=dry_run)
-    files, problems = scan(settings)
+    files, problems = scan(config)
     report.failed.extend(problems)
-    base = make_embeddings(settings.embedding_backend, settings.embedding_model)
+    base = make_embeddings(config.embedding_backend, config.embedding_model)
     embedder_id = base.model_id  # type: ignore[attr-defined]
 
     with store.lock():
@@ -314,7 +319,7 @@ def run_ingest(
         staging = store.new_staging(copy_current=not rebuild)
         manifest = Manifest(embedder=embedder_id, chunker=CHUNKER_VERSION, docs=dict(previous))
         if todo:
-            seed_cache(settings.knowledge_dir, store.cache_path, base)
+            seed_cache(config.knowledge_dir, store.cache_path, base)
         embeddings = CachedEmbeddings(base, store.cache_path)
         try:
             client = chromadb.PersistentClient(
@@ -332,7 +337,7 @@ def run_ingest(
             prepared: list[tuple[SourceFile, DocumentMeta, list[Chunk], bool]] = []
             for source in bar:
                 try:
-                    meta, chunks, text = prepare(source, settings)
+                    meta, chunks, text = prepare(source, config)
                 except IngestError as exc:
                     report.failed.append(FileProblem(source.rel, exc.reason_en, exc.reason_vi))
                     _undo_plan(report, source.doc_id)
@@ -358,9 +363,7 @@ def run_ingest(
                     restorer = AccentRestorer(collection.get(include=["documents"])["documents"])
                 ids = [f"{source.doc_id}:{source.fingerprint[:12]}:{c.index}" for c in chunks]
                 texts = [embedding_text(c, meta, restorer if restore else None) for c in chunks]
-                vectors = embeddings.embed_documents(
-                    texts, batch_size=settings.embedding_batch_size
-                )
+                vectors = embeddings.embed_documents(texts, batch_size=config.embedding_batch_size)
                 old_rec = manifest.docs.get(source.doc_id)
                 if old_rec:
                     collection.delete(ids=old_rec.chunk_ids)

@@ -29,13 +29,11 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
+from ingest.errors import IngestRunning
+
 COLLECTION = "camnang"
 MANIFEST_VERSION = 1
 _GEN = re.compile(r"^gen-(\d{6})$")
-
-
-class IndexError_(RuntimeError):
-    """The index is missing, or was built with another embedder."""
 
 
 @dataclass
@@ -138,7 +136,7 @@ class IndexStore:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:
-                raise IndexError_(f"Another ingest is running on {self.root}.") from exc
+                raise IngestRunning(f"Another ingest is running on {self.root}.") from exc
             try:
                 yield
             finally:

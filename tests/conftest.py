@@ -71,7 +71,7 @@ def ingested(root: Path, files: list[str], n_docs: int, prebuilt: bool = False) 
     if prebuilt and shipped.is_dir():
         shutil.copytree(shipped, root / "knowledge" / ".embeddings")
     settings = make_settings(root)
-    report = run_ingest(settings)
+    report = run_ingest(settings.ingest)
     assert report.ok and len(report.added) == n_docs, report.summary()
     return Corpus(
         root=root, knowledge=settings.knowledge_dir, index=settings.index_dir, settings=settings

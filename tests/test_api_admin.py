@@ -41,7 +41,7 @@ def admin_env(tmp_path_factory, corpus, assistant_chain):
     src.backup(dst)
     src.close()
     dst.close()
-    report = run_ingest(settings)
+    report = run_ingest(settings.ingest)
     assert len(report.added) == 3 and report.embedded == 0, report.summary()
     provider = SnapshotProvider(settings.index_dir, assistant_chain.provider.embeddings)
     service = Service(settings, assistant=Assistant(settings, provider=provider))

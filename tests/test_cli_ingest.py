@@ -71,7 +71,7 @@ def test_ingest_dry_run_lists_the_plan_and_changes_nothing(tmp_path):
     )
     index = tmp_path / "index"
     settings = settings_for(knowledge, index)
-    assert run_ingest(settings).ok
+    assert run_ingest(settings.ingest).ok
     (knowledge / "xoa-bo.txt").unlink()
     with open(knowledge / "sua-doi.txt", "a", encoding="utf-8") as fh:
         fh.write("\nĐoạn bổ sung về thời hạn giải quyết hồ sơ.\n")

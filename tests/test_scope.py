@@ -85,7 +85,7 @@ def chain(tmp_path_factory) -> Assistant:
     # three short documents give the refusal model (calibrated on the whole knowledge base)
     # little to go on; these tests are about which document answers, so refuse only when weak
     settings = make_settings(root, refusal_threshold=0.1)
-    assert run_ingest(settings).ok
+    assert run_ingest(settings.ingest).ok
     return Assistant(settings)
 
 

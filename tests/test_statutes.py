@@ -177,14 +177,14 @@ def test_prebuilt_vectors_are_used_only_for_their_embedder_and_texts(tmp_path):
     cut = text.index("Điều 8.")  # the first seven articles: a small real law
     (knowledge / "laws" / "luat-thanh-nien.txt").write_text(text[:cut], encoding="utf-8")
     first = make_settings(tmp_path / "a", knowledge_dir=knowledge)
-    report = run_ingest(first)
+    report = run_ingest(first.ingest)
     assert report.ok and report.embedded > 0
     embedder = make_embeddings(first.embedding_backend, first.embedding_model)
     path = export(knowledge, first.index_dir, embedder)
     assert path == prebuilt_path(knowledge, embedder.model_id) and path.is_file()
 
     fresh = make_settings(tmp_path / "b", knowledge_dir=knowledge)
-    report = run_ingest(fresh)
+    report = run_ingest(fresh.ingest)
     assert report.ok and report.chunks_written > 0
     assert report.embedded == 0  # every vector came from the shipped file
 
