@@ -425,6 +425,38 @@ class Service:
             stale=stale,
         )
 
+    def index_generation(self) -> str:
+        """The published generation's name ("" with no index): changes whenever the index does."""
+        try:
+            return self.assistant.provider.get().generation
+        except Exception:
+            return ""
+
+    def document_text(self, doc_id: str) -> str:
+        """The document's normalized text, which citations' offsets index into: from its source
+        file, or stitched from the indexed chunks when the file is gone or unreadable."""
+        try:
+            return self.document_source(doc_id).text
+        except Exception as exc:
+            log.warning("No source file for %s (%s); using the indexed chunks", doc_id, exc)
+        try:
+            snap = self.assistant.provider.get()
+        except Exception:
+            return ""
+        out = ""
+        for row in snap.rows_by_doc.get(doc_id, []):
+            m, chunk = snap.metas[row], snap.texts[row]
+            start = int(m["start"])
+            if start > len(out):
+                out += " " * (start - len(out))
+            out = out[:start] + chunk if start + len(chunk) > len(out) else out
+        return out
+
+    @staticmethod
+    def upload_extensions() -> list[str]:
+        """The file types an upload may have: the loaders' table."""
+        return sorted(SUPPORTED_EXTENSIONS)
+
     def _knowledge_path(self, rel: str) -> Path:
         root = self.settings.knowledge_dir.resolve()
         path = (root / rel).resolve()

@@ -190,43 +190,18 @@ class UIBackend:
     def article(self, doc_id: str, article: str) -> dict:
         return _as_dict(self.service.article(doc_id, article))
 
-    def _generation(self) -> str:
-        try:
-            return self.service.assistant.provider.get().generation
-        except Exception:
-            return ""
-
     def document_text(self, doc_id: str) -> str:
-        """The document's normalized text (citations' offsets index into it), cached per index
-        generation: reading a scanned PDF again would mean OCR on every click."""
-        key = (doc_id, self._generation())
+        """The document's normalized text, cached per index generation: reading a scanned PDF
+        again would mean OCR on every click."""
+        key = (doc_id, self.service.index_generation())
         if key in self._texts:
             self._texts.move_to_end(key)
             return self._texts[key]
-        text = ""
-        try:
-            text = self.service.document_source(doc_id).text
-        except Exception as exc:
-            log.warning("UI: no source file for %s (%s); using the indexed chunks", doc_id, exc)
-            text = self._text_from_index(doc_id)
+        text = self.service.document_text(doc_id)
         self._texts[key] = text
         while len(self._texts) > 16:
             self._texts.popitem(last=False)
         return text
-
-    def _text_from_index(self, doc_id: str) -> str:
-        try:
-            snap = self.service.assistant.provider.get()
-        except Exception:
-            return ""
-        out = ""
-        for row in snap.rows_by_doc.get(doc_id, []):
-            m, chunk = snap.metas[row], snap.texts[row]
-            start = int(m["start"])
-            if start > len(out):
-                out += " " * (start - len(out))
-            out = out[:start] + chunk if start + len(chunk) > len(out) else out
-        return out
 
     # -- admin -------------------------------------------------------------------------------
     def login_required(self) -> bool:
@@ -1198,9 +1173,7 @@ def render_report(report: dict) -> str:
 
 def build_admin(backend: UIBackend):
     """The admin tab; returns a function that wires its page-load event."""
-    from ingest.loaders import SUPPORTED_EXTENSIONS
-
-    exts = sorted(SUPPORTED_EXTENSIONS)
+    exts = backend.service.upload_extensions()
     admin_ok = gr.State(False)
     job_id = gr.State("")
 
