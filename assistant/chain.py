@@ -1,7 +1,8 @@
-"""The answer chain: condense -> retrieve -> decide -> compose -> validate -> structured result.
+"""The answer chain: condense -> retrieve -> decide -> compose -> finish -> `AnswerResult`.
 
-Each step is a LangChain runnable over one state dict, so the CLI, the API, the UI and the eval
-harness all run the very same chain and get the same `AnswerResult`.
+Each step is a LangChain runnable over one typed `AnswerState`, so the CLI, the API, the page and
+the eval harness run the very same chain. `prepare()` (condense + retrieve) is the public way to
+see what the chain retrieves for a request: streaming, calibration and tuning all start there.
 """
 
 from __future__ import annotations
@@ -9,21 +10,18 @@ from __future__ import annotations
 import logging
 import re
 import time
-import uuid
 from collections.abc import Iterator
 
 from langchain_core.runnables import RunnableLambda
 
+from assistant.answer_state import AnswerState, Composed
+from assistant.citations import CitationBuilder, blockquote, doc_label, section_label
 from assistant.confidence import amount_missing, asks_amount, confidence
 from assistant.extractive import Unit, clean_quote, select_units
+from assistant.follow_up import is_follow_up, topic_of
 from assistant.llm import LLMClient, check_answer
-from assistant.related import Related, article_reference, best_article_unit, related_articles
-from assistant.retrieval import (
-    HybridSearcher,
-    Passage,
-    RetrievalConfig,
-    SnapshotProvider,
-)
+from assistant.related import best_article_unit, related_articles
+from assistant.retrieval import HybridSearcher, RetrievalConfig
 from assistant.schemas import (
     AnswerResult,
     AskRequest,
@@ -33,115 +31,21 @@ from assistant.schemas import (
     Timings,
 )
 from assistant.settings import Settings
-from assistant.statute import is_statute, reference
+from assistant.snapshot import Passage, SnapshotProvider
 from ingest.embeddings import make_embeddings
 from ingest.model import SAMPLE_STATUS
-from ingest.text import fold, words
 
 log = logging.getLogger(__name__)
 unanswered_log = logging.getLogger("camnang.unanswered")
 
 LLM_PASSAGES = 5  # numbered passages given to the LLM
 LLM_UNAVAILABLE = "Máy chủ mô hình ngôn ngữ không phản hồi; hiển thị câu trả lời trích nguyên văn."
-_FOLLOW_UP_START = re.compile(
-    r"^(con|vay|the con|the|neu|truong hop|thoi han|le phi|phi|ho so|ai|co quan nao|o dau|"
-    r"mat bao lau|bao lau|can|phai|giay to|mau|bieu mau|ky|tiep theo|sau do)\b"
+SAMPLE_WARNING = "Trích từ tài liệu bản mẫu, cần đối chiếu văn bản hiện hành trước khi áp dụng."
+SAMPLE_NOTE = (
+    "\n_Lưu ý: nội dung trên trích từ cẩm nang bản mẫu, cần đối chiếu văn bản pháp luật hiện hành._"
 )
-_CONTINUATION = re.compile(r"^(con|vay|the con|the|neu vay|neu the|vay thi|vay con)\b")
-_ANAPHORA = re.compile(r"\b(do|nay|tren|ay|thu tuc nay|viec nay|truong hop nay|thi sao|the nao)\b")
-_QUESTION_WORDS = {
-    "thu",
-    "tuc",
-    "thi",
-    "sao",
-    "the",
-    "nao",
-    "gi",
-    "bao",
-    "lau",
-    "nhieu",
-    "can",
-    "co",
-    "khong",
-    "la",
-    "ai",
-    "o",
-    "dau",
-    "vay",
-    "con",
-    "phai",
-    "lam",
-    "nhu",
-    "duoc",
-    "cho",
-    "hoi",
-    "minh",
-    "em",
-    "anh",
-    "chi",
-}
 
-
-def is_follow_up(question: str) -> bool:
-    """A question that leans on the previous turn: very short, opening like a continuation
-    ("Còn …", "Vậy …", "Thế còn …"), or pointing back ("việc đó", "thủ tục này")."""
-    q = fold(question).lower().strip()
-    n = len(words(q))
-    if n <= 6:
-        return True
-    if _CONTINUATION.match(q):
-        return n <= 20
-    return n <= 10 and bool(_FOLLOW_UP_START.match(q) or _ANAPHORA.search(q))
-
-
-def topic_of(question: str) -> str:
-    """The previous question without its question words: the procedure being talked about."""
-    kept = [w for w in question.split() if fold(w).lower().strip("?.,!") not in _QUESTION_WORDS]
-    return " ".join(kept)
-
-
-def doc_label(meta: dict) -> str:
-    """How an answer names its source: "Nghị quyết 34-NQ/TU của ..." or the title."""
-    doc_type, number, issuer = meta.get("doc_type"), meta.get("number"), meta.get("issuer")
-    if doc_type == "Cẩm nang":
-        return meta.get("title") or meta.get("doc_id", "")
-    if number and doc_type:
-        label = f"{doc_type} {number}"
-        return f"{label} của {issuer}" if issuer else label
-    return meta.get("title") or meta.get("doc_id", "")
-
-
-def section_label(section: str) -> str:
-    """'II- NHIỆM VỤ… › 7. Xây dựng…' -> 'mục II.7' style reference plus the last heading."""
-    parts = [p.strip() for p in section.split("›") if p.strip()]
-    if not parts:
-        return ""
-    numbers = []
-    for p in parts:
-        m = re.match(
-            r"^(Chương\s+\d+|[IVX]+|\d+(?:\.\d+)*|\(\d+\)|[a-zđ]\)|Tình huống\s+[\d.]+)", p
-        )
-        if m and not m.group(1).startswith("Chương"):
-            numbers.append(m.group(1).rstrip("."))
-    last = re.sub(r"^(Tình huống\s+)?[\dIVX]+(\.[\d]+)*[.\-)]?\s+", "", parts[-1]) or parts[-1]
-    return f"mục {'.'.join(numbers)} ({last})" if numbers else last
-
-
-def quote_reference(meta: dict, passage: Passage, offset: int) -> str:
-    """Where a quote is: "Luật Cư trú, Điều 22 (…), khoản 1" for a law (its khoản and điểm read
-    from the article's text), "Cẩm nang …, mục 5.1 (…)" otherwise."""
-    label = doc_label(meta)
-    where = (
-        reference(passage.section, passage.text, offset)
-        if is_statute(meta)
-        else section_label(passage.section)
-    )
-    return f"{label}, {where}" if where else label
-
-
-def blockquote(text: str) -> str:
-    quote = clean_quote(text)
-    return "\n".join(f"> {line}" if line.strip() else ">" for line in quote.splitlines())
+__all__ = ["Assistant", "is_follow_up", "section_label", "topic_of"]
 
 
 class Assistant:
@@ -156,24 +60,84 @@ class Assistant:
         self.provider = provider or SnapshotProvider(settings.index_dir, embeddings)
         self.searcher = HybridSearcher(self.provider, config)
         self.llm = LLMClient(settings) if settings.llm_base_url else None
+        self.cite = CitationBuilder(self.provider)
         self.chain = (
-            RunnableLambda(self._condense, name="condense")
-            | RunnableLambda(self._retrieve, name="retrieve")
-            | RunnableLambda(self._decide, name="decide")
-            | RunnableLambda(self._compose, name="compose")
-            | RunnableLambda(self._finish, name="finish")
+            RunnableLambda(self.condense, name="condense")
+            | RunnableLambda(self.retrieve, name="retrieve")
+            | RunnableLambda(self.decide, name="decide")
+            | RunnableLambda(self.compose, name="compose")
+            | RunnableLambda(self.finish, name="finish")
         )
 
+    # -- entry points --------------------------------------------------------------------------
+    def start(self, request: AskRequest) -> AnswerState:
+        mode = request.mode
+        if mode == "auto":
+            mode = "llm" if self.llm is not None else "extractive"
+        return AnswerState(request=request, mode=mode)
+
+    def prepare(self, request: AskRequest) -> AnswerState:
+        """Condense and retrieve: the passages the chain would answer from, and the question
+        it would answer (what streaming, calibration and the tuner start from)."""
+        return self.retrieve(self.condense(self.start(request)))
+
+    def search_terms(self, request: AskRequest) -> tuple[str, str]:
+        """What retrieval searches with for this request: the question (or its rewrite) and
+        the context a follow-up carries over. Lets eval score retrieval as the chain runs it."""
+        return self.condense(self.start(request)).search
+
+    def ask(self, request: AskRequest) -> AnswerResult:
+        return self.chain.invoke(self.start(request))
+
+    def stream(self, request: AskRequest) -> Iterator[dict]:
+        """Answer text in pieces as it is produced, then the checked, structured result.
+
+        With an LLM the pieces are its tokens as they arrive; the final result carries the
+        validated answer, which replaces the streamed draft if a check removed something.
+        """
+        state = self.start(request)
+        if state.mode != "llm" or self.llm is None:
+            result = self.ask(request)
+            for piece in re.split(r"(?<=\n\n)", result.answer):
+                if piece:
+                    yield {"event": "delta", "text": piece}
+            yield {"event": "result", "result": result}
+            return
+        state = self.decide(self.retrieve(self.condense(state)))
+        if state.refused:
+            state = self.compose(state)
+        else:
+            passages = state.passages[:LLM_PASSAGES]
+            t = time.perf_counter()
+            pieces: list[str] = []
+            try:
+                for token in self.llm.stream(state.standalone, passages):
+                    pieces.append(token)
+                    yield {"event": "delta", "text": token}
+                state.apply(self._checked_llm_answer(state, "".join(pieces), passages))
+            except Exception as exc:
+                state.apply(self._llm_unavailable(state, exc))
+            state.timings["compose_ms"] = (time.perf_counter() - t) * 1000
+        yield {"event": "result", "result": self.finish(state)}
+
+    def article(self, doc_id: str, article: str) -> RelatedPassage | None:
+        """One article of a law in the index, whole ("Điều 22"); None if it has no such article."""
+        return self.cite.article(doc_id, article)
+
+    def confidence(self, question: str, passages: list[Passage]) -> float:
+        """Probability that the passages answer (assistant/confidence.py, fitted on the gold set)."""
+        return confidence(self.provider.get(), question, passages)
+
     # -- steps -------------------------------------------------------------------------------
-    def _condense(self, state: dict) -> dict:
+    def condense(self, state: AnswerState) -> AnswerState:
         t = time.perf_counter()
-        request: AskRequest = state["request"]
+        request = state.request
         question = request.question.strip()
         standalone, context = question, ""
         if request.history and is_follow_up(question):
             previous = request.history[-1].question
             rewritten = None
-            if self.llm is not None and state["mode"] == "llm":
+            if self.llm is not None and state.mode == "llm":
                 try:
                     rewritten = self.llm.condense(
                         question, [(h.question, h.answer) for h in request.history]
@@ -188,10 +152,9 @@ class Assistant:
         elif request.history:
             context = self._carried_scope(question, request.history[-1].question)
             standalone = f"{question} ({context})" if context else question
-        state["standalone"] = standalone
-        # what retrieval searches with: the question, and what it carries from the last turn
-        state["search"] = (question, context) if context else (standalone, "")
-        state["timings"]["condense_ms"] = (time.perf_counter() - t) * 1000
+        state.standalone = standalone
+        state.search = (question, context) if context else (standalone, "")
+        state.timings["condense_ms"] = (time.perf_counter() - t) * 1000
         return state
 
     def _carried_scope(self, question: str, previous: str) -> str:
@@ -202,148 +165,77 @@ class Assistant:
             return ""
         return " ".join(detector.detect(previous).names)
 
-    def _retrieve(self, state: dict) -> dict:
+    def retrieve(self, state: AnswerState) -> AnswerState:
         t = time.perf_counter()
-        request: AskRequest = state["request"]
-        filters = request.filters.as_dict() if request.filters else None
-        query, context = state["search"]
-        state["passages"] = self.searcher.search(
+        filters = state.request.filters.as_dict() if state.request.filters else None
+        query, context = state.search
+        state.passages = self.searcher.search(
             query, k=self.settings.top_k, filters=filters, context=context
         )
-        state["timings"]["retrieve_ms"] = (time.perf_counter() - t) * 1000
+        state.timings["retrieve_ms"] = (time.perf_counter() - t) * 1000
         return state
 
-    def _decide(self, state: dict) -> dict:
-        passages: list[Passage] = state["passages"]
-        state["confidence"] = self.confidence(state["standalone"], passages)
-        state["refused"] = not passages or state["confidence"] < self.settings.refusal_threshold
-        state["refusal_reason"] = "weak evidence" if state["refused"] else ""
-        scope = self.provider.get().scope.detect(state["standalone"])
-        state["uncovered_places"] = scope.uncovered if not scope.named else ()
-        if passages and state["uncovered_places"] and passages[0].doc_id in scope.other:
+    def decide(self, state: AnswerState) -> AnswerState:
+        passages = state.passages
+        state.confidence = self.confidence(state.standalone, passages)
+        state.refused = not passages or state.confidence < self.settings.refusal_threshold
+        state.refusal_reason = "weak evidence" if state.refused else ""
+        scope = self.provider.get().scope.detect(state.standalone)
+        state.uncovered_places = scope.uncovered if not scope.named else ()
+        if passages and state.uncovered_places and passages[0].doc_id in scope.other:
             # asked about a province no document covers: another province's rule is no answer
-            state["refused"], state["refusal_reason"] = True, "place not covered"
+            state.refused, state.refusal_reason = True, "place not covered"
             return state
-        if passages and asks_amount(state["standalone"]):
+        if passages and asks_amount(state.standalone):
             # do the sentences that answer best state the figure asked for? An on-topic passage
             # that leaves the amount to another text ("theo Nghị quyết HĐND tỉnh") is no answer
             units = self._units(state)
-            if amount_missing(state["standalone"], " ".join(u.text for u in units)):
-                state["refused"], state["refusal_reason"] = True, "amount not stated"
+            if amount_missing(state.standalone, " ".join(u.text for u in units)):
+                state.refused, state.refusal_reason = True, "amount not stated"
         return state
 
-    def _units(self, state: dict) -> list[Unit]:
-        """The quotable sentences that answer best, chosen once per question."""
-        if "units" not in state:
-            passages, ranks = self._with_section_siblings(state["passages"])
-            state["units"] = select_units(state["standalone"], passages, ranks=ranks)
-        return state["units"]
-
-    def confidence(self, question: str, passages: list[Passage]) -> float:
-        """Probability that the passages answer (assistant/confidence.py, fitted on the gold set)."""
-        return confidence(self.provider.get(), question, passages)
-
-    def _compose(self, state: dict) -> dict:
+    def compose(self, state: AnswerState) -> AnswerState:
         t = time.perf_counter()
-        if state["refused"]:
-            state.update(self._refusal(state))
-        elif state["mode"] == "llm" and self.llm is not None:
-            state.update(self._compose_llm(state))
+        if state.refused:
+            state.apply(self._refusal(state))
+        elif state.mode == "llm" and self.llm is not None:
+            state.apply(self._compose_llm(state))
         else:
-            state.update(self._compose_extractive(state))
-        state["timings"]["compose_ms"] = (time.perf_counter() - t) * 1000
+            state.apply(self._compose_extractive(state))
+        state.timings["compose_ms"] = (time.perf_counter() - t) * 1000
         return state
 
-    def _finish(self, state: dict) -> AnswerResult:
-        timings = state["timings"]
-        timings["total_ms"] = (time.perf_counter() - state["t0"]) * 1000
-        passages: list[Passage] = state["passages"]
+    def finish(self, state: AnswerState) -> AnswerResult:
+        timings = state.timings
+        timings["total_ms"] = (time.perf_counter() - state.t0) * 1000
+        reason = state.refusal_reason
         result = AnswerResult(
-            id=state["id"],
-            question=state["request"].question,
-            standalone_question=state["standalone"],
-            answer=state["answer"],
-            citations=state["citations"],
-            refused=state["refused"],
-            refusal_reason=state.get("refusal_reason", "") if state["refused"] else "",
-            confidence=state["confidence"]
-            if state.get("refusal_reason") in ("", "weak evidence")
-            else 0.0,
-            mode=state["result_mode"],
-            sample_documents=any(c.status == SAMPLE_STATUS for c in state["citations"]),
-            warnings=state.get("warnings", []),
-            retrieved=[
-                RetrievedPassage(
-                    rank=i + 1,
-                    id=p.id,
-                    doc_id=p.doc_id,
-                    title=p.title,
-                    number=p.number,
-                    section=p.section,
-                    text=p.text,
-                    score=round(p.score, 4),
-                    start=p.start,
-                    end=p.end,
-                    status=p.status,
-                )
-                for i, p in enumerate(passages)
-            ],
-            related=[self._related(r) for r in state.get("related", [])],
+            id=state.id,
+            question=state.request.question,
+            standalone_question=state.standalone,
+            answer=state.answer,
+            citations=state.citations,
+            refused=state.refused,
+            refusal_reason=reason if state.refused else "",
+            confidence=state.confidence if reason in ("", "weak evidence") else 0.0,
+            mode=state.result_mode,
+            sample_documents=any(c.status == SAMPLE_STATUS for c in state.citations),
+            warnings=state.warnings,
+            retrieved=[_retrieved(i, p) for i, p in enumerate(state.passages)],
+            related=[self.cite.related(r) for r in state.related],
             timings=Timings(**timings),
         )
         if result.refused:
-            unanswered_log.info(
-                "unanswered question (%s): %s", state.get("refusal_reason", ""), result.question
-            )
+            unanswered_log.info("unanswered question (%s): %s", reason, result.question)
         return result
 
     # -- composers ---------------------------------------------------------------------------
-    def _meta(self, doc_id: str, title: str) -> dict:
-        rec = self.provider.get().manifest.docs.get(doc_id)
-        return rec.meta if rec else {"title": title}
-
-    def _citation(self, n: int, unit: Unit) -> Citation:
-        p = unit.passage
-        meta = self._meta(p.doc_id, p.title)
-        return Citation(
-            n=n,
-            doc_id=p.doc_id,
-            title=p.title,
-            number=p.number,
-            section=p.section,
-            quote=unit.text,
-            start=p.start + unit.start,
-            end=p.start + unit.end,
-            status=p.status,
-            chunk_id=p.id,
-            reference=quote_reference(meta, p, unit.start),
-            effective=meta.get("effective") or "",
-            version=meta.get("version") or "",
-        )
-
-    def _related(self, rel: Related) -> RelatedPassage:
-        p = rel.passage
-        meta = self._meta(p.doc_id, p.title)
-        return RelatedPassage(
-            doc_id=p.doc_id,
-            title=p.title,
-            article=rel.article,
-            reference=article_reference(doc_label(meta), p),
-            text=p.text,
-            start=p.start,
-            end=p.end,
-            cited_by=rel.cited_by,
-            status=p.status,
-            version=meta.get("version") or "",
-        )
-
-    def article(self, doc_id: str, article: str) -> RelatedPassage | None:
-        """One article of a law in the index, whole ("Điều 22"); None if it has no such article."""
-        snap = self.provider.get()
-        if doc_id not in snap.statute_docs:
-            return None
-        passage = snap.article_passage(doc_id, article)
-        return self._related(Related(passage, article, 0)) if passage else None
+    def _units(self, state: AnswerState) -> list[Unit]:
+        """The quotable sentences that answer best, chosen once per question."""
+        if state.units is None:
+            passages, ranks = self._with_section_siblings(state.passages)
+            state.units = select_units(state.standalone, passages, ranks=ranks)
+        return state.units
 
     def _with_section_siblings(
         self, passages: list[Passage], top: int = 2
@@ -370,79 +262,70 @@ class Assistant:
                     ranks.append(rank)
         return out, ranks
 
-    def _compose_extractive(self, state: dict) -> dict:
+    def _compose_extractive(self, state: AnswerState) -> Composed:
         units = self._units(state)
         if not units:
             return self._refusal(state)
-        snap = self.provider.get()
         citations: list[Citation] = []
         lines: list[str] = []
         last_source = None
         for unit in units:
             n = len(citations) + 1
-            citations.append(self._citation(n, unit))
+            citations.append(self.cite.citation(n, unit))
             source = citations[-1].reference
             if source != last_source:
                 lines.append(f"Theo {source}:")
                 last_source = source
             lines.append(f"{blockquote(unit.text)} [{n}]")
         related = related_articles(
-            snap, [(c.n, u.passage) for c, u in zip(citations, units, strict=True)]
+            self.provider.get(), [(c.n, u.passage) for c, u in zip(citations, units, strict=True)]
         )
         cited_docs = {c.doc_id for c in citations}
         # the article that supports the handbook's answer: scored on the question and the
         # sentence that answers it ("07 ngày làm việc" finds Điều 22 khoản 3, not Điều 21)
-        support = f"{state['standalone']} {clean_quote(units[0].text)}"
+        support = f"{state.standalone} {clean_quote(units[0].text)}"
         best = best_article_unit(support, related) if related else None
         if best is not None and best[0].passage.doc_id not in cited_docs:
             # the handbook's rule, then the article of the law it rests on
             n = len(citations) + 1
-            citations.append(self._citation(n, best[1]))
+            citations.append(self.cite.citation(n, best[1]))
             lines.append(f"Căn cứ {citations[-1].reference}:")
             lines.append(f"{blockquote(best[1].text)} [{n}]")
         warnings = []
-        if state.get("uncovered_places"):
+        if state.uncovered_places:
             warnings.append(
-                f"Chưa có văn bản riêng của {', '.join(state['uncovered_places'])}; câu trả lời "
+                f"Chưa có văn bản riêng của {', '.join(state.uncovered_places)}; câu trả lời "
                 "theo cẩm nang dùng chung."
             )
         if any(c.status == SAMPLE_STATUS for c in citations):
-            warnings.append(
-                "Trích từ tài liệu bản mẫu, cần đối chiếu văn bản hiện hành trước khi áp dụng."
-            )
-            lines.append(
-                "\n_Lưu ý: nội dung trên trích từ cẩm nang bản mẫu, cần đối chiếu văn bản pháp luật hiện hành._"
-            )
-        return {
-            "answer": "\n\n".join(lines),
-            "citations": citations,
-            "related": related,
-            "result_mode": "extractive",
-            "warnings": warnings,
-        }
+            warnings.append(SAMPLE_WARNING)
+            lines.append(SAMPLE_NOTE)
+        return Composed("\n\n".join(lines), citations, "extractive", warnings, related)
 
-    def _llm_unavailable(self, state: dict, exc: Exception) -> dict:
+    def _llm_unavailable(self, state: AnswerState, exc: Exception) -> Composed:
         """The endpoint failed or timed out: the user gets the extractive answer, not an error."""
         log.warning("LLM endpoint failed (%s); answering extractively", exc)
         out = self._compose_extractive(state)
-        out["warnings"] = [*out["warnings"], LLM_UNAVAILABLE]
+        out.warnings = [*out.warnings, LLM_UNAVAILABLE]
         return out
 
-    def _compose_llm(self, state: dict) -> dict:
-        passages = state["passages"][:LLM_PASSAGES]
+    def _compose_llm(self, state: AnswerState) -> Composed:
+        passages = state.passages[:LLM_PASSAGES]
         try:
-            text = "".join(self.llm.stream(state["standalone"], passages))  # type: ignore[union-attr]
+            text = "".join(self.llm.stream(state.standalone, passages))  # type: ignore[union-attr]
         except Exception as exc:
             return self._llm_unavailable(state, exc)
         return self._checked_llm_answer(state, text, passages)
 
-    def _checked_llm_answer(self, state: dict, text: str, passages: list[Passage]) -> dict:
+    def _checked_llm_answer(
+        self, state: AnswerState, text: str, passages: list[Passage]
+    ) -> Composed:
         checked = check_answer(text, passages)
         if not checked.cited:
             out = self._compose_extractive(state)
-            out["warnings"] = [
+            out.warnings = [
                 *checked.warnings,
-                *out["warnings"],
+                *out.warnings,
                 "Câu trả lời của mô hình không có trích dẫn hợp lệ; hiển thị câu trả lời trích nguyên văn.",
             ]
             return out
@@ -459,31 +342,24 @@ class Assistant:
             p = passages[old - 1]
             best = select_units(checked.text, [p], max_units=1)
             unit = best[0] if best else Unit(0, p, 0, len(p.text))
-            citations.append(self._citation(new, unit))
+            citations.append(self.cite.citation(new, unit))
         warnings = list(checked.warnings)
         if any(c.status == SAMPLE_STATUS for c in citations):
-            warnings.append(
-                "Trích từ tài liệu bản mẫu, cần đối chiếu văn bản hiện hành trước khi áp dụng."
-            )
-        return {
-            "answer": answer,
-            "citations": citations,
-            "result_mode": "llm",
-            "warnings": warnings,
-        }
+            warnings.append(SAMPLE_WARNING)
+        return Composed(answer, citations, "llm", warnings)
 
-    def _refusal(self, state: dict) -> dict:
+    def _refusal(self, state: AnswerState) -> Composed:
         snap = self.provider.get()
         n_docs = len(snap.manifest.docs)
-        if state.get("refusal_reason") == "place not covered":
+        if state.refusal_reason == "place not covered":
             answer = (
-                f"Xin lỗi, kho tài liệu chưa có văn bản của {', '.join(state['uncovered_places'])}; "
+                f"Xin lỗi, kho tài liệu chưa có văn bản của {', '.join(state.uncovered_places)}; "
                 f"văn bản riêng của tỉnh hiện có: {', '.join(snap.scope.covered) or 'chưa có'}, "
                 "còn cẩm nang nghiệp vụ dùng chung cho mọi xã. Anh/chị vui lòng liên hệ bộ phận hỗ "
                 "trợ nghiệp vụ của tỉnh để được cung cấp văn bản."
             )
-        elif state.get("refusal_reason") == "amount not stated":
-            top = state["passages"][0]
+        elif state.refusal_reason == "amount not stated":
+            top = state.passages[0]
             rec = snap.manifest.docs.get(top.doc_id)
             where = section_label(top.section)
             source = doc_label(rec.meta if rec else {"title": top.title})
@@ -499,63 +375,21 @@ class Assistant:
                 "(nghị quyết của tỉnh và cẩm nang nghiệp vụ). Anh/chị có thể diễn đạt lại câu hỏi, hoặc "
                 "liên hệ bộ phận hỗ trợ nghiệp vụ của tỉnh để được hướng dẫn."
             )
-        return {
-            "answer": answer,
-            "citations": [],
-            "result_mode": "refusal",
-            "refused": True,
-            "refusal_reason": state.get("refusal_reason") or "nothing quotable",
-            "warnings": [],
-        }
+        reason = state.refusal_reason or "nothing quotable"
+        return Composed(answer, [], "refusal", refusal_reason=reason)
 
-    # -- entry points --------------------------------------------------------------------------
-    def _state(self, request: AskRequest) -> dict:
-        mode = request.mode
-        if mode == "auto":
-            mode = "llm" if self.llm is not None else "extractive"
-        return {
-            "request": request,
-            "mode": mode,
-            "id": uuid.uuid4().hex[:16],
-            "t0": time.perf_counter(),
-            "timings": {},
-        }
 
-    def search_terms(self, request: AskRequest) -> tuple[str, str]:
-        """What retrieval searches with for this request: the question (or its rewrite) and
-        the context a follow-up carries over. Lets eval score retrieval as the chain runs it."""
-        return self._condense(self._state(request))["search"]
-
-    def ask(self, request: AskRequest) -> AnswerResult:
-        return self.chain.invoke(self._state(request))
-
-    def stream(self, request: AskRequest) -> Iterator[dict]:
-        """Answer text in pieces as it is produced, then the checked, structured result.
-
-        With an LLM the pieces are its tokens as they arrive; the final result carries the
-        validated answer, which replaces the streamed draft if a check removed something.
-        """
-        state = self._state(request)
-        if state["mode"] == "llm" and self.llm is not None:
-            state = self._decide(self._retrieve(self._condense(state)))
-            if not state["refused"]:
-                passages = state["passages"][:LLM_PASSAGES]
-                t = time.perf_counter()
-                pieces: list[str] = []
-                try:
-                    for token in self.llm.stream(state["standalone"], passages):
-                        pieces.append(token)
-                        yield {"event": "delta", "text": token}
-                    state.update(self._checked_llm_answer(state, "".join(pieces), passages))
-                except Exception as exc:
-                    state.update(self._llm_unavailable(state, exc))
-                state["timings"]["compose_ms"] = (time.perf_counter() - t) * 1000
-            else:
-                state = self._compose(state)
-            yield {"event": "result", "result": self._finish(state)}
-            return
-        result = self.ask(request)
-        for piece in re.split(r"(?<=\n\n)", result.answer):
-            if piece:
-                yield {"event": "delta", "text": piece}
-        yield {"event": "result", "result": result}
+def _retrieved(i: int, p: Passage) -> RetrievedPassage:
+    return RetrievedPassage(
+        rank=i + 1,
+        id=p.id,
+        doc_id=p.doc_id,
+        title=p.title,
+        number=p.number,
+        section=p.section,
+        text=p.text,
+        score=round(p.score, 4),
+        start=p.start,
+        end=p.end,
+        status=p.status,
+    )

@@ -17,7 +17,8 @@ from __future__ import annotations
 import math
 import re
 
-from assistant.retrieval import IndexSnapshot, Passage, content_terms
+from assistant.query_terms import content_terms
+from assistant.snapshot import IndexSnapshot, Passage
 from ingest.text import fold
 
 FEATURES = ("coverage_chunk", "coverage_passage", "unknown_terms", "dense", "amount_missing")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.query_terms import content_terms
 from assistant.questions import QUESTION_TYPES, question_types
-from assistant.retrieval import Passage, content_terms
+from assistant.snapshot import Passage
 from ingest.text import fold, words
 
 OTHER_SECTION_FACTOR = 0.8  # another procedure is quoted only when it answers nearly as well (measured: citation hit 0.859 at 0.8, 0.828 at 0.9)

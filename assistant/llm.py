@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.retrieval import Passage, content_terms
+from assistant.query_terms import content_terms
 from assistant.settings import PROJECT_ROOT, Settings
+from assistant.snapshot import Passage
 
 log = logging.getLogger(__name__)
 PROMPTS = PROJECT_ROOT / "prompts"

@@ -109,7 +109,7 @@ def question_types(question: str) -> list[str]:
     return [name for name, t in QUESTION_TYPES.items() if t.asked.search(q)]
 
 
-def section_label(section: str) -> str:
+def last_heading(section: str) -> str:
     """The last heading of a section path, folded: "thoi han giai quyet", "cach xu ly"..."""
     return fold(section.rsplit("›", 1)[-1]).lower().strip()
 

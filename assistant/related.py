@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.extractive import Unit, select_units
-from assistant.retrieval import IndexSnapshot, Passage
+from assistant.snapshot import IndexSnapshot, Passage
 from assistant.statute import article_label, legal_basis_links
 
 BASIS_LABEL = "Căn cứ pháp lý"

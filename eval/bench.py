@@ -20,9 +20,9 @@ def main_bench(settings: Settings, repeat: int = 3) -> int:
     retrieve, compose, total = [], [], []
     for _ in range(repeat):
         # cold queries: repeated questions would otherwise be served from the query cache
-        cached = getattr(assistant.provider.embeddings, "_query_cached", None)
-        if cached is not None:
-            cached.cache_clear()
+        clear = getattr(assistant.provider.embeddings, "clear_query_cache", None)
+        if clear is not None:
+            clear()
         for row in rows:
             t = time.perf_counter()
             result = assistant.ask(request_for(row))

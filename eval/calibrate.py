@@ -33,8 +33,8 @@ def main() -> None:
     # the gold set and every development set (eval/dev*/): never a held-out set
     rows = [row for path in training_sets() for row in read_questions(path)]
     for row in rows:
-        state = assistant._retrieve(assistant._condense(assistant._state(request_for(row))))
-        X.append(features(snap, state["standalone"], state["passages"]))
+        state = assistant.prepare(request_for(row))
+        X.append(features(snap, state.standalone, state.passages))
         y.append(int(row.get("answerable", True)))
     X, y = np.asarray(X), np.asarray(y)
     model = make_pipeline(

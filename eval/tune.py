@@ -14,21 +14,19 @@ import random
 import numpy as np
 
 from assistant.chain import Assistant
+from assistant.query_terms import title_match
 from assistant.questions import label_affinity, question_types
-from assistant.retrieval import scope_prior, title_match
+from assistant.retrieval import scope_prior
 from assistant.settings import get_settings
 from eval.harness import read_questions, request_for
 from eval.metrics import gold_quotes, relevant
 from eval.report import GOLD
-from ingest.store import COLLECTION
 
 
 def signals_for(assistant: Assistant, rows: list[dict]) -> list[dict]:
     snap = assistant.provider.get()
     searcher = assistant.searcher
-    got = snap.vectorstore._client.get_collection(COLLECTION).get(include=["embeddings"])
-    order = [got["ids"].index(i) for i in snap.ids]
-    matrix = np.asarray(got["embeddings"], dtype=np.float32)[order]
+    matrix = snap.embedding_matrix()
     max_chars = searcher.config.max_passage_chars
     keys = [snap.parent_key(i, max_chars) for i in range(len(snap.ids))]
     passages = {}
@@ -54,7 +52,7 @@ def signals_for(assistant: Assistant, rows: list[dict]) -> list[dict]:
         lex = {}
         for view in ("plain", "folded"):
             aligned = np.zeros(len(snap.ids), dtype=np.float32)
-            aligned[snap._lex_to_row] = snap.lexical.scores(q[view], view)
+            aligned[snap.lex_to_row] = snap.lexical.scores(q[view], view)
             lex[view] = aligned
         types = question_types(standalone)
         label = np.asarray([label_affinity(types, lab) for lab in snap.labels], dtype=np.float32)

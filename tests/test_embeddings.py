@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieval import IndexSnapshot, SnapshotProvider
+from assistant.snapshot import IndexSnapshot, SnapshotProvider
 from ingest.embeddings import CachedEmbeddings, make_embeddings, resolve_model_dir
 from ingest.errors import EmbedderMismatch
 from ingest.pipeline import run_ingest

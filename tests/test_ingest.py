@@ -21,8 +21,8 @@ import pytest
 
 from assistant import settings as settings_module
 from assistant.cli import main as camnang
-from assistant.retrieval import IndexSnapshot
 from assistant.settings import Settings
+from assistant.snapshot import IndexSnapshot
 from ingest.embeddings import make_embeddings
 from ingest.errors import RefusedFile
 from ingest.pipeline import embedding_text, prepare, run_ingest, safe_relative_path, scan

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieval import HybridRetriever, HybridSearcher, RetrievalConfig
+from assistant.retrieval import HybridSearcher, RetrievalConfig
 from assistant.synonyms import SynonymMap, load_synonyms
 from ingest.accents import AccentRestorer
 
@@ -71,12 +71,6 @@ def test_each_result_carries_where_it_is_written(searcher):
     top = searcher.search("hòa giải tranh chấp đất đai", k=1)[0]
     assert top.title and top.section.startswith("Chương 1. ĐẤT ĐAI")
     assert top.end > top.start and set(top.signals) == {"dense", "folded", "title"}
-
-
-def test_it_is_a_langchain_retriever(searcher):
-    docs = HybridRetriever(searcher=searcher, k=2).invoke("đăng ký kết hôn")
-    assert len(docs) == 2 and "kết hôn" in docs[0].page_content.lower()
-    assert docs[0].metadata["doc_id"] == "05-tu-phap-ho-tich"
 
 
 def test_accent_restoration_learns_tones_from_the_corpus():

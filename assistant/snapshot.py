@@ -1,0 +1,275 @@
+"""One published index generation, loaded for answering, and the provider that swaps it.
+
+The snapshot holds what every question reads: the chunk table (texts, metadata, rows by
+document), the BM25 views, the accent restorer, the scope detector and the per-chunk features
+ranking uses. The provider reloads it when the ingest publishes a new generation.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.query_terms import content_terms, title_bigrams
+from assistant.questions import last_heading
+from assistant.scope import ScopeDetector, province_names
+from assistant.statute import is_statute
+from ingest.accents import AccentRestorer
+from ingest.errors import EmbedderMismatch, IndexMissing, IndexUnavailable
+from ingest.lexical import LexicalIndex
+from ingest.store import COLLECTION, IndexStore, Manifest, open_chroma
+
+
+@dataclass
+class Passage:
+    id: str
+    doc_id: str
+    text: str
+    title: str
+    number: str
+    doc_type: str
+    section: str
+    status: str
+    start: int
+    end: int
+    page: int
+    chunk_index: int
+    score: float = 0.0
+    signals: dict = field(default_factory=dict)
+
+
+class IndexSnapshot:
+    """One published generation, loaded: vector store, BM25, chunk table, accent model."""
+
+    def __init__(self, store: IndexStore, embeddings: Embeddings) -> None:
+        gen_dir = store.current_dir()
+        if gen_dir is None:
+            raise IndexMissing(
+                f"No index in {store.root}: run `camnang ingest` first.",
+            )
+        self.generation = gen_dir.name
+        self.manifest: Manifest = store.manifest(gen_dir)  # type: ignore[assignment]
+        embedder = getattr(embeddings, "model_id", "?")
+        if self.manifest.embedder != embedder:
+            raise EmbedderMismatch(
+                f"The index in {store.root} was built with embedder {self.manifest.embedder!r} but "
+                f"{embedder!r} is configured; re-ingest (`camnang ingest`) or change "
+                "CAMNANG_EMBEDDING_BACKEND back."
+            )
+        self.vectorstore = open_chroma(gen_dir, embeddings)
+        collection = self.vectorstore._client.get_collection(COLLECTION)
+        got = collection.get(include=["documents", "metadatas"])
+        self.ids: list[str] = got["ids"]
+        self.texts: list[str] = got["documents"]
+        self.metas: list[dict] = got["metadatas"]
+        self.position = {cid: i for i, cid in enumerate(self.ids)}
+        lexical_dir = gen_dir / "lexical"
+        self.lexical = (
+            LexicalIndex.load(lexical_dir)
+            if LexicalIndex.is_current(lexical_dir)
+            else LexicalIndex.in_memory(self.ids, self.texts, self.metas)
+        )
+        order = [self.position[i] for i in self.lexical.ids]  # lexical rows -> our rows
+        self.lex_to_row = np.asarray(order, dtype=np.int64)
+        self.doc_ids = np.asarray([m["doc_id"] for m in self.metas])
+        self.restorer = AccentRestorer(self.texts)
+        self.scope = ScopeDetector(
+            {d: rec.meta for d, rec in self.manifest.docs.items()}, province_names()
+        )
+        self.labels = [last_heading(m.get("section", "")) for m in self.metas]
+        self._section_cache: dict[tuple[str, str], list[int]] = {}
+        self.title_bigrams = [title_bigrams(m.get("section", "")) for m in self.metas]
+        # the laws the index holds, by doc_id (their legal-basis links and their rank)
+        self.statute_metas = {
+            d: rec.meta for d, rec in self.manifest.docs.items() if is_statute(rec.meta)
+        }
+        self.statute_docs = frozenset(self.statute_metas)
+        self.is_statute = np.asarray(
+            [float(m["doc_id"] in self.statute_docs) for m in self.metas], dtype=np.float32
+        )
+        self.is_situation = np.asarray(
+            [float("tình huống" in m.get("section", "").lower()) for m in self.metas],
+            dtype=np.float32,
+        )
+        self.doc_freq: Counter[str] = Counter()
+        for text, meta in zip(self.texts, self.metas, strict=True):
+            self.doc_freq.update(set(content_terms(f"{meta.get('section', '')} {text}")))
+        by_doc: dict[str, list[int]] = {}
+        for i, m in enumerate(self.metas):
+            by_doc.setdefault(m["doc_id"], []).append(i)
+        self.rows_by_doc = {
+            d: sorted(rows, key=lambda r: self.metas[r]["chunk_index"])
+            for d, rows in by_doc.items()
+        }
+
+    def passage(self, row: int, score: float = 0.0, signals: dict | None = None) -> Passage:
+        m = self.metas[row]
+        return Passage(
+            id=self.ids[row],
+            doc_id=m["doc_id"],
+            text=self.texts[row],
+            title=m.get("title", ""),
+            number=m.get("number", ""),
+            doc_type=m.get("doc_type", ""),
+            section=m.get("section", ""),
+            status=m.get("status", ""),
+            start=m["start"],
+            end=m["end"],
+            page=m.get("page", 0),
+            chunk_index=m["chunk_index"],
+            score=score,
+            signals=signals or {},
+        )
+
+    def parent_key(self, row: int, max_chars: int) -> tuple[str, str]:
+        """The section a chunk is returned with: its procedure when the chunk is one labelled
+        fact of it ("… › 5.1. Đăng ký khai sinh › Lệ phí"), else its own section. Falls back to
+        the chunk alone when the section would be longer than `max_chars`."""
+        meta = self.metas[row]
+        section = meta.get("section", "")
+        parent = (
+            section.rsplit(" › ", 1)[0]
+            if self.labels[row]
+            and " › " in section
+            and not re.match(r"^[\dIVX(]", section.rsplit(" › ", 1)[-1])
+            else section
+        )
+        candidates = [parent]
+        if parent != section and parent.startswith("Điều "):
+            candidates.append(section)  # an article too long to show whole: its khoản
+        for candidate in candidates:
+            rows = self._section_rows(meta["doc_id"], candidate)
+            if self.metas[rows[-1]]["end"] - self.metas[rows[0]]["start"] <= max_chars:
+                return meta["doc_id"], candidate
+        return meta["doc_id"], f"#{self.ids[row]}"
+
+    def article_passage(self, doc_id: str, article: str) -> Passage | None:
+        """The whole of one article of a statute ("Điều 20"), as a passage; None if the index
+        does not hold it."""
+        heads = (f"Điều {article}", f"Điều {article}. ")
+        rows = [
+            r
+            for r in self.rows_by_doc.get(doc_id, [])
+            if (s := self.metas[r].get("section", "").split(" › ", 1)[0]) == heads[0]
+            or s.startswith(heads[1])
+        ]
+        if not rows:
+            return None
+        parent = self.metas[rows[0]]["section"].split(" › ", 1)[0]
+        return self.section_passage(rows[0], (doc_id, parent), 0.0, {})
+
+    def _section_rows(self, doc_id: str, parent: str) -> list[int]:
+        key = (doc_id, parent)
+        if key not in self._section_cache:
+            rows = self.rows_by_doc.get(doc_id, [])
+            self._section_cache[key] = [
+                r
+                for r in rows
+                if self.metas[r].get("section", "") == parent
+                or self.metas[r].get("section", "").startswith(parent + " › ")
+            ]
+        return self._section_cache[key]
+
+    def section_passage(
+        self, row: int, key: tuple[str, str], score: float, signals: dict
+    ) -> Passage:
+        """One passage spanning a section's chunks: an exact slice of the document text (the
+        whitespace between chunks is restored as newlines, which is all it ever is)."""
+        doc_id, parent = key
+        if parent.startswith("#"):
+            return self.passage(row, score, signals)
+        rows = self._section_rows(doc_id, parent)
+        if len(rows) == 1:
+            return self.passage(rows[0], score, signals)
+        first = self.passage(rows[0], score, signals)
+        text, end = "", first.start
+        for r in rows:
+            m = self.metas[r]
+            if m["start"] > end:
+                text += "\n" * (m["start"] - end)
+                text += self.texts[r]
+            else:  # overlapping chunks of one long section
+                text += self.texts[r][end - m["start"] :]
+            end = max(end, m["end"])
+        first.text, first.end, first.section = text, end, parent
+        first.id = self.ids[row]  # the chunk that matched, for logs and feedback
+        return first
+
+    def idf(self, term: str) -> float:
+        """Rarity of a folded syllable in this corpus; a term the corpus never uses weighs most."""
+        n = len(self.ids) or 1
+        return math.log(1 + (n - self.doc_freq[term] + 0.5) / (self.doc_freq[term] + 0.5))
+
+    def weighted_coverage(self, query: str, text: str) -> float:
+        """Share of the query's content, weighted by rarity, that the text contains: a question
+        about "giá vàng" matched only on "giá" covers little, however long the passage."""
+        terms = set(content_terms(query))
+        if not terms:
+            return 0.0
+        have = set(content_terms(text))
+        total = sum(self.idf(t) for t in terms)
+        return sum(self.idf(t) for t in terms if t in have) / total if total else 0.0
+
+    def allowed_docs(self, filters: dict | None) -> set[str] | None:
+        """Filters (type, field, province, status, doc_id) resolved to document ids via the manifest."""
+        if not filters:
+            return None
+        allowed = set()
+        for doc_id, rec in self.manifest.docs.items():
+            meta = rec.meta
+            ok = True
+            for key, wanted in filters.items():
+                if wanted in (None, "", []):
+                    continue
+                wanted_set = {w.lower() for w in ([wanted] if isinstance(wanted, str) else wanted)}
+                if key == "doc_id":
+                    have = {doc_id.lower()}
+                elif key == "field":
+                    have = {f.lower() for f in meta.get("fields") or []}
+                else:
+                    have = {str(meta.get(key) or "").lower()}
+                ok = ok and bool(have & wanted_set)
+            if ok:
+                allowed.add(doc_id)
+        return allowed
+
+
+class SnapshotProvider:
+    """Hands out the current snapshot; reloads when an ingest publishes a new generation."""
+
+    def __init__(self, index_dir: Path, embeddings: Embeddings) -> None:
+        self.store = IndexStore(index_dir)
+        self.embeddings = embeddings
+        self._snapshot: IndexSnapshot | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> IndexSnapshot:
+        name = self.store.current_name()
+        snap = self._snapshot
+        if snap is not None and snap.generation == name:
+            return snap
+        with self._lock:
+            if self._snapshot is None or self._snapshot.generation != self.store.current_name():
+                self._snapshot = IndexSnapshot(self.store, self.embeddings)
+            return self._snapshot
+
+    @property
+    def ready(self) -> bool:
+        try:
+            self.get()
+            return True
+        except IndexUnavailable:
+            return False
+
+    def embedding_matrix(self) -> np.ndarray:
+        """Every chunk's vector, in the snapshot's row order (for the tuner's offline scoring)."""
+        got = self.vectorstore._client.get_collection(COLLECTION).get(include=["embeddings"])
+        order = [got["ids"].index(i) for i in self.ids]
+        return np.asarray(got["embeddings"], dtype=np.float32)[order]
