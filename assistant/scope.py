@@ -12,14 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from assistant.statute import STATUTE_TYPES
 from ingest.text import fold
-
-PROVINCES = Path(__file__).parent / "data" / "provinces.yaml"
 
 SHARED = {"", "dung chung", "toan quoc", "chung"}  # handbooks that apply in every province
 _TOKEN = re.compile(r"\S+")
@@ -32,12 +27,6 @@ class Scope:
     rest: str  # the question without the words that named them (or a place none covers)
     names: tuple[str, ...] = ()  # those words, as the question wrote them
     uncovered: tuple[str, ...] = ()  # provinces named that no document is about
-
-
-@lru_cache
-def province_names(path: Path = PROVINCES) -> tuple[str, ...]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return tuple(data.get("current", []) + data.get("former", []))
 
 
 def _phrase(text: str) -> list[str]:
@@ -99,9 +88,10 @@ class ScopeDetector:
                 by_phrase.setdefault(tuple(phrase), set()).add(doc_id)
         self.covered.sort()
         covered = set(self.places.values())
+        # longest first, so "Bà Rịa - Vũng Tàu" is taken whole before "Vũng Tàu"
         self.uncovered = {
             tuple(_phrase(name)): name
-            for name in provinces
+            for name in sorted(provinces, key=lambda n: -len(_phrase(n)))
             if " ".join(_phrase(name)) not in covered
         }
         # longest first, so "nghị quyết số 34" is taken whole before "34"

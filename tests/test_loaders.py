@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import LoadError
-from ingest.loaders import _PAGE_NUMBER, SUPPORTED_EXTENSIONS, _looks_vietnamese, load_file
+from ingest.loaders import SUPPORTED_EXTENSIONS, load_file
+from ingest.loaders.pdf import PAGE_NUMBER
+from ingest.loaders.plain import looks_vietnamese
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT = FONT_DIR / "DejaVuSans.ttf"
@@ -115,10 +117,10 @@ def test_windows_1258_text_is_decoded_and_composed(tmp_path):
 def test_non_vietnamese_legacy_text_goes_to_charset_detection(tmp_path):
     """Windows-1258 decodes any byte soup; only text that composes into Vietnamese may win."""
     russian = "Правительство утвердило постановление о цифровой трансформации регионов страны."
-    assert not _looks_vietnamese(
+    assert not looks_vietnamese(
         unicodedata.normalize("NFC", russian.encode("cp1251").decode("cp1258"))
     )
-    assert _looks_vietnamese(unicodedata.normalize("NFC", cp1258_bytes(VI).decode("cp1258")))
+    assert looks_vietnamese(unicodedata.normalize("NFC", cp1258_bytes(VI).decode("cp1258")))
     assert load_file(write(tmp_path, "ru.txt", russian.encode("cp1251"))).text == russian
 
 
@@ -401,11 +403,11 @@ def test_supported_extensions():
     "line", ["3", "- 3 -", "Trang 3", "trang 3/12", "3/12", "Page 3 of 12", "— 12 —"]
 )
 def test_page_number_lines(line):
-    assert _PAGE_NUMBER.match(line)
+    assert PAGE_NUMBER.match(line)
 
 
 @pytest.mark.parametrize(
     "line", ["2024 là năm chuyển đổi số", "Điều 3", "1. Mục tiêu", "Quý II/2024"]
 )
 def test_not_page_number_lines(line):
-    assert not _PAGE_NUMBER.match(line)
+    assert not PAGE_NUMBER.match(line)

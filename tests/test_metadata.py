@@ -11,15 +11,8 @@ import pytest
 import yaml
 
 from ingest.errors import LoadError
-from ingest.metadata import (
-    extract_from_text,
-    extract_metadata,
-    find_number,
-    is_sidecar,
-    number_codes,
-    read_sidecar,
-    sidecar_path,
-)
+from ingest.header import extract_from_text, find_number, number_codes
+from ingest.metadata import extract_metadata, is_sidecar, read_sidecar, sidecar_path
 
 RESOLUTIONS = Path(__file__).resolve().parents[1] / "knowledge" / "resolutions"
 
