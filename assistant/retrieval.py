@@ -161,21 +161,7 @@ class HybridSearcher:
             return []
         signals: dict[str, np.ndarray] = {}
         if config.use_dense:
-            dense = np.zeros(n, dtype=np.float32)
-            where = None if allowed is None else {"doc_id": {"$in": sorted(allowed)}}
-            # LangChain's Chroma returns cosine *distances* here (lower is closer).
-            hits = snap.vectorstore.similarity_search_by_vector_with_relevance_scores(
-                self.provider.embeddings.embed_query(q["dense"]),
-                k=config.dense_candidates(n),
-                filter=where,
-            )
-            sims = [(doc, 1.0 - distance) for doc, distance in hits]
-            dense[:] = min((s for _, s in sims), default=0.0)
-            for doc, sim in sims:
-                row = snap.position.get(doc.id) if doc.id else None
-                if row is not None:
-                    dense[row] = sim
-            signals["dense"] = dense
+            signals["dense"] = self._dense(snap, q["dense"], allowed, config)
         for view, flag, weight in (
             ("plain", config.use_plain, config.plain_weight),
             ("folded", config.use_folded, config.folded_weight),
@@ -227,6 +213,27 @@ class HybridSearcher:
             if len(passages) == k:
                 break
         return passages
+
+    def _dense(
+        self, snap: IndexSnapshot, text: str, allowed: set[str] | None, config: RetrievalConfig
+    ) -> np.ndarray:
+        """Cosine similarity for Chroma's top candidates; every other chunk at their floor."""
+        n = len(snap.ids)
+        dense = np.zeros(n, dtype=np.float32)
+        where = None if allowed is None else {"doc_id": {"$in": sorted(allowed)}}
+        # LangChain's Chroma returns cosine *distances* here (lower is closer).
+        hits = snap.vectorstore.similarity_search_by_vector_with_relevance_scores(
+            self.provider.embeddings.embed_query(text),
+            k=config.dense_candidates(n),
+            filter=where,
+        )
+        sims = [(doc, 1.0 - distance) for doc, distance in hits]
+        dense[:] = min((s for _, s in sims), default=0.0)
+        for doc, sim in sims:
+            row = snap.position.get(doc.id) if doc.id else None
+            if row is not None:
+                dense[row] = sim
+        return dense
 
     def _fuse(
         self, signals: dict[str, np.ndarray], mask: np.ndarray, config: RetrievalConfig

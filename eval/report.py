@@ -125,99 +125,13 @@ def build_report(
     rows = read_questions(gold)
     answerable = [r for r in rows if r.get("answerable", True) and r.get("quote")]
     assistant, naive = systems or (Assistant(settings), NaiveBaselines(settings))
-    searcher = assistant.searcher
 
     # 1. The full chain (what users get): answers, refusals, citations, latency.
     answers = list(answer_all(assistant, rows))
     lines = [output_line(r, res, ms) for r, res, ms in answers]
     standalone = {r["id"]: res.standalone_question for r, res, _ in answers}
-    terms = {r["id"]: assistant.search_terms(request_for(r)) for r in answerable}
-
-    def ours(config: RetrievalConfig):
-        return lambda row: [
-            p.text
-            for p in searcher.search(
-                terms[row["id"]][0], k=10, config=config, context=terms[row["id"]][1]
-            )
-        ]
-
-    runs = [score_system("ours (hybrid)", answerable, ours(searcher.config))]
-    for component in ABLATIONS:
-        runs.append(
-            score_system(
-                f"ours − {component}", answerable, ours(searcher.config.without(component))
-            )
-        )
-    # Our chunks and passages with one signal only: what each signal brings on its own.
-    for name, config in SINGLE_SIGNALS.items():
-        runs.append(
-            score_system(
-                name,
-                answerable,
-                ours(config),
-            )
-        )
-    # The naive recipes: 1000/200 chunks, the raw question (no history, no restoration).
-    runs.append(
-        score_system(
-            "baseline: naive LangChain 1000/200 + e5",
-            answerable,
-            lambda row: naive.dense(row["question"]),
-        )
-    )
-    runs.append(
-        score_system(
-            "baseline: BM25 plain (1000/200)",
-            answerable,
-            lambda row: naive.lexical(row["question"], "plain"),
-        )
-    )
-    runs.append(
-        score_system(
-            "baseline: BM25 folded (1000/200)",
-            answerable,
-            lambda row: naive.lexical(row["question"], "folded"),
-        )
-    )
-
-    # 2. Answer-level metrics on the chain's output.
-    cited_hits, correct_ref, false_ref, article_hits = [], [], [], []
-    for row, res, _ in answers:
-        if row.get("article"):
-            article_hits.append(first_citation_names_article(row, res))
-        if row.get("answerable", True) and row.get("quote"):
-            # the passage each citation was drawn from (a retrieved passage, or its chunk)
-            passages = {p.id: p.text for p in res.retrieved}
-            snap = assistant.provider.get()
-            cited_texts = [
-                passages.get(c.chunk_id) or snap.texts[snap.position[c.chunk_id]]
-                for c in res.citations
-                if c.chunk_id in passages or c.chunk_id in snap.position
-            ]
-            cited_hits.append(any(relevant(t, gold_quotes(row)) for t in cited_texts))
-            false_ref.append(res.refused)
-        elif not row.get("answerable", True):
-            correct_ref.append(res.refused)
-    total_ms = [ms for _, _, ms in answers]
-    retrieve_ms = [res.timings.retrieve_ms for _, res, _ in answers]
-    compose_ms = [res.timings.compose_ms for _, res, _ in answers]
-    answer_metrics = {
-        "citation_hit_rate": sum(cited_hits) / (len(cited_hits) or 1),
-        "correct_refusal": sum(correct_ref) / (len(correct_ref) or 1),
-        "false_refusal": sum(false_ref) / (len(false_ref) or 1),
-        "n_answerable": len(cited_hits),
-        # statute questions: the first citation names the right law and Điều
-        "article_hit_rate": sum(article_hits) / len(article_hits) if article_hits else None,
-        "n_unanswerable": len(correct_ref),
-        "latency_total_p50_ms": percentile(total_ms, 50),
-        "latency_total_p95_ms": percentile(total_ms, 95),
-        "latency_retrieve_p50_ms": percentile(retrieve_ms, 50),
-        "latency_retrieve_p95_ms": percentile(retrieve_ms, 95),
-        "latency_compose_p95_ms": percentile(compose_ms, 95),
-    }
+    runs = retrieval_runs(assistant, naive, answerable)
     follow = [i for i, r in enumerate(answerable) if "follow-up" in tags_of(r)]
-    cal = calibration([(r, res.confidence) for r, res, _ in answers])
-
     result = {
         "gold": str(gold),
         "n_questions": len(rows),
@@ -233,13 +147,13 @@ def build_report(
             }
             for run in runs
         },
-        "answers": answer_metrics,
+        "answers": answer_metrics(assistant, answers),
         "follow_up_hit@5": retrieval_scores(
             [runs[0].ranks[i] for i in follow], [runs[0].ndcgs[i] for i in follow]
         )["hit@5"]
         if follow
         else None,
-        "calibration": cal,
+        "calibration": calibration([(r, res.confidence) for r, res, _ in answers]),
         "misses": [
             {
                 "id": r["id"],
@@ -253,6 +167,73 @@ def build_report(
     }
     write_outputs(result, lines, out_dir)
     return result
+
+
+def retrieval_runs(assistant: Assistant, naive: NaiveBaselines, answerable: list[dict]) -> list:
+    """Our retriever (searching as the chain does), its ablations and single signals, then the
+    naive recipes (1000/200 chunks, the raw question: no history, no restoration)."""
+    searcher = assistant.searcher
+    terms = {r["id"]: assistant.search_terms(request_for(r)) for r in answerable}
+
+    def ours(config: RetrievalConfig):
+        return lambda row: [
+            p.text
+            for p in searcher.search(
+                terms[row["id"]][0], k=10, config=config, context=terms[row["id"]][1]
+            )
+        ]
+
+    systems = [("ours (hybrid)", ours(searcher.config))]
+    systems += [(f"ours − {c}", ours(searcher.config.without(c))) for c in ABLATIONS]
+    # Our chunks and passages with one signal only: what each signal brings on its own.
+    systems += [(name, ours(config)) for name, config in SINGLE_SIGNALS.items()]
+    systems += [
+        ("baseline: naive LangChain 1000/200 + e5", lambda row: naive.dense(row["question"])),
+        ("baseline: BM25 plain (1000/200)", lambda row: naive.lexical(row["question"], "plain")),
+        (
+            "baseline: BM25 folded (1000/200)",
+            lambda row: naive.lexical(row["question"], "folded"),
+        ),
+    ]
+    return [score_system(name, answerable, search) for name, search in systems]
+
+
+def answer_metrics(assistant: Assistant, answers: list) -> dict:
+    """Answer-level metrics on the chain's output: citations, refusals, the Điều, latency."""
+    cited_hits, correct_ref, false_ref, article_hits = [], [], [], []
+    snap = assistant.provider.get()
+    for row, res, _ in answers:
+        if row.get("article"):
+            article_hits.append(first_citation_names_article(row, res))
+        if row.get("answerable", True) and row.get("quote"):
+            # the passage each citation was drawn from (a retrieved passage, or its chunk)
+            passages = {p.id: p.text for p in res.retrieved}
+            cited_texts = [
+                passages.get(c.chunk_id) or snap.texts[snap.position[c.chunk_id]]
+                for c in res.citations
+                if c.chunk_id in passages or c.chunk_id in snap.position
+            ]
+            cited_hits.append(any(relevant(t, gold_quotes(row)) for t in cited_texts))
+            false_ref.append(res.refused)
+        elif not row.get("answerable", True):
+            correct_ref.append(res.refused)
+    total_ms = [ms for _, _, ms in answers]
+    retrieve_ms = [res.timings.retrieve_ms for _, res, _ in answers]
+    compose_ms = [res.timings.compose_ms for _, res, _ in answers]
+    return {
+        "citation_hit_rate": sum(cited_hits) / (len(cited_hits) or 1),
+        "correct_refusal": sum(correct_ref) / (len(correct_ref) or 1),
+        "false_refusal": sum(false_ref) / (len(false_ref) or 1),
+        "n_answerable": len(cited_hits),
+        # statute questions: the first citation names the right law and Điều
+        "article_hit_rate": sum(article_hits) / len(article_hits) if article_hits else None,
+        "n_unanswerable": len(correct_ref),
+        "latency_total_p50_ms": percentile(total_ms, 50),
+        "latency_total_p95_ms": percentile(total_ms, 95),
+        "latency_retrieve_p50_ms": percentile(retrieve_ms, 50),
+        "latency_retrieve_p95_ms": percentile(retrieve_ms, 95),
+        "latency_compose_p95_ms": percentile(compose_ms, 95),
+    }
 
 
 def first_citation_names_article(row: dict, res) -> bool:

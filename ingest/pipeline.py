@@ -295,23 +295,7 @@ def run_ingest(
         old = store.manifest()
         rebuild = old is None or old.embedder != embedder_id or old.chunker != CHUNKER_VERSION
         previous = {} if rebuild or old is None else old.docs
-        current_ids = {f.doc_id for f in files}
-        todo: list[SourceFile] = []
-        for f in files:
-            rec = previous.get(f.doc_id)
-            if rec is None:
-                report.added.append(f.doc_id)
-                todo.append(f)
-            elif rec.fingerprint != f.fingerprint:
-                report.changed.append(f.doc_id)
-                todo.append(f)
-            else:
-                report.unchanged.append(f.doc_id)
-        # A file still in the folder but refused or unreadable this time keeps its indexed version.
-        kept = {p.source for p in report.failed}
-        report.removed = sorted(
-            d for d in set(previous) - current_ids if previous[d].source not in kept
-        )
+        todo = _plan(files, previous, report)
         if dry_run or (not rebuild and not todo and not report.removed):
             report.generation = store.current_name()
             return report
@@ -333,25 +317,7 @@ def run_ingest(
             )
             for doc_id in report.removed:
                 collection.delete(ids=manifest.docs.pop(doc_id).chunk_ids)
-            bar = tqdm(todo, desc="Tài liệu", unit="tệp", disable=not progress)
-            prepared: list[tuple[SourceFile, DocumentMeta, list[Chunk], bool]] = []
-            for source in bar:
-                try:
-                    meta, chunks, text = prepare(source, config)
-                except IngestError as exc:
-                    report.failed.append(FileProblem(source.rel, exc.reason_en, exc.reason_vi))
-                    _undo_plan(report, source.doc_id)
-                    continue
-                except Exception as exc:  # a loader bug must not kill the whole ingest
-                    log.exception("Unexpected error reading %s", source.rel)
-                    report.failed.append(
-                        FileProblem(
-                            source.rel, f"unexpected error: {exc}", "lỗi không xác định khi đọc tệp"
-                        )
-                    )
-                    _undo_plan(report, source.doc_id)
-                    continue
-                prepared.append((source, meta, chunks, lacks_diacritics(text)))
+            prepared = _read_all(todo, config, report, progress)
             # Text that lost its diacritics (OCR) is embedded last, through an accent restorer
             # learned from everything else in the index, so the embedder reads Vietnamese.
             prepared.sort(key=lambda item: item[3])
@@ -361,33 +327,14 @@ def run_ingest(
             ):
                 if restore and restorer is None:
                     restorer = AccentRestorer(collection.get(include=["documents"])["documents"])
-                ids = [f"{source.doc_id}:{source.fingerprint[:12]}:{c.index}" for c in chunks]
-                texts = [embedding_text(c, meta, restorer if restore else None) for c in chunks]
-                vectors = embeddings.embed_documents(texts, batch_size=config.embedding_batch_size)
-                old_rec = manifest.docs.get(source.doc_id)
-                if old_rec:
-                    collection.delete(ids=old_rec.chunk_ids)
-                collection.upsert(
-                    ids=ids,
-                    embeddings=vectors,
-                    documents=[c.text for c in chunks],
-                    metadatas=[
-                        {
-                            **chunk_metadata(c, meta, source.fingerprint),
-                            "embed_hash": content_hash(t),
-                        }
-                        for c, t in zip(chunks, texts, strict=True)
-                    ],
+                report.chunks_written += _write_document(
+                    collection,
+                    embeddings,
+                    manifest,
+                    (source, meta, chunks),
+                    restorer if restore else None,
+                    config.embedding_batch_size,
                 )
-                manifest.docs[source.doc_id] = DocRecord(
-                    doc_id=source.doc_id,
-                    source=source.rel,
-                    fingerprint=source.fingerprint,
-                    chunk_ids=ids,
-                    meta=meta.__dict__,
-                    ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                )
-                report.chunks_written += len(chunks)
             everything = collection.get(include=["documents", "metadatas"])
             lexical.build(
                 staging / "lexical",
@@ -403,6 +350,90 @@ def run_ingest(
         finally:
             embeddings.close()
     return report
+
+
+def _plan(files: list[SourceFile], previous: dict, report: IngestReport) -> list[SourceFile]:
+    """Which files to (re)index, and which documents to drop; fills the report's lists."""
+    todo: list[SourceFile] = []
+    for f in files:
+        rec = previous.get(f.doc_id)
+        if rec is None:
+            report.added.append(f.doc_id)
+            todo.append(f)
+        elif rec.fingerprint != f.fingerprint:
+            report.changed.append(f.doc_id)
+            todo.append(f)
+        else:
+            report.unchanged.append(f.doc_id)
+    # A file still in the folder but refused or unreadable this time keeps its indexed version.
+    kept = {p.source for p in report.failed}
+    current_ids = {f.doc_id for f in files}
+    report.removed = sorted(
+        d for d in set(previous) - current_ids if previous[d].source not in kept
+    )
+    return todo
+
+
+def _read_all(
+    todo: list[SourceFile], config: IngestConfig, report: IngestReport, progress: bool
+) -> list[tuple[SourceFile, DocumentMeta, list[Chunk], bool]]:
+    """Load and chunk every file to index; a file that fails is reported and keeps its
+    previous version."""
+    prepared = []
+    for source in tqdm(todo, desc="Tài liệu", unit="tệp", disable=not progress):
+        try:
+            meta, chunks, text = prepare(source, config)
+        except IngestError as exc:
+            report.failed.append(FileProblem(source.rel, exc.reason_en, exc.reason_vi))
+            _undo_plan(report, source.doc_id)
+            continue
+        except Exception as exc:  # a loader bug must not kill the whole ingest
+            log.exception("Unexpected error reading %s", source.rel)
+            report.failed.append(
+                FileProblem(
+                    source.rel, f"unexpected error: {exc}", "lỗi không xác định khi đọc tệp"
+                )
+            )
+            _undo_plan(report, source.doc_id)
+            continue
+        prepared.append((source, meta, chunks, lacks_diacritics(text)))
+    return prepared
+
+
+def _write_document(
+    collection,
+    embeddings: CachedEmbeddings,
+    manifest: Manifest,
+    document: tuple[SourceFile, DocumentMeta, list[Chunk]],
+    restorer: AccentRestorer | None,
+    batch_size: int,
+) -> int:
+    """Embed one document's chunks and replace its previous chunks in the staging collection."""
+    source, meta, chunks = document
+    ids = [f"{source.doc_id}:{source.fingerprint[:12]}:{c.index}" for c in chunks]
+    texts = [embedding_text(c, meta, restorer) for c in chunks]
+    vectors = embeddings.embed_documents(texts, batch_size=batch_size)
+    old_rec = manifest.docs.get(source.doc_id)
+    if old_rec:
+        collection.delete(ids=old_rec.chunk_ids)
+    collection.upsert(
+        ids=ids,
+        embeddings=vectors,
+        documents=[c.text for c in chunks],
+        metadatas=[
+            {**chunk_metadata(c, meta, source.fingerprint), "embed_hash": content_hash(t)}
+            for c, t in zip(chunks, texts, strict=True)
+        ],
+    )
+    manifest.docs[source.doc_id] = DocRecord(
+        doc_id=source.doc_id,
+        source=source.rel,
+        fingerprint=source.fingerprint,
+        chunk_ids=ids,
+        meta=meta.__dict__,
+        ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    return len(chunks)
 
 
 def _undo_plan(report: IngestReport, doc_id: str) -> None:
