@@ -20,6 +20,7 @@ from assistant.confidence import amount_missing, asks_amount, confidence
 from assistant.extractive import Unit, clean_quote, select_units
 from assistant.follow_up import is_follow_up, topic_of
 from assistant.llm import LLMClient, check_answer
+from assistant.privacy import for_search, redact
 from assistant.related import best_article_unit, related_articles
 from assistant.retrieval import HybridSearcher, RetrievalConfig
 from assistant.schemas import (
@@ -132,10 +133,10 @@ class Assistant:
     def condense(self, state: AnswerState) -> AnswerState:
         t = time.perf_counter()
         request = state.request
-        question = request.question.strip()
+        question = for_search(request.question)  # a CCCD or phone number answers nothing
         standalone, context = question, ""
         if request.history and is_follow_up(question):
-            previous = request.history[-1].question
+            previous = for_search(request.history[-1].question)
             rewritten = None
             if self.llm is not None and state.mode == "llm":
                 try:
@@ -150,7 +151,7 @@ class Assistant:
                 context = topic_of(previous)
                 standalone = f"{question} {context}"
         elif request.history:
-            context = self._carried_scope(question, request.history[-1].question)
+            context = self._carried_scope(question, for_search(request.history[-1].question))
             standalone = f"{question} ({context})" if context else question
         state.standalone = standalone
         state.search = (question, context) if context else (standalone, "")
@@ -226,7 +227,7 @@ class Assistant:
             timings=Timings(**timings),
         )
         if result.refused:
-            unanswered_log.info("unanswered question (%s): %s", reason, result.question)
+            unanswered_log.info("unanswered question (%s): %s", reason, redact(result.question))
         return result
 
     # -- composers ---------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 
 class Turn(BaseModel):
@@ -35,6 +36,18 @@ class AskRequest(BaseModel):
     history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS)
     filters: Filters | None = None
     mode: Literal["auto", "extractive", "llm"] = "auto"
+
+    @field_validator("question")
+    @classmethod
+    def _has_words(cls, value: str) -> str:
+        """ "???", "." or emoji alone ask nothing: a clear message, not an empty search."""
+        if not WORD_CHAR.search(value):
+            raise ValueError(NO_WORDS)
+        return value
+
+
+NO_WORDS = "Câu hỏi cần có ít nhất một chữ hoặc chữ số."
+WORD_CHAR = re.compile(r"[^\W_]")  # a letter or a digit, in any script
 
 
 class Citation(BaseModel):

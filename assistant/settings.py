@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     chunk_size: int = 900
     chunk_overlap: int = 150
     max_file_bytes: int = 30 * 1024 * 1024
+    max_text_chars: int = 3_000_000  # extracted text of one file (~6 times Bộ luật Dân sự)
+    max_chunks_per_file: int = 10_000
 
     # Retrieval.
     top_k: int = 8
@@ -95,6 +97,8 @@ class Settings(BaseSettings):
             chunk_size=self.chunk_size,
             chunk_overlap=self.chunk_overlap,
             max_file_bytes=self.max_file_bytes,
+            max_text_chars=self.max_text_chars,
+            max_chunks_per_file=self.max_chunks_per_file,
             ocr_languages=self.ocr_languages,
         )
 

@@ -21,6 +21,8 @@ class IngestConfig:
     chunk_size: int = 900
     chunk_overlap: int = 150
     max_file_bytes: int = 30 * 1024 * 1024
+    max_text_chars: int = 3_000_000  # ~6 times Bộ luật Dân sự
+    max_chunks_per_file: int = 10_000
     ocr_languages: str = "vie"
 
     def with_dirs(self, knowledge: Path | None = None, index: Path | None = None) -> IngestConfig:

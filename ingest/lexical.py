@@ -113,7 +113,11 @@ class LexicalIndex:
         return cls(ids, retrievers)
 
     def scores(self, query: str, view: str) -> np.ndarray:
-        """BM25 score of every chunk, aligned with `ids` (zeros for an empty index)."""
+        """BM25 score of every chunk, aligned with `ids` (zeros for an empty index, and for a
+        query with no words: bm25s fails on an empty token list)."""
         if not self.ids:
             return np.zeros(0)
-        return np.asarray(self.retrievers[view].get_scores(tokens(query, view)), dtype=np.float32)
+        terms = tokens(query, view)
+        if not terms:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self.retrievers[view].get_scores(terms), dtype=np.float32)

@@ -248,6 +248,13 @@ def chunk_metadata(chunk: Chunk, meta: DocumentMeta, fingerprint: str) -> dict:
 def prepare(source: SourceFile, config: IngestConfig) -> tuple[DocumentMeta, list[Chunk], str]:
     """Load, describe and chunk one file. Raises IngestError for bad input."""
     loaded = load_file(source.path, ocr_languages=config.ocr_languages)
+    if len(loaded.text) > config.max_text_chars:
+        raise IngestError(
+            f"extracted text is {len(loaded.text)} characters, over the limit of "
+            f"{config.max_text_chars}",
+            f"Văn bản trích từ tệp dài {len(loaded.text):,} ký tự, vượt giới hạn "
+            f"{config.max_text_chars:,} ký tự; hãy tách thành nhiều tệp.",
+        )
     sidecar = read_sidecar(source.path)
     meta = extract_metadata(
         loaded.text,
@@ -266,6 +273,12 @@ def prepare(source: SourceFile, config: IngestConfig) -> tuple[DocumentMeta, lis
     )
     if not chunks:
         raise IngestError("no text to index", "tệp không có nội dung để lập chỉ mục")
+    if len(chunks) > config.max_chunks_per_file:
+        raise IngestError(
+            f"{len(chunks)} chunks, over the per-file limit of {config.max_chunks_per_file}",
+            f"Tệp tạo ra {len(chunks):,} đoạn, vượt giới hạn {config.max_chunks_per_file:,} "
+            "đoạn cho một tệp; hãy tách thành nhiều tệp.",
+        )
     return meta, chunks, loaded.text
 
 

@@ -368,6 +368,25 @@ def test_a_stored_file_that_grows_over_the_limit_keeps_its_chunks(kb):
 
 
 @pytest.mark.parametrize(
+    ("limit", "words"),
+    [({"max_chunks_per_file": 3}, "đoạn cho một tệp"), ({"max_text_chars": 500}, "ký tự")],
+)
+def test_a_file_over_the_text_or_chunk_limit_is_refused_with_a_reason(kb, limit, words):
+    stored = chunks_of(kb.index, "nghi-quyet-1")
+    assert len(stored) > 3
+    path = kb.knowledge / "nghi-quyet-1.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nBổ sung.", encoding="utf-8")
+    bounded = settings_for(kb.knowledge, kb.index, **limit)
+
+    report = run_ingest(bounded.ingest)
+
+    [problem] = report.failed
+    assert problem.source == "nghi-quyet-1.txt" and words in problem.reason_vi
+    assert chunks_of(kb.index, "nghi-quyet-1") == stored  # the indexed version is kept
+    assert_consistent(kb.index)
+
+
+@pytest.mark.parametrize(
     "name", ["../x.md", "a/../../x.md", "/etc/passwd", ".hidden", "thu-muc/.env", "..\\x.md"]
 )
 def test_uploaded_names_that_escape_or_hide_are_refused(name):

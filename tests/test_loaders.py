@@ -127,6 +127,47 @@ def test_non_vietnamese_legacy_text_goes_to_charset_detection(tmp_path):
 # --- docx and html -------------------------------------------------------------------
 
 
+def zip_bomb_docx(path: Path, xml_mb: int = 150) -> Path:
+    """A real .docx whose document.xml is rewritten to `xml_mb` MB of repeated paragraphs:
+    about 0.5 MB on disk, as in the hardening report."""
+    import zipfile
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Lệ phí đăng ký khai sinh.")
+    plain = path.with_suffix(".plain.docx")
+    document.save(plain)
+    paragraph = (
+        b"<w:p><w:r><w:t>Th\xe1\xbb\xa7 t\xe1\xbb\xa5c h\xc3\xa0nh ch\xc3\xadnh.</w:t></w:r></w:p>"
+    )
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/document.xml":
+                head, tail = data.split(b"<w:body>", 1)
+                body = paragraph * (xml_mb * 1024 * 1024 // len(paragraph))
+                data = head + b"<w:body>" + body + tail
+            out.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return path
+
+
+def test_a_docx_that_expands_to_150_mb_is_refused_before_it_is_parsed(tmp_path):
+    import tracemalloc
+
+    bomb = zip_bomb_docx(tmp_path / "bom.docx")
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    tracemalloc.start()
+    with pytest.raises(LoadError) as refused:
+        load_file(bomb)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert "giải nén quá lớn" in refused.value.reason_vi
+    assert "expands beyond the limits" in refused.value.reason_en
+    # parsing 150 MB of XML takes gigabytes; the check reads the zip directory only
+    assert peak < 10 * 1024 * 1024 + bomb.stat().st_size
+
+
 def test_docx_headings_paragraphs_and_table_in_order(tmp_path):
     import docx
 

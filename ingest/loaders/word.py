@@ -9,6 +9,7 @@ import docx
 from docx.table import Table
 
 from ingest.errors import LoadError
+from ingest.loaders.archive import check_archive
 from ingest.loaders.plain import clean_text
 from ingest.loaders.registry import register
 from ingest.model import LoadedText
@@ -25,6 +26,7 @@ def load_docx(data: bytes, ocr_languages: str = "") -> LoadedText:
             "Tệp không phải .docx hợp lệ (định dạng .doc cũ hoặc có mật khẩu); "
             "hãy mở bằng Word và lưu lại dưới dạng .docx không mật khẩu.",
         )
+    check_archive(data, ".docx")
     try:
         document = docx.Document(io.BytesIO(data))
         blocks = [_docx_block(item) for item in document.iter_inner_content()]
