@@ -21,6 +21,7 @@ from assistant.extractive import Unit, clean_quote, select_units
 from assistant.follow_up import is_follow_up, topic_of
 from assistant.llm import LLMClient, check_answer
 from assistant.privacy import for_search, redact
+from assistant.provenance import UNREVIEWED_WARNING, is_unreviewed
 from assistant.related import best_article_unit, related_articles
 from assistant.retrieval import HybridSearcher, RetrievalConfig
 from assistant.schemas import (
@@ -301,6 +302,8 @@ class Assistant:
         if any(c.status == SAMPLE_STATUS for c in citations):
             warnings.append(SAMPLE_WARNING)
             lines.append(SAMPLE_NOTE)
+        if any(is_unreviewed(c.status) for c in citations):
+            warnings.append(UNREVIEWED_WARNING)
         return Composed("\n\n".join(lines), citations, "extractive", warnings, related)
 
     def _llm_unavailable(self, state: AnswerState, exc: Exception) -> Composed:
@@ -347,6 +350,8 @@ class Assistant:
         warnings = list(checked.warnings)
         if any(c.status == SAMPLE_STATUS for c in citations):
             warnings.append(SAMPLE_WARNING)
+        if any(is_unreviewed(c.status) for c in citations):
+            warnings.append(UNREVIEWED_WARNING)
         return Composed(answer, citations, "llm", warnings)
 
     def _refusal(self, state: AnswerState) -> Composed:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.provenance import is_instruction_like
 from assistant.query_terms import content_terms
 from assistant.questions import QUESTION_TYPES, question_types
 from assistant.snapshot import Passage
@@ -130,6 +131,7 @@ def select_units(
         for rank, p in zip(ranks, passages, strict=True)
         if rank < max_passages
         for u in units_of(p, rank)
+        if not is_instruction_like(u.text)  # content aimed at the assistant is never guidance
     ]
     score_units(question, units, types)
     ranked = sorted(units, key=lambda u: -u.score)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from assistant.provenance import is_unreviewed
 from assistant.query_terms import title_match
 from assistant.questions import label_affinity, question_types
 from assistant.snapshot import IndexSnapshot, Passage, SnapshotProvider
@@ -110,6 +111,12 @@ def _rest(text: str, snap: IndexSnapshot) -> str:
     return snap.scope.detect(text).rest if text else ""
 
 
+def reviewed_first(passages: list[Passage]) -> list[Passage]:
+    """Unreviewed uploads after every reviewed passage, each group in rank order: an upload
+    can add to an answer but never displace the maintainers' documents."""
+    return sorted(passages, key=lambda p: is_unreviewed(p.status))
+
+
 class HybridSearcher:
     def __init__(
         self,
@@ -190,10 +197,14 @@ class HybridSearcher:
             fused = fused + config.title_named_boost * (signals["title"] >= 1.0)
         order = [int(i) for i in np.argsort(-fused) if mask[i]]
         if not config.merge_sections:
-            return [
-                snap.passage(i, float(fused[i]), {name: float(s[i]) for name, s in signals.items()})
-                for i in order[:k]
-            ]
+            return reviewed_first(
+                [
+                    snap.passage(
+                        i, float(fused[i]), {name: float(s[i]) for name, s in signals.items()}
+                    )
+                    for i in order[:k]
+                ]
+            )
         # Each section is ranked by its best chunk. One passage per article of a law: an
         # article too long to show whole is shown by its best khoản, and its other khoản do not
         # take the remaining places.
@@ -212,7 +223,7 @@ class HybridSearcher:
             )
             if len(passages) == k:
                 break
-        return passages
+        return reviewed_first(passages)
 
     def _dense(
         self, snap: IndexSnapshot, text: str, allowed: set[str] | None, config: RetrievalConfig

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 # A document's status, as its metadata states it: the default, and the handbook's sample mark.
 DEFAULT_STATUS = "hiệu lực"
 SAMPLE_STATUS = "bản mẫu"
+# An upload until an admin approves it (assistant/provenance.py): never outranks reviewed text.
+UNREVIEWED_STATUS = "chưa rà soát"
 
 
 @dataclass
