@@ -32,3 +32,13 @@ class EmbedderMismatch(IndexUnavailable):
 
 class IngestRunning(IndexUnavailable):
     """Another ingest holds the lock on this index."""
+
+
+class IngestCancelled(IngestError):
+    """An admin cancelled the ingest: nothing was published, the served index is unchanged."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "ingest cancelled; the index was not changed",
+            "Đã huỷ lập chỉ mục; chỉ mục đang dùng không thay đổi.",
+        )

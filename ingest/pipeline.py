@@ -6,6 +6,8 @@ import hashlib
 import logging
 import os
 import re
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +22,7 @@ from ingest.accents import AccentRestorer
 from ingest.chunking import chunk_text
 from ingest.config import IngestConfig
 from ingest.embeddings import CachedEmbeddings, make_embeddings
-from ingest.errors import IngestError, RefusedFile
+from ingest.errors import IngestCancelled, IngestError, RefusedFile
 from ingest.lexical import ocr_repair
 from ingest.loaders import SUPPORTED_EXTENSIONS, load_file
 from ingest.metadata import extract_metadata, read_sidecar
@@ -290,8 +292,15 @@ def close_chroma(path: Path) -> None:
 
 
 def run_ingest(
-    config: IngestConfig, *, dry_run: bool = False, progress: bool = False
+    config: IngestConfig,
+    *,
+    dry_run: bool = False,
+    progress: bool = False,
+    cancelled: Callable[[], bool] | None = None,
 ) -> IngestReport:
+    """Bring the index up to date with the knowledge folder, in a staging generation published
+    atomically at the end. `cancelled` is polled between documents: when it says so, the
+    staging generation is dropped and IngestCancelled raised (the served index is unchanged)."""
     store = IndexStore(config.index_dir)
     report = IngestReport(dry_run=dry_run)
     files, problems = scan(config)
@@ -330,7 +339,7 @@ def run_ingest(
             )
             for doc_id in report.removed:
                 collection.delete(ids=manifest.docs.pop(doc_id).chunk_ids)
-            prepared = _read_all(todo, config, report, progress)
+            prepared = _read_all(todo, config, report, progress, cancelled)
             # Text that lost its diacritics (OCR) is embedded last, through an accent restorer
             # learned from everything else in the index, so the embedder reads Vietnamese.
             prepared.sort(key=lambda item: item[3])
@@ -338,6 +347,8 @@ def run_ingest(
             for source, meta, chunks, restore in tqdm(
                 prepared, desc="Nhúng", unit="tệp", disable=not progress
             ):
+                if cancelled is not None and cancelled():
+                    raise IngestCancelled()
                 if restore and restorer is None:
                     restorer = AccentRestorer(collection.get(include=["documents"])["documents"])
                 report.chunks_written += _write_document(
@@ -360,6 +371,10 @@ def run_ingest(
             close_chroma(staging / "chroma")
             report.embedded = embeddings.embedded
             report.generation = store.publish(staging).name
+        except IngestCancelled:
+            close_chroma(staging / "chroma")
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         finally:
             embeddings.close()
     return report
@@ -388,12 +403,18 @@ def _plan(files: list[SourceFile], previous: dict, report: IngestReport) -> list
 
 
 def _read_all(
-    todo: list[SourceFile], config: IngestConfig, report: IngestReport, progress: bool
+    todo: list[SourceFile],
+    config: IngestConfig,
+    report: IngestReport,
+    progress: bool,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[tuple[SourceFile, DocumentMeta, list[Chunk], bool]]:
     """Load and chunk every file to index; a file that fails is reported and keeps its
     previous version."""
     prepared = []
     for source in tqdm(todo, desc="Tài liệu", unit="tệp", disable=not progress):
+        if cancelled is not None and cancelled():
+            raise IngestCancelled()
         try:
             meta, chunks, text = prepare(source, config)
         except IngestError as exc:

@@ -367,6 +367,32 @@ def test_a_stored_file_that_grows_over_the_limit_keeps_its_chunks(kb):
     assert chunks_of(kb.index, "nghi-quyet-1") == stored
 
 
+def test_a_cancelled_ingest_publishes_nothing_and_the_next_one_finishes(kb):
+    from ingest.errors import IngestCancelled
+
+    before = kb.store.current_name()
+    stored = {d: chunks_of(kb.index, d) for d in DOC_IDS}
+    for name in DOCS:
+        path = kb.knowledge / name
+        path.write_text(path.read_text(encoding="utf-8") + "\n\nSửa đổi.", encoding="utf-8")
+    polls = []
+
+    def cancel_on_second_poll() -> bool:
+        polls.append(1)
+        return len(polls) >= 2
+
+    with pytest.raises(IngestCancelled) as cancelled:
+        kb.ingest(cancelled=cancel_on_second_poll)
+
+    assert "huỷ" in cancelled.value.reason_vi
+    assert kb.store.current_name() == before
+    assert {d: chunks_of(kb.index, d) for d in DOC_IDS} == stored
+    assert not [p for p in (kb.index / "generations").iterdir() if p.name.endswith(".staging")]
+    report = kb.ingest()
+    assert report.ok and sorted(report.changed) == DOC_IDS
+    assert_consistent(kb.index)
+
+
 @pytest.mark.parametrize(
     ("limit", "words"),
     [({"max_chunks_per_file": 3}, "đoạn cho một tệp"), ({"max_text_chars": 500}, "ký tự")],
