@@ -34,6 +34,7 @@ from assistant.schemas import (
 )
 from assistant.settings import Settings
 from assistant.snapshot import Passage, SnapshotProvider
+from assistant.validity import out_of_force_warning
 from ingest.embeddings import make_embeddings
 from ingest.model import SAMPLE_STATUS
 
@@ -299,11 +300,9 @@ class Assistant:
                 f"Chưa có văn bản riêng của {', '.join(state.uncovered_places)}; câu trả lời "
                 "theo cẩm nang dùng chung."
             )
-        if any(c.status == SAMPLE_STATUS for c in citations):
-            warnings.append(SAMPLE_WARNING)
+        warnings += self._source_warnings(citations)
+        if SAMPLE_WARNING in warnings:
             lines.append(SAMPLE_NOTE)
-        if any(is_unreviewed(c.status) for c in citations):
-            warnings.append(UNREVIEWED_WARNING)
         return Composed("\n\n".join(lines), citations, "extractive", warnings, related)
 
     def _llm_unavailable(self, state: AnswerState, exc: Exception) -> Composed:
@@ -347,12 +346,22 @@ class Assistant:
             best = select_units(checked.text, [p], max_units=1)
             unit = best[0] if best else Unit(0, p, 0, len(p.text))
             citations.append(self.cite.citation(new, unit))
-        warnings = list(checked.warnings)
-        if any(c.status == SAMPLE_STATUS for c in citations):
-            warnings.append(SAMPLE_WARNING)
-        if any(is_unreviewed(c.status) for c in citations):
-            warnings.append(UNREVIEWED_WARNING)
+        warnings = [*checked.warnings, *self._source_warnings(citations)]
         return Composed(answer, citations, "llm", warnings)
+
+    def _source_warnings(self, citations: list[Citation]) -> list[str]:
+        """What the reader must know about the quoted texts: a sample, an unreviewed upload,
+        a text no longer in force (named by the question, or it would not be quoted)."""
+        out = []
+        if any(c.status == SAMPLE_STATUS for c in citations):
+            out.append(SAMPLE_WARNING)
+        if any(is_unreviewed(c.status) for c in citations):
+            out.append(UNREVIEWED_WARNING)
+        stale = self.provider.get().out_of_force
+        for doc_id in dict.fromkeys(c.doc_id for c in citations if c.doc_id in stale):
+            label = doc_label(self.cite.meta(doc_id, doc_id))
+            out.append(out_of_force_warning(label, stale[doc_id]))
+        return out
 
     def _refusal(self, state: AnswerState) -> Composed:
         snap = self.provider.get()

@@ -164,6 +164,10 @@ class HybridSearcher:
         q = self.prepare_query(query, snap, config, context)
         allowed = snap.allowed_docs(filters)
         mask = np.ones(n, dtype=bool) if allowed is None else np.isin(snap.doc_ids, list(allowed))
+        if snap.out_of_force:
+            # a text no longer in force answers only a question that names it
+            named = snap.scope.detect(f"{query} {context}".strip()).named
+            mask &= snap.in_force | np.isin(snap.doc_ids, list(named))
         if not mask.any():
             return []
         signals: dict[str, np.ndarray] = {}

@@ -39,7 +39,8 @@ def _number_phrases(number: str) -> list[list[str]]:
     if not words:
         return []
     lead = words[0]
-    out = [words]
+    # written whole ("12/2019/QĐ-UBND") it is one token of the question, split it is several
+    out = [words, [" ".join(words)]] if len(words) > 1 else [words]
     if lead.isdigit():
         for kind in (["nghi", "quyet"], ["nq"], ["ke", "hoach"], ["kh"], ["quyet", "dinh"]):
             out += [[*kind, lead], [*kind, "so", lead]]

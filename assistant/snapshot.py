@@ -21,6 +21,7 @@ from assistant.query_terms import content_terms, title_bigrams
 from assistant.questions import last_heading
 from assistant.scope import ScopeDetector
 from assistant.statute import is_statute
+from assistant.validity import out_of_force
 from ingest.accents import AccentRestorer
 from ingest.errors import EmbedderMismatch, IndexMissing, IndexUnavailable
 from ingest.lexical import LexicalIndex
@@ -91,6 +92,9 @@ class IndexSnapshot:
             d: rec.meta for d, rec in self.manifest.docs.items() if is_statute(rec.meta)
         }
         self.statute_docs = frozenset(self.statute_metas)
+        # texts no longer in force (doc id -> why), answered from only when a question names them
+        self.out_of_force = out_of_force({d: rec.meta for d, rec in self.manifest.docs.items()})
+        self.in_force = ~np.isin(self.doc_ids, list(self.out_of_force))
         self.is_statute = np.asarray(
             [float(m["doc_id"] in self.statute_docs) for m in self.metas], dtype=np.float32
         )

@@ -40,6 +40,9 @@ _KEY_ALIASES = {
     "status": "status", "trang_thai": "status",
     "effective": "effective", "hieu_luc": "effective", "ngay_hieu_luc": "effective",
     "version": "version", "phien_ban": "version",
+    "legal_as_of": "legal_as_of", "phap_luat_den": "legal_as_of", "cap_nhat_den": "legal_as_of",
+    "replaced_by": "replaced_by", "thay_the_boi": "replaced_by", "bi_thay_the_boi": "replaced_by",
+    "replaces": "replaces", "thay_the": "replaces",
 }  # fmt: skip
 
 
@@ -102,7 +105,7 @@ def _normalize_layer(layer: dict | None, origin: str) -> dict:
 def _clean_value(attr: str, value, origin: str):
     if value is None:
         return [] if attr == "fields" else None
-    if attr in ("date", "effective"):
+    if attr in ("date", "effective", "legal_as_of"):
         return _parse_date(value, origin)
     if attr == "fields":
         items = value if isinstance(value, list) else [value]
@@ -170,6 +173,9 @@ def extract_metadata(
         status=pick_filled("status") or DEFAULT_STATUS,
         effective=pick("effective"),
         version=pick("version"),
+        legal_as_of=pick("legal_as_of"),
+        replaced_by=pick("replaced_by"),
+        replaces=pick("replaces"),
         source=source,
         format=fmt,
     )

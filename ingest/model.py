@@ -9,6 +9,8 @@ DEFAULT_STATUS = "hiệu lực"
 SAMPLE_STATUS = "bản mẫu"
 # An upload until an admin approves it (assistant/provenance.py): never outranks reviewed text.
 UNREVIEWED_STATUS = "chưa rà soát"
+# No longer in force: kept for reference, never quoted unless a question names it.
+EXPIRED_STATUS = "hết hiệu lực"
 
 
 @dataclass
@@ -45,6 +47,9 @@ class DocumentMeta:
     status: str = "hiệu lực"
     effective: str | None = None  # ngày có hiệu lực, ISO
     version: str | None = None  # which version of the text this is ("bản năm 2023 …")
+    legal_as_of: str | None = None  # ISO: the law it rests on was checked up to this date
+    replaced_by: str | None = None  # the text that replaced it (doc id or số hiệu)
+    replaces: str | None = None  # the text it replaces (doc id or số hiệu)
     source: str = ""  # path relative to the knowledge dir
     format: str = ""
 
