@@ -95,3 +95,20 @@ def test_a_refusal_for_a_missing_figure_says_what_is_missing(service):
     )
     assert "Tài liệu không nêu con số cụ thể" in page and "mục 5.5" in page
     assert "Gợi ý: nêu rõ tên thủ tục" not in page  # rephrasing will not find a missing figure
+
+
+def test_images_and_links_quoted_from_a_document_are_never_live(service):
+    """An uploaded text's Markdown image or link, quoted in an answer, stays text: no request
+    leaves the page for an address the document chose."""
+    quoted = (
+        "> Lệ phí xem tại ![bảng](http://evil.example/a.png) hoặc [đây](http://evil.example/x) "
+        "<http://evil.example/y> [1]"
+    )
+    turn = {
+        "question": "Lệ phí?",
+        "answer": quoted,
+        "result": {"answer": quoted, "citations": [{"n": 1, "doc_id": "x", "quote": "q"}]},
+    }
+    page = render_conversation([turn])
+    assert "<img" not in page and "<a " not in page and 'href="http://evil' not in page
+    assert "evil.example/a.png" in page  # shown as text, so the reader sees what was there

@@ -29,8 +29,12 @@ REFUSAL_TITLE_KEYS = {
     "place not covered": "refusal_title_place_not_covered",
 }
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
-    "table"
+# Answers quote documents, and an uploaded document can hold Markdown images and links to any
+# address: neither is ever rendered live (they stay visible as text).
+_md = (
+    MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    .enable("table")
+    .disable(["image", "link", "autolink"])
 )
 _CITE_MARK = re.compile(r"\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")
 
