@@ -252,3 +252,24 @@ def test_every_resolution_is_covered():
     for stem in resolutions:
         minimum = 15 if stem == OCR_DOC else 6
         assert counts[stem] >= minimum, f"{stem}: {counts[stem]} questions"
+
+
+def test_the_trust_set_is_well_formed():
+    """eval/trust is labelled by section, not by quote: its writer saw the headings only."""
+    rows = [json.loads(line) for line in (ROOT / "eval" / "trust" / "questions.jsonl").open()]
+    assert len(rows) >= 120 and len({r["id"] for r in rows}) == len(rows)
+    answerable = [r for r in rows if r["answerable"]]
+    assert 0.4 <= len(answerable) / len(rows) <= 0.6
+    docs = {p.name.split(".")[0] for p in KNOWLEDGE.rglob("*.*")}
+    for row in rows:
+        if row["answerable"]:
+            assert row["doc"] in docs, row["id"]
+        else:
+            assert row["doc"] is None and row["section"] is None, row["id"]
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        if "group" in row:
+            groups.setdefault(row["group"], []).append(row)
+    assert len(groups) >= 12
+    for members in groups.values():
+        assert len(members) == 4 and len({(m["doc"], m["section"]) for m in members}) == 1
