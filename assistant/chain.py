@@ -15,10 +15,11 @@ from collections.abc import Iterator
 from langchain_core.runnables import RunnableLambda
 
 from assistant.answer_state import AnswerState, Composed
-from assistant.citations import CitationBuilder, blockquote, doc_label, section_label
+from assistant.citations import CitationBuilder, blockquote
 from assistant.confidence import amount_missing, asks_amount, confidence
 from assistant.extractive import Unit, clean_quote, select_units
 from assistant.follow_up import is_follow_up, topic_of
+from assistant.labels import doc_label, section_label
 from assistant.llm import LLMClient, check_answer
 from assistant.privacy import for_search, redact
 from assistant.provenance import UNREVIEWED_WARNING, is_unreviewed
@@ -47,8 +48,6 @@ SAMPLE_WARNING = "Trích từ tài liệu bản mẫu, cần đối chiếu văn
 SAMPLE_NOTE = (
     "\n_Lưu ý: nội dung trên trích từ cẩm nang bản mẫu, cần đối chiếu văn bản pháp luật hiện hành._"
 )
-
-__all__ = ["Assistant", "is_follow_up", "section_label", "topic_of"]
 
 
 class Assistant:

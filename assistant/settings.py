@@ -5,6 +5,7 @@ Everything else receives a `Settings` instance; nothing else calls os.environ.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -87,20 +88,8 @@ class Settings(BaseSettings):
 
     @property
     def ingest(self) -> IngestConfig:
-        """The part of the configuration the ingest stage reads."""
-        return IngestConfig(
-            knowledge_dir=self.knowledge_dir,
-            index_dir=self.index_dir,
-            embedding_backend=self.embedding_backend,
-            embedding_model=self.embedding_model,
-            embedding_batch_size=self.embedding_batch_size,
-            chunk_size=self.chunk_size,
-            chunk_overlap=self.chunk_overlap,
-            max_file_bytes=self.max_file_bytes,
-            max_text_chars=self.max_text_chars,
-            max_chunks_per_file=self.max_chunks_per_file,
-            ocr_languages=self.ocr_languages,
-        )
+        """The part of the configuration the ingest stage reads: IngestConfig's fields, by name."""
+        return IngestConfig(**{f.name: getattr(self, f.name) for f in fields(IngestConfig)})
 
     @property
     def resolved_database_url(self) -> str:

@@ -8,14 +8,8 @@ says what replaced it (assistant/chain.py).
 
 from __future__ import annotations
 
+from assistant.labels import doc_label
 from ingest.model import EXPIRED_STATUS
-
-
-def _label(doc_id: str, meta: dict) -> str:
-    number, doc_type = meta.get("number"), meta.get("doc_type")
-    if number and doc_type:
-        return f"{doc_type} {number}"
-    return meta.get("title") or doc_id
 
 
 def out_of_force(docs: dict[str, dict]) -> dict[str, str]:
@@ -30,14 +24,14 @@ def out_of_force(docs: dict[str, dict]) -> dict[str, str]:
         replaced_by = meta.get("replaced_by")
         if replaced_by:
             newer = by_key.get(str(replaced_by).lower())
-            name = _label(newer, docs[newer]) if newer else str(replaced_by)
+            name = doc_label({"doc_id": newer, **docs[newer]}) if newer else str(replaced_by)
             out[doc_id] = f"đã được thay thế bởi {name}"
         elif meta.get("status") == EXPIRED_STATUS:
             out[doc_id] = "đã hết hiệu lực"
     for doc_id, meta in docs.items():
         older = by_key.get(str(meta.get("replaces") or "").lower())
         if older and older != doc_id and older not in out:
-            out[older] = f"đã được thay thế bởi {_label(doc_id, meta)}"
+            out[older] = f"đã được thay thế bởi {doc_label({'doc_id': doc_id, **meta})}"
     return out
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chain import is_follow_up, section_label, topic_of
+from assistant.follow_up import is_follow_up, topic_of
+from assistant.labels import section_label
 from assistant.schemas import AskRequest, Turn
 from ingest.loaders import load_file
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # FeedbackRequest.comment's max_length (api_models has no constant for it).
-MAX_COMMENT_CHARS = 2000
+MAX_COMMENT_CHARS = MAX_QUESTION_CHARS  # FeedbackRequest's cap
 _TEXT_CACHE = 16  # documents whose text is kept (reading a scanned PDF again means OCR)
 
 
