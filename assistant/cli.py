@@ -238,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from pydantic import ValidationError
+
     from ingest.errors import IndexUnavailable, IngestError
 
     try:
@@ -245,6 +247,10 @@ def main(argv: list[str] | None = None) -> int:
     except (IngestError, IndexUnavailable) as exc:
         print(f"Lỗi: {getattr(exc, 'reason_vi', exc)}", file=sys.stderr)
         logging.getLogger("camnang").error("%s", exc)
+        return 2
+    except ValidationError as exc:  # a question the request contract refuses ("???", too long)
+        reasons = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        print(f"Lỗi: {reasons}", file=sys.stderr)
         return 2
 
 

@@ -105,3 +105,10 @@ def test_serve_starts_api_and_page_on_localhost(corpus, tmp_path):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_ask_without_words_says_why_in_vietnamese(corpus, capsys):
+    code = main(["ask", "--knowledge", str(corpus.knowledge), "--index", str(corpus.index), "???"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.strip() == "Lỗi: Câu hỏi cần có ít nhất một chữ hoặc chữ số."
