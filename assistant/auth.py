@@ -105,9 +105,6 @@ class KeyStore:
             rows = s.scalars(select(ApiKey).order_by(ApiKey.created_at)).all()
             return [_info(r) for r in rows]
 
-    def has_admin(self) -> bool:
-        return any(k.active and k.role == "admin" for k in self.list())
-
     def verify(self, key: str | None) -> Principal | None:
         """The key's principal, or None if it is unknown, malformed or revoked."""
         if not key or not key.startswith(_PREFIX) or len(key) > 200:

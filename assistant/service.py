@@ -19,7 +19,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -788,8 +787,3 @@ class Service:
 
     def close(self) -> None:
         self.db.dispose()
-
-
-def when(value: datetime | None) -> str:
-    """A timestamp for people: 2026-05-20 14:03 (UTC)."""
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""

@@ -34,7 +34,6 @@ def make_settings(root: Path, **overrides) -> Settings:
     values = dict(
         knowledge_dir=root / "knowledge",
         index_dir=root / "index",
-        cache_dir=root / "cache",
         database_url=f"sqlite:///{root / 'app.sqlite3'}",
         auth_disabled=False,
         rate_limit_per_minute=10_000,
