@@ -45,8 +45,8 @@ from assistant.api_models import (
     Health,
     JobInfo,
 )
-from assistant.auth import DEV_PRINCIPAL, Principal, RateLimiter, key_from_headers
 from assistant.schemas import AnswerResult, AskRequest, Citation, RelatedPassage, Turn
+from assistant.server.auth import DEV_PRINCIPAL, Principal, RateLimiter, key_from_headers
 from assistant.service import Service, ServiceError
 from assistant.settings import Settings, get_settings
 

@@ -59,8 +59,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _keystore(settings=None):
-    from assistant.auth import KeyStore
-    from assistant.db import Database
+    from assistant.server.auth import KeyStore
+    from assistant.server.db import Database
 
     return KeyStore(Database((settings or get_settings()).resolved_database_url))
 

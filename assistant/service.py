@@ -39,8 +39,9 @@ from assistant.api_models import (
     JobInfo,
     SectionInfo,
 )
-from assistant.auth import KeyStore, Principal
-from assistant.db import (
+from assistant.schemas import AnswerResult, AskRequest, RelatedPassage
+from assistant.server.auth import KeyStore, Principal
+from assistant.server.db import (
     Conversation,
     Database,
     Feedback,
@@ -50,8 +51,7 @@ from assistant.db import (
     new_id,
     utcnow,
 )
-from assistant.metrics import Metrics
-from assistant.schemas import AnswerResult, AskRequest, RelatedPassage
+from assistant.server.metrics import Metrics
 from assistant.settings import Settings
 from ingest.errors import IndexUnavailable, IngestError, IngestRunning
 from ingest.loaders import SUPPORTED_EXTENSIONS, load_file

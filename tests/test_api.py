@@ -81,7 +81,7 @@ def test_revoked_key_is_refused(service, client):
 def test_keys_are_stored_hashed(service, api_keys):
     from sqlalchemy import select
 
-    from assistant.db import ApiKey
+    from assistant.server.db import ApiKey
 
     with service.db.session() as s:
         rows = s.scalars(select(ApiKey)).all()
@@ -195,7 +195,7 @@ def test_unanswered_and_thumbs_down_show_in_the_report(client, reader_headers, a
 def test_conversations_are_stored_when_opted_in(client, reader_headers, service):
     from sqlalchemy import select
 
-    from assistant.db import Conversation
+    from assistant.server.db import Conversation
 
     answer = client.post("/v1/ask", json={"question": QUESTION}, headers=reader_headers).json()
     with service.db.session() as s:

@@ -18,7 +18,7 @@ from typing import Literal
 
 from sqlalchemy import select
 
-from assistant.db import ApiKey, Database, as_utc, utcnow
+from assistant.server.db import ApiKey, Database, as_utc, utcnow
 
 Role = Literal["reader", "admin"]
 ROLES: tuple[str, ...] = ("reader", "admin")
