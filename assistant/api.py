@@ -29,12 +29,9 @@ from fastapi.security import APIKeyHeader, HTTPBearer
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from assistant.api_models import (
-    ChatChoice,
-    ChatChoiceMessage,
-    ChatCompletion,
-    ChatCompletionRequest,
-    ChatUsage,
+from assistant.schemas import AnswerResult, AskRequest, Citation, RelatedPassage, Turn
+from assistant.server.auth import DEV_PRINCIPAL, Principal, RateLimiter, key_from_headers
+from assistant.server.models import (
     DocumentDetail,
     DocumentSource,
     DocumentSummary,
@@ -45,8 +42,13 @@ from assistant.api_models import (
     Health,
     JobInfo,
 )
-from assistant.schemas import AnswerResult, AskRequest, Citation, RelatedPassage, Turn
-from assistant.server.auth import DEV_PRINCIPAL, Principal, RateLimiter, key_from_headers
+from assistant.server.openai_models import (
+    ChatChoice,
+    ChatChoiceMessage,
+    ChatCompletion,
+    ChatCompletionRequest,
+    ChatUsage,
+)
 from assistant.service import Service, ServiceError
 from assistant.settings import Settings, get_settings
 

@@ -24,7 +24,20 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from assistant.api_models import (
+from assistant.schemas import AnswerResult, AskRequest, RelatedPassage
+from assistant.server.auth import KeyStore, Principal
+from assistant.server.db import (
+    Conversation,
+    Database,
+    Feedback,
+    IngestJob,
+    Unanswered,
+    as_utc,
+    new_id,
+    utcnow,
+)
+from assistant.server.metrics import Metrics
+from assistant.server.models import (
     ChunkInfo,
     DocumentDetail,
     DocumentSource,
@@ -39,19 +52,6 @@ from assistant.api_models import (
     JobInfo,
     SectionInfo,
 )
-from assistant.schemas import AnswerResult, AskRequest, RelatedPassage
-from assistant.server.auth import KeyStore, Principal
-from assistant.server.db import (
-    Conversation,
-    Database,
-    Feedback,
-    IngestJob,
-    Unanswered,
-    as_utc,
-    new_id,
-    utcnow,
-)
-from assistant.server.metrics import Metrics
 from assistant.settings import Settings
 from ingest.errors import IndexUnavailable, IngestError, IngestRunning
 from ingest.loaders import SUPPORTED_EXTENSIONS, load_file

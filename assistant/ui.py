@@ -27,8 +27,8 @@ from typing import Any
 import gradio as gr
 from markdown_it import MarkdownIt
 
-from assistant.api_models import FeedbackRequest
 from assistant.schemas import AnswerResult, AskRequest, Filters, Turn
+from assistant.server.models import FeedbackRequest
 from assistant.settings import Settings
 from assistant.statute import is_statute, legal_basis_links
 from ingest.errors import IndexUnavailable
