@@ -31,6 +31,7 @@ from starlette.concurrency import run_in_threadpool
 
 from assistant.schemas import AnswerResult, AskRequest, Citation, RelatedPassage, Turn
 from assistant.server.auth import DEV_PRINCIPAL, Principal, RateLimiter, key_from_headers
+from assistant.server.errors import ServiceError
 from assistant.server.models import (
     DocumentDetail,
     DocumentSource,
@@ -49,7 +50,7 @@ from assistant.server.openai_models import (
     ChatCompletionRequest,
     ChatUsage,
 )
-from assistant.service import Service, ServiceError
+from assistant.server.service import Service
 from assistant.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)

@@ -86,7 +86,7 @@ def assistant_chain(corpus):
 
 @pytest.fixture(scope="session")
 def service(corpus, assistant_chain):
-    from assistant.service import Service
+    from assistant.server.service import Service
 
     svc = Service(corpus.settings, assistant=assistant_chain)
     yield svc
@@ -151,7 +151,7 @@ def law_assistant(law_corpus):
 
 @pytest.fixture(scope="session")
 def law_service(law_corpus, law_assistant):
-    from assistant.service import Service
+    from assistant.server.service import Service
 
     svc = Service(law_corpus.settings, assistant=law_assistant)
     yield svc

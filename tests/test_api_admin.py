@@ -29,7 +29,7 @@ def admin_env(tmp_path_factory, corpus, assistant_chain):
     """A copy of the corpus with its own index (embeddings come from the shared cache: fast)."""
     from assistant.chain import Assistant
     from assistant.retrieval import SnapshotProvider
-    from assistant.service import Service
+    from assistant.server.service import Service
     from ingest.pipeline import run_ingest
 
     root = tmp_path_factory.mktemp("admin")
