@@ -44,7 +44,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             )
             return 2
         uvicorn.run(
-            "assistant.api:create_app_from_env",
+            "assistant.server.app:create_app_from_env",
             factory=True,
             host=settings.host,
             port=settings.port,
@@ -52,7 +52,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             log_level="info",
         )
         return 0
-    from assistant.api import create_app
+    from assistant.server.app import create_app
 
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
     return 0

@@ -102,7 +102,7 @@ def api_keys(service) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def api_app(corpus, service):
-    from assistant.api import create_app
+    from assistant.server.app import create_app
 
     return create_app(corpus.settings, service=service, mount_ui=False, warm_up=False)
 

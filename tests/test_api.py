@@ -10,9 +10,10 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from assistant.api import chat_to_ask, create_app, footnotes
 from assistant.schemas import Citation
+from assistant.server.app import create_app
 from assistant.server.openai_models import ChatCompletionRequest
+from assistant.server.openai_protocol import chat_to_ask, footnotes
 
 PUBLIC = {"/healthz", "/readyz", "/docs", "/openapi.json", "/redoc", "/docs/oauth2-redirect", "/"}
 QUESTION = "Kết quả kiểm tra hồ sơ cấp Giấy chứng nhận lần đầu phải niêm yết công khai trong bao nhiêu ngày?"

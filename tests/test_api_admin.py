@@ -10,7 +10,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
+from assistant.server.app import create_app
 from tests.conftest import copy_corpus, make_settings
 
 NEW_SENTENCE = (

@@ -95,7 +95,7 @@ def postgres_url():
 
 
 def test_api_storage_on_postgresql(postgres_url, corpus, assistant_chain):
-    from assistant.api import create_app
+    from assistant.server.app import create_app
     from assistant.server.db import Database
     from assistant.server.service import Service
 
