@@ -163,7 +163,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """A terminal conversation; follow-ups ("Còn lệ phí thì sao?") keep the topic."""
-    from assistant.schemas import AskRequest, Turn
+    from assistant.schemas import HISTORY_TURNS, AskRequest, Turn
 
     assistant = _assistant(args)
     history: list[Turn] = []
@@ -178,7 +178,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
             return 0
         if not question:
             continue
-        result = assistant.ask(AskRequest(question=question, history=history[-5:], mode=args.mode))
+        result = assistant.ask(
+            AskRequest(question=question, history=history[-HISTORY_TURNS:], mode=args.mode)
+        )
         print("\n" + format_answer(result))
         history.append(Turn(question=question, answer=result.answer))
 

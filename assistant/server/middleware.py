@@ -57,7 +57,7 @@ class GuardMiddleware:
     def body_limit(self, path: str) -> int:
         """Uploads and the Gradio page (which uploads too) may send a file; the API a question."""
         if path == self.upload_path or not path.startswith("/v1"):
-            return self.settings.max_upload_bytes + _MULTIPART_OVERHEAD
+            return self.settings.upload_limit_bytes + _MULTIPART_OVERHEAD
         return self.settings.max_request_bytes
 
     async def __call__(self, scope, receive, send) -> None:

@@ -9,7 +9,14 @@ import re
 import uuid
 from collections.abc import Iterator
 
-from assistant.schemas import AnswerResult, AskRequest, Citation, Turn
+from assistant.schemas import (
+    HISTORY_TURNS,
+    MAX_QUESTION_CHARS,
+    AnswerResult,
+    AskRequest,
+    Citation,
+    Turn,
+)
 from assistant.server.errors import ServiceError
 from assistant.server.openai_models import (
     ChatChoice,
@@ -27,7 +34,8 @@ _FOOTNOTE = re.compile(r"^\[\d+\]: .*$", re.MULTILINE)
 
 
 def chat_to_ask(req: ChatCompletionRequest) -> AskRequest:
-    """The last user message is the question; earlier user/assistant pairs are the history."""
+    """The last user message is the question; earlier user/assistant pairs are the history (the
+    last HISTORY_TURNS of them: all the answer reads)."""
     msgs = [m for m in req.messages if m.role in ("user", "assistant")]
     last = max((i for i, m in enumerate(msgs) if m.role == "user"), default=None)
     if last is None or not msgs[last].text().strip():
@@ -38,10 +46,13 @@ def chat_to_ask(req: ChatCompletionRequest) -> AskRequest:
             continue
         reply = msgs[i + 1].text() if i + 1 < last and msgs[i + 1].role == "assistant" else ""
         history.append(
-            Turn(question=m.text().strip()[:2000], answer=_FOOTNOTE.sub("", reply).strip())
+            Turn(
+                question=m.text().strip()[:MAX_QUESTION_CHARS],
+                answer=_FOOTNOTE.sub("", reply).strip(),
+            )
         )
     return AskRequest(
-        question=msgs[last].text().strip(), history=history[-20:], filters=req.filters
+        question=msgs[last].text().strip(), history=history[-HISTORY_TURNS:], filters=req.filters
     )
 
 

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from assistant.schemas import RelatedPassage
 from assistant.server.deps import Admin, Reader, ServiceDep, SettingsDep
-from assistant.server.errors import ADMIN_ERRORS, READER_ERRORS, ServiceError
+from assistant.server.errors import ADMIN_ERRORS, READER_ERRORS
 from assistant.server.models import (
     DocumentDetail,
     DocumentSource,
@@ -18,6 +18,7 @@ from assistant.server.models import (
     ErrorResponse,
     JobInfo,
 )
+from assistant.server.services.documents import check_upload_size
 
 UPLOAD_PATH = "/v1/admin/documents"
 
@@ -66,11 +67,10 @@ async def upload(
     settings: SettingsDep,
     file: Annotated[UploadFile, File()],
 ) -> JobInfo:
-    limit = settings.max_upload_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise ServiceError(f"Tệp «{file.filename}» quá lớn; giới hạn là {limit // 1024} KB.", 413)
-    return await run_in_threadpool(service.upload, file.filename or "", data, principal=principal)
+    name = file.filename or ""
+    data = await file.read()  # no larger than the middleware's limit
+    check_upload_size(name, len(data), settings)  # this app's limit; the service checks its own
+    return await run_in_threadpool(service.upload, name, data, principal=principal)
 
 
 @admin_router.delete("/v1/admin/documents/{doc_id}", response_model=JobInfo, status_code=202)
