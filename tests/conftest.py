@@ -34,7 +34,6 @@ def make_settings(root: Path, **overrides) -> Settings:
     values = dict(
         knowledge_dir=root / "knowledge",
         index_dir=root / "index",
-        cache_dir=root / "cache",
         database_url=f"sqlite:///{root / 'app.sqlite3'}",
         auth_disabled=False,
         rate_limit_per_minute=10_000,
@@ -87,7 +86,7 @@ def assistant_chain(corpus):
 
 @pytest.fixture(scope="session")
 def service(corpus, assistant_chain):
-    from assistant.service import Service
+    from assistant.server.service import Service
 
     svc = Service(corpus.settings, assistant=assistant_chain)
     yield svc
@@ -103,7 +102,7 @@ def api_keys(service) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def api_app(corpus, service):
-    from assistant.api import create_app
+    from assistant.server.app import create_app
 
     return create_app(corpus.settings, service=service, mount_ui=False, warm_up=False)
 
@@ -152,7 +151,7 @@ def law_assistant(law_corpus):
 
 @pytest.fixture(scope="session")
 def law_service(law_corpus, law_assistant):
-    from assistant.service import Service
+    from assistant.server.service import Service
 
     svc = Service(law_corpus.settings, assistant=law_assistant)
     yield svc

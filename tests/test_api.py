@@ -10,9 +10,10 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from assistant.api import chat_to_ask, create_app, footnotes
-from assistant.api_models import ChatCompletionRequest
 from assistant.schemas import Citation
+from assistant.server.app import create_app
+from assistant.server.openai_models import ChatCompletionRequest
+from assistant.server.openai_protocol import chat_to_ask, footnotes
 
 PUBLIC = {"/healthz", "/readyz", "/docs", "/openapi.json", "/redoc", "/docs/oauth2-redirect", "/"}
 QUESTION = "Kết quả kiểm tra hồ sơ cấp Giấy chứng nhận lần đầu phải niêm yết công khai trong bao nhiêu ngày?"
@@ -81,7 +82,7 @@ def test_revoked_key_is_refused(service, client):
 def test_keys_are_stored_hashed(service, api_keys):
     from sqlalchemy import select
 
-    from assistant.db import ApiKey
+    from assistant.server.db import ApiKey
 
     with service.db.session() as s:
         rows = s.scalars(select(ApiKey)).all()
@@ -195,7 +196,7 @@ def test_unanswered_and_thumbs_down_show_in_the_report(client, reader_headers, a
 def test_conversations_are_stored_when_opted_in(client, reader_headers, service):
     from sqlalchemy import select
 
-    from assistant.db import Conversation
+    from assistant.server.db import Conversation
 
     answer = client.post("/v1/ask", json={"question": QUESTION}, headers=reader_headers).json()
     with service.db.session() as s:

@@ -10,7 +10,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
+from assistant.server.app import create_app
 from tests.conftest import copy_corpus, make_settings
 
 NEW_SENTENCE = (
@@ -28,7 +28,7 @@ OTHERS = {"05-tu-phap-ho-tich", "tay-ninh-34-nq-tu"}
 def admin_env(tmp_path_factory, corpus, assistant_chain):
     """A copy of the corpus with its own index (embeddings come from the shared cache: fast)."""
     from assistant.chain import Assistant
-    from assistant.service import Service
+    from assistant.server.service import Service
     from assistant.snapshot import SnapshotProvider
     from ingest.pipeline import run_ingest
 

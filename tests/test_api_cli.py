@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.auth import KeyStore
 from assistant.cli import main
-from assistant.db import Database
+from assistant.server.auth import KeyStore
+from assistant.server.db import Database
 from assistant.settings import get_settings
 
 

@@ -11,7 +11,7 @@ import openai
 import pytest
 import uvicorn
 
-from assistant.api import create_app
+from assistant.server.app import create_app
 
 QUESTION = "Hòa giải tranh chấp đất đai tại UBND cấp xã phải kết thúc trong thời hạn bao lâu?"
 

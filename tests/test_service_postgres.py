@@ -95,9 +95,9 @@ def postgres_url():
 
 
 def test_api_storage_on_postgresql(postgres_url, corpus, assistant_chain):
-    from assistant.api import create_app
-    from assistant.db import Database
-    from assistant.service import Service
+    from assistant.server.app import create_app
+    from assistant.server.db import Database
+    from assistant.server.service import Service
 
     settings = corpus.settings.model_copy(
         update={"database_url": postgres_url, "store_conversations": True}

@@ -93,7 +93,7 @@ def test_a_handbook_rule_comes_with_the_article_it_rests_on(ask, law_corpus):
 def law_client(law_corpus, law_service):
     from fastapi.testclient import TestClient
 
-    from assistant.api import create_app
+    from assistant.server.app import create_app
 
     _, key = law_service.keys.create("reader", "law reader")
     app = create_app(law_corpus.settings, service=law_service, mount_ui=False, warm_up=False)

@@ -1,5 +1,5 @@
 """The Gradio page in a real browser: headless Debian Chromium driven by selenium, against the real
-app (assistant.api.create_app) over the session's small real index, served by uvicorn.
+app (assistant.server.app.create_app) over the session's small real index, served by uvicorn.
 
 An official types a question without diacritics, gets an answer with citation chips, clicks one and
 reads the source passage with the quoted span highlighted; rates the answer; logs into the admin
@@ -69,7 +69,7 @@ def _serve(settings, service, name: str):
     _require_browser()
     import uvicorn
 
-    from assistant.api import create_app
+    from assistant.server.app import create_app
 
     app = create_app(settings, service=service, mount_ui=True, warm_up=False)
     port = _free_port()

@@ -1,6 +1,6 @@
 """What the page asks of the Service, in one place, with Vietnamese errors.
 
-`PageService` names exactly the Service methods the page calls (assistant.service.Service has
+`PageService` names exactly the Service methods the page calls (assistant.server.service.Service has
 them all); the page reaches nothing else of the Service. `UIBackend` wraps them in the shapes the
 renderers take (plain dicts) and caches a document's text per index generation. `service_error`
 turns an exception into a message for people.
@@ -15,26 +15,25 @@ from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel, ValidationError
 
-from assistant.api_models import FeedbackRequest
 from assistant.schemas import MAX_QUESTION_CHARS, AnswerResult, AskRequest
-from assistant.service import ServiceError
+from assistant.server.errors import ServiceError
+from assistant.server.models import FeedbackRequest
 from assistant.statute import is_statute
 from assistant.ui.locale import t
 from ingest.errors import IndexUnavailable
 
 if TYPE_CHECKING:
-    from assistant.api_models import (
+    from assistant.schemas import RelatedPassage
+    from assistant.server.models import (
         DocumentSummary,
         FeedbackResponse,
         GapReport,
         JobInfo,
     )
-    from assistant.schemas import RelatedPassage
 
 log = logging.getLogger(__name__)
 
-# FeedbackRequest.comment's max_length (api_models has no constant for it).
-MAX_COMMENT_CHARS = MAX_QUESTION_CHARS  # FeedbackRequest's cap
+MAX_COMMENT_CHARS = MAX_QUESTION_CHARS  # FeedbackRequest.comment's cap
 _TEXT_CACHE = 16  # documents whose text is kept (reading a scanned PDF again means OCR)
 
 

@@ -18,7 +18,7 @@ from typing import Literal
 
 from sqlalchemy import select
 
-from assistant.db import ApiKey, Database, as_utc, utcnow
+from assistant.server.db import ApiKey, Database, as_utc, utcnow
 
 Role = Literal["reader", "admin"]
 ROLES: tuple[str, ...] = ("reader", "admin")
@@ -104,9 +104,6 @@ class KeyStore:
         with self.db.session() as s:
             rows = s.scalars(select(ApiKey).order_by(ApiKey.created_at)).all()
             return [_info(r) for r in rows]
-
-    def has_admin(self) -> bool:
-        return any(k.active and k.role == "admin" for k in self.list())
 
     def verify(self, key: str | None) -> Principal | None:
         """The key's principal, or None if it is unknown, malformed or revoked."""

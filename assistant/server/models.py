@@ -1,14 +1,15 @@
-"""Request/response models of the HTTP API beyond the answer contract in assistant/schemas.py:
-documents, feedback, admin jobs and reports, and the OpenAI chat-completions protocol."""
+"""The service's data objects beyond the answer contract in assistant/schemas.py: documents,
+feedback, ingest jobs, the gap report and health. The API and the page both show them, so they
+live apart from the HTTP layer (the OpenAI wire protocol is in openai_models.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from assistant.schemas import Citation, Filters
+from assistant.schemas import MAX_QUESTION_CHARS
 
 # ---- documents -------------------------------------------------------------------------------
 
@@ -70,9 +71,9 @@ class DocumentSource(BaseModel):
 class FeedbackRequest(BaseModel):
     answer_id: str = Field(min_length=1, max_length=64)
     rating: Literal["up", "down"] = Field(description="'up' = 👍, 'down' = 👎")
-    comment: str = Field("", max_length=2000)
+    comment: str = Field("", max_length=MAX_QUESTION_CHARS)
     question: str = Field(
-        "", max_length=2000, description="optional; known from answer_id if recent"
+        "", max_length=MAX_QUESTION_CHARS, description="optional; known from answer_id if recent"
     )
 
 
@@ -155,64 +156,3 @@ class Health(BaseModel):
 
 class ErrorResponse(BaseModel):
     detail: str
-
-
-# ---- OpenAI chat completions -----------------------------------------------------------------
-
-
-class ChatMessage(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
-    content: str | list[dict[str, Any]] | None = None
-
-    def text(self) -> str:
-        if isinstance(self.content, str):
-            return self.content
-        if isinstance(self.content, list):
-            return "\n".join(
-                str(p.get("text", ""))
-                for p in self.content
-                if isinstance(p, dict) and p.get("type") == "text"
-            )
-        return ""
-
-
-class ChatCompletionRequest(BaseModel):
-    model_config = ConfigDict(extra="allow")  # temperature, top_p... are accepted and ignored
-
-    model: str = "camnang"
-    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
-    stream: bool = False
-    filters: Filters | None = Field(None, description="extension: restrict the sources")
-
-
-class ChatChoiceMessage(BaseModel):
-    role: Literal["assistant"] = "assistant"
-    content: str
-
-
-class ChatChoice(BaseModel):
-    index: int = 0
-    message: ChatChoiceMessage
-    finish_reason: Literal["stop"] = "stop"
-
-
-class ChatUsage(BaseModel):
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    total_tokens: int = 0
-
-
-class ChatCompletion(BaseModel):
-    id: str
-    object: Literal["chat.completion"] = "chat.completion"
-    created: int
-    model: str
-    choices: list[ChatChoice]
-    usage: ChatUsage = Field(default_factory=ChatUsage)
-    citations: list[Citation] = Field(
-        default_factory=list, description="extension: structured sources"
-    )
-    answer_id: str = ""
-    refused: bool = False

@@ -1,0 +1,32 @@
+"""Maintenance: re-ingest the knowledge folder, follow the ingest jobs, and read the report of
+what the handbook lacks. (Uploading and deleting a document are in documents.py.)"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from assistant.server.deps import Admin, ServiceDep
+from assistant.server.errors import ADMIN_ERRORS
+from assistant.server.models import GapReport, JobInfo
+
+router = APIRouter(tags=["quản trị"], responses=ADMIN_ERRORS)
+
+
+@router.post("/v1/admin/reingest", response_model=JobInfo, status_code=202)
+def reingest(principal: Admin, service: ServiceDep) -> JobInfo:
+    return service.reingest(principal=principal)
+
+
+@router.get("/v1/admin/jobs", response_model=list[JobInfo])
+def jobs(_principal: Admin, service: ServiceDep, limit: int = 20) -> list[JobInfo]:
+    return service.jobs(limit=max(1, min(limit, 200)))
+
+
+@router.get("/v1/admin/jobs/{job_id}", response_model=JobInfo)
+def job(job_id: str, _principal: Admin, service: ServiceDep) -> JobInfo:
+    return service.job(job_id)
+
+
+@router.get("/v1/admin/report", response_model=GapReport)
+def report(_principal: Admin, service: ServiceDep) -> GapReport:
+    return service.report()

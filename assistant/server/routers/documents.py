@@ -1,0 +1,78 @@
+"""The documents in the index: readers list them and read their source text and law articles
+(what a citation's offsets and a "Căn cứ pháp lý" link point into); admins upload and delete."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from assistant.schemas import RelatedPassage
+from assistant.server.deps import Admin, Reader, ServiceDep, SettingsDep
+from assistant.server.errors import ADMIN_ERRORS, READER_ERRORS
+from assistant.server.models import (
+    DocumentDetail,
+    DocumentSource,
+    DocumentSummary,
+    ErrorResponse,
+    JobInfo,
+)
+from assistant.server.services.documents import check_upload_size
+
+UPLOAD_PATH = "/v1/admin/documents"
+
+router = APIRouter(tags=["tài liệu"], responses=READER_ERRORS)
+admin_router = APIRouter(tags=["quản trị"], responses=ADMIN_ERRORS)
+
+
+@router.get("/v1/documents", response_model=list[DocumentSummary])
+def documents(_principal: Reader, service: ServiceDep) -> list[DocumentSummary]:
+    return service.list_documents()
+
+
+@router.get("/v1/documents/{doc_id}", response_model=DocumentDetail)
+def document(doc_id: str, _principal: Reader, service: ServiceDep) -> DocumentDetail:
+    return service.document(doc_id)
+
+
+@router.get("/v1/documents/{doc_id}/source", response_model=DocumentSource)
+def document_source(doc_id: str, _principal: Reader, service: ServiceDep) -> DocumentSource:
+    return service.document_source(doc_id)
+
+
+@router.get(
+    "/v1/documents/{doc_id}/articles/{article}",
+    response_model=RelatedPassage,
+    summary="One article (Điều) of a law in the index, whole and verbatim",
+)
+def article(doc_id: str, article: str, _principal: Reader, service: ServiceDep) -> RelatedPassage:
+    return service.article(doc_id, article)
+
+
+@admin_router.post(
+    UPLOAD_PATH,
+    response_model=JobInfo,
+    status_code=202,
+    responses={
+        413: {"model": ErrorResponse},
+        415: {"model": ErrorResponse},
+        422: {"model": ErrorResponse},
+        409: {"model": ErrorResponse},
+    },
+)
+async def upload(
+    principal: Admin,
+    service: ServiceDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File()],
+) -> JobInfo:
+    name = file.filename or ""
+    data = await file.read()  # no larger than the middleware's limit
+    check_upload_size(name, len(data), settings)  # this app's limit; the service checks its own
+    return await run_in_threadpool(service.upload, name, data, principal=principal)
+
+
+@admin_router.delete("/v1/admin/documents/{doc_id}", response_model=JobInfo, status_code=202)
+def delete_document(doc_id: str, principal: Admin, service: ServiceDep) -> JobInfo:
+    return service.delete_document(doc_id, principal=principal)

@@ -1,0 +1,145 @@
+"""The application layer behind both the HTTP API and the Gradio page.
+
+Everything a user can do goes through `Service`: ask (plain or streamed), give feedback, browse
+documents and their source text, and — for maintainers — upload, replace or delete documents
+(each change re-ingested by a background job, one at a time) and read the "what the handbook
+lacks" report. It owns what the parts share (settings, database, keys, metrics, the answer chain)
+and hands each call to the part that does the work (services/). Errors are `ServiceError`s
+(assistant/server/errors.py) carrying an HTTP status and a Vietnamese message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from assistant.schemas import AnswerResult, AskRequest, RelatedPassage
+from assistant.server.auth import KeyStore, Principal
+from assistant.server.db import Database
+from assistant.server.metrics import Metrics
+from assistant.server.models import (
+    DocumentDetail,
+    DocumentSource,
+    DocumentSummary,
+    FeedbackRequest,
+    FeedbackResponse,
+    GapReport,
+    JobInfo,
+)
+from assistant.server.services import login
+from assistant.server.services.answers import Answers
+from assistant.server.services.documents import Documents
+from assistant.server.services.engine import Engine
+from assistant.server.services.gaps import gap_report
+from assistant.server.services.jobs import Jobs
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.chain import Assistant
+
+
+class Service:
+    def __init__(
+        self, settings: Settings, *, assistant: Assistant | None = None, db: Database | None = None
+    ) -> None:
+        self.settings = settings
+        self.db = db or Database(settings.resolved_database_url)
+        self.keys = KeyStore(self.db)
+        self.metrics = Metrics()
+        self.engine = Engine(settings, self.metrics, assistant)
+        self.answers = Answers(settings, self.db, self.metrics, self.engine)
+        self.job_queue = Jobs(settings, self.db, self.metrics, self.engine)
+        self.documents = Documents(settings, self.engine, self.job_queue)
+
+    # -- the answer chain and the index --------------------------------------------------------
+    @property
+    def assistant(self) -> Assistant:
+        return self.engine.assistant
+
+    def warm_up(self) -> None:
+        """Load the embedder and the index now rather than on the first question."""
+        self.engine.warm_up()
+
+    def readiness(self) -> tuple[bool, str, str | None, int]:
+        """(ready, Vietnamese detail, generation, number of documents)."""
+        return self.engine.readiness()
+
+    def index_generation(self) -> str:
+        """The published generation's name ("" with no index): changes whenever the index does."""
+        return self.engine.index_generation()
+
+    # -- answers and feedback ------------------------------------------------------------------
+    def ask(
+        self, request: AskRequest, *, channel: str = "api", principal: Principal | None = None
+    ) -> AnswerResult:
+        return self.answers.ask(request, channel=channel, principal=principal)
+
+    def stream(
+        self, request: AskRequest, *, channel: str = "api", principal: Principal | None = None
+    ) -> Iterator[dict]:
+        """The answer's events ({"event": "delta", "text"} ..., then {"event": "result", "result"});
+        a missing index raises here, not mid-stream."""
+        return self.answers.stream(request, channel=channel, principal=principal)
+
+    def feedback(
+        self, request: FeedbackRequest, *, principal: Principal | None = None
+    ) -> FeedbackResponse:
+        return self.answers.feedback(request, principal=principal)
+
+    # -- documents -----------------------------------------------------------------------------
+    def list_documents(self) -> list[DocumentSummary]:
+        return self.documents.list_documents()
+
+    def document(self, doc_id: str) -> DocumentDetail:
+        return self.documents.document(doc_id)
+
+    def article(self, doc_id: str, article: str) -> RelatedPassage:
+        """One article of a law in the index ("Điều 22"), whole and verbatim."""
+        return self.documents.article(doc_id, article)
+
+    def document_source(self, doc_id: str) -> DocumentSource:
+        return self.documents.document_source(doc_id)
+
+    def document_text(self, doc_id: str) -> str:
+        """The document's normalized text, which citations' offsets index into."""
+        return self.documents.document_text(doc_id)
+
+    @staticmethod
+    def upload_extensions() -> list[str]:
+        """The file types an upload may have."""
+        return Documents.upload_extensions()
+
+    # -- admin: documents and ingest jobs ------------------------------------------------------
+    def upload(self, filename: str, data: bytes, *, principal: Principal | None = None) -> JobInfo:
+        """Validate, store atomically and queue an incremental ingest."""
+        return self.documents.upload(filename, data, principal=principal)
+
+    def delete_document(self, doc_id: str, *, principal: Principal | None = None) -> JobInfo:
+        return self.documents.delete_document(doc_id, principal=principal)
+
+    def reingest(self, *, principal: Principal | None = None) -> JobInfo:
+        return self.job_queue.reingest(principal=principal)
+
+    def job(self, job_id: str) -> JobInfo:
+        return self.job_queue.job(job_id)
+
+    def jobs(self, limit: int = 20) -> list[JobInfo]:
+        return self.job_queue.jobs(limit)
+
+    def wait_for_job(self, job_id: str, timeout: float = 600.0) -> JobInfo:
+        return self.job_queue.wait_for_job(job_id, timeout)
+
+    # -- admin: the gap report and the page's login --------------------------------------------
+    def report(self, limit_per_topic: int = 20) -> GapReport:
+        return gap_report(self.db, limit_per_topic)
+
+    @property
+    def admin_login_required(self) -> bool:
+        return login.admin_login_required(self.settings)
+
+    def check_admin_login(self, secret: str) -> bool:
+        """The page's admin tab: an admin API key, or settings.admin_password if one is set."""
+        return login.check_admin_login(self.settings, self.keys, secret)
+
+    def close(self) -> None:
+        self.db.dispose()
