@@ -70,6 +70,14 @@ class Settings(BaseSettings):
         default="", description="Password for the UI's admin tab (an admin API key works too)."
     )
     metrics_public: bool = Field(default=False, description="Serve /metrics without an API key.")
+    retention_days: int = Field(
+        default=90,
+        ge=0,
+        description="Days questions, feedback, conversations and job rows are kept (0 = forever).",
+    )
+    trash_retention_days: int = Field(
+        default=30, ge=0, description="Days a deleted document stays restorable (0 = forever)."
+    )
 
     def with_dirs(self, knowledge: Path | None = None, index: Path | None = None) -> Settings:
         """A copy pointed at another corpus/index (the CLI's --knowledge/--index)."""

@@ -46,6 +46,11 @@ _KEY_ALIASES = {
 }  # fmt: skip
 
 
+def keys_for(attr: str) -> set[str]:
+    """The sidecar keys that set one DocumentMeta attribute ("status" -> status, trang_thai)."""
+    return {key for key, a in _KEY_ALIASES.items() if a == attr}
+
+
 # --------------------------------------------------------------------------- sidecar
 
 

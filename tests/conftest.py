@@ -7,6 +7,7 @@ The UI tests use the same fixtures; fixtures added for them go at the end of thi
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,36 @@ def copy_corpus(dest: Path, files: list[str] = SMALL_CORPUS) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(PROJECT_ROOT / "knowledge" / rel, target)
     return dest
+
+
+def admin_environment(root: Path, corpus: Corpus, assistant_chain):
+    """A private copy of the small corpus with its own index, a Service and an app over it, and
+    an admin key: for tests that change documents. Yields (settings, service, client, headers)."""
+    from fastapi.testclient import TestClient
+
+    from assistant.chain import Assistant
+    from assistant.server.app import create_app
+    from assistant.server.service import Service
+    from assistant.snapshot import SnapshotProvider
+    from ingest.pipeline import run_ingest
+
+    copy_corpus(root / "knowledge")
+    settings = make_settings(root)
+    settings.index_dir.mkdir(parents=True)
+    src = sqlite3.connect(corpus.index / "embeddings.sqlite3")  # backup API: includes the WAL
+    dst = sqlite3.connect(settings.index_dir / "embeddings.sqlite3")
+    src.backup(dst)
+    src.close()
+    dst.close()
+    report = run_ingest(settings.ingest)
+    assert len(report.added) == 3 and report.embedded == 0, report.summary()
+    provider = SnapshotProvider(settings.index_dir, assistant_chain.provider.embeddings)
+    service = Service(settings, assistant=Assistant(settings, provider=provider))
+    app = create_app(settings, service=service, mount_ui=False, warm_up=False)
+    _, admin_key = service.keys.create("admin", "maintainer")
+    with TestClient(app) as client:
+        yield settings, service, client, {"Authorization": f"Bearer {admin_key}"}
+    service.close()
 
 
 @pytest.fixture(scope="session")

@@ -4,14 +4,11 @@ new text; add, delete, reingest; a bad replacement loses nothing."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 
 import pytest
-from fastapi.testclient import TestClient
 
-from assistant.server.app import create_app
-from tests.conftest import copy_corpus, make_settings
+from tests.conftest import admin_environment
 
 NEW_SENTENCE = (
     "Từ năm 2027, công chức địa chính xã phải chụp ảnh flycam toàn bộ thửa đất và lưu vào "
@@ -27,36 +24,14 @@ OTHERS = {"05-tu-phap-ho-tich", "tay-ninh-34-nq-tu"}
 @pytest.fixture(scope="module")
 def admin_env(tmp_path_factory, corpus, assistant_chain):
     """A copy of the corpus with its own index (embeddings come from the shared cache: fast)."""
-    from assistant.chain import Assistant
-    from assistant.server.service import Service
-    from assistant.snapshot import SnapshotProvider
-    from ingest.pipeline import run_ingest
-
-    root = tmp_path_factory.mktemp("admin")
-    copy_corpus(root / "knowledge")
-    settings = make_settings(root)
-    settings.index_dir.mkdir(parents=True)
-    src = sqlite3.connect(corpus.index / "embeddings.sqlite3")  # backup API: includes the WAL
-    dst = sqlite3.connect(settings.index_dir / "embeddings.sqlite3")
-    src.backup(dst)
-    src.close()
-    dst.close()
-    report = run_ingest(settings.ingest)
-    assert len(report.added) == 3 and report.embedded == 0, report.summary()
-    provider = SnapshotProvider(settings.index_dir, assistant_chain.provider.embeddings)
-    service = Service(settings, assistant=Assistant(settings, provider=provider))
-    app = create_app(settings, service=service, mount_ui=False, warm_up=False)
-    _, admin_key = service.keys.create("admin", "maintainer")
-    with TestClient(app) as client:
-        yield settings, service, client, {"Authorization": f"Bearer {admin_key}"}
-    service.close()
+    yield from admin_environment(tmp_path_factory.mktemp("admin"), corpus, assistant_chain)
 
 
 def _wait(client, headers, job_id: str, timeout: float = 300) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = client.get(f"/v1/admin/jobs/{job_id}", headers=headers).json()
-        if job["status"] in ("succeeded", "failed"):
+        if job["status"] in ("succeeded", "failed", "cancelled"):
             return job
         time.sleep(0.3)
     raise AssertionError(f"job {job_id} did not finish: {job}")

@@ -102,10 +102,8 @@ class IngestJob(Base):
     __tablename__ = "ingest_jobs"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    kind: Mapped[str] = mapped_column(String(16))  # upload | delete | reingest
-    status: Mapped[str] = mapped_column(
-        String(16), default="queued"
-    )  # queued|running|succeeded|failed
+    kind: Mapped[str] = mapped_column(String(16))  # models.JobKind
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # models.JobStatus
     filename: Mapped[str] = mapped_column(Text, default="")
     doc_id: Mapped[str] = mapped_column(String(200), default="")
     message: Mapped[str] = mapped_column(Text, default="")

@@ -28,6 +28,9 @@ class DocumentSummary(BaseModel):
     chunks: int = 0
     ingested_at: str = ""
     sample: bool = Field(False, description="a 'bản mẫu' (sample) document")
+    unreviewed: bool = Field(
+        False, description="uploaded and not yet approved by an admin ('chưa rà soát')"
+    )
     effective: str = Field("", description="ngày có hiệu lực (ISO), where known")
     version: str = Field("", description="which version of the text this is")
 
@@ -85,7 +88,8 @@ class FeedbackResponse(BaseModel):
 
 # ---- admin -----------------------------------------------------------------------------------
 
-JobStatus = Literal["queued", "running", "succeeded", "failed"]
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+JobKind = Literal["upload", "delete", "reingest", "approve", "restore"]
 
 
 class FailedFile(BaseModel):
@@ -107,7 +111,7 @@ class IngestSummary(BaseModel):
 
 class JobInfo(BaseModel):
     id: str
-    kind: Literal["upload", "delete", "reingest"]
+    kind: JobKind
     status: JobStatus
     filename: str = ""
     doc_id: str = ""
@@ -119,7 +123,19 @@ class JobInfo(BaseModel):
 
     @property
     def done(self) -> bool:
-        return self.status in ("succeeded", "failed")
+        return self.status in ("succeeded", "failed", "cancelled")
+
+
+class TrashEntry(BaseModel):
+    """A deleted or replaced document kept aside in the recycle bin, restorable until purged."""
+
+    id: str
+    doc_id: str
+    source: str = Field(description="its path in the knowledge folder, where a restore puts it")
+    title: str = ""
+    reason: Literal["xoá", "thay thế", "huỷ tải lên"]
+    deleted_by: str = ""
+    deleted_at: datetime
 
 
 class GapQuestion(BaseModel):

@@ -1,9 +1,9 @@
 """The application layer behind both the HTTP API and the Gradio page.
 
 Everything a user can do goes through `Service`: ask (plain or streamed), give feedback, browse
-documents and their source text, and — for maintainers — upload, replace or delete documents
-(each change re-ingested by a background job, one at a time) and read the "what the handbook
-lacks" report. It owns what the parts share (settings, database, keys, metrics, the answer chain)
+documents and their source text, and — for maintainers — upload, approve, replace, delete and
+restore documents (each change re-ingested by a background job, one at a time, cancellable) and
+read the "what the handbook lacks" report. It owns what the parts share (settings, database, keys, metrics, the answer chain)
 and hands each call to the part that does the work (services/). Errors are `ServiceError`s
 (assistant/server/errors.py) carrying an HTTP status and a Vietnamese message.
 """
@@ -25,6 +25,7 @@ from assistant.server.models import (
     FeedbackResponse,
     GapReport,
     JobInfo,
+    TrashEntry,
 )
 from assistant.server.services import login
 from assistant.server.services.answers import Answers
@@ -32,6 +33,8 @@ from assistant.server.services.documents import Documents
 from assistant.server.services.engine import Engine
 from assistant.server.services.gaps import gap_report
 from assistant.server.services.jobs import Jobs
+from assistant.server.services.retention import Retention
+from assistant.server.services.trash import Trash
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -49,7 +52,11 @@ class Service:
         self.engine = Engine(settings, self.metrics, assistant)
         self.answers = Answers(settings, self.db, self.metrics, self.engine)
         self.job_queue = Jobs(settings, self.db, self.metrics, self.engine)
-        self.documents = Documents(settings, self.engine, self.job_queue)
+        self.trash = Trash(settings.knowledge_dir)
+        self.documents = Documents(settings, self.engine, self.job_queue, self.trash)
+        self.job_queue.on_cancelled = self.documents.undo
+        self.retention = Retention(settings, self.db, self.trash)
+        self.retention.maybe_purge()
 
     # -- the answer chain and the index --------------------------------------------------------
     @property
@@ -72,6 +79,7 @@ class Service:
     def ask(
         self, request: AskRequest, *, channel: str = "api", principal: Principal | None = None
     ) -> AnswerResult:
+        self.retention.maybe_purge()
         return self.answers.ask(request, channel=channel, principal=principal)
 
     def stream(
@@ -79,6 +87,7 @@ class Service:
     ) -> Iterator[dict]:
         """The answer's events ({"event": "delta", "text"} ..., then {"event": "result", "result"});
         a missing index raises here, not mid-stream."""
+        self.retention.maybe_purge()
         return self.answers.stream(request, channel=channel, principal=principal)
 
     def feedback(
@@ -111,11 +120,29 @@ class Service:
 
     # -- admin: documents and ingest jobs ------------------------------------------------------
     def upload(self, filename: str, data: bytes, *, principal: Principal | None = None) -> JobInfo:
-        """Validate, store atomically and queue an incremental ingest."""
+        """Validate, store atomically as "chưa rà soát" and queue an incremental ingest."""
         return self.documents.upload(filename, data, principal=principal)
 
+    def approve(self, doc_id: str, *, principal: Principal | None = None) -> JobInfo:
+        """An admin has checked an upload: it is no longer "chưa rà soát"."""
+        return self.documents.approve(doc_id, principal=principal)
+
     def delete_document(self, doc_id: str, *, principal: Principal | None = None) -> JobInfo:
+        """Move the document to the recycle bin (restorable) and update the index."""
         return self.documents.delete_document(doc_id, principal=principal)
+
+    def trash_entries(self) -> list[TrashEntry]:
+        return self.documents.trash_entries()
+
+    def restore(self, entry_id: str, *, principal: Principal | None = None) -> JobInfo:
+        return self.documents.restore(entry_id, principal=principal)
+
+    def purge(self, entry_id: str) -> TrashEntry:
+        """Delete a recycle-bin entry for good."""
+        return self.documents.purge(entry_id)
+
+    def cancel_job(self, job_id: str) -> JobInfo:
+        return self.job_queue.cancel(job_id)
 
     def reingest(self, *, principal: Principal | None = None) -> JobInfo:
         return self.job_queue.reingest(principal=principal)

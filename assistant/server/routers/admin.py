@@ -1,5 +1,5 @@
-"""Maintenance: re-ingest the knowledge folder, follow the ingest jobs, and read the report of
-what the handbook lacks. (Uploading and deleting a document are in documents.py.)"""
+"""Maintenance: re-ingest the knowledge folder, follow and cancel the ingest jobs, and read the
+report of what the handbook lacks. (Uploading and deleting a document are in documents.py.)"""
 
 from __future__ import annotations
 
@@ -25,6 +25,15 @@ def jobs(_principal: Admin, service: ServiceDep, limit: int = 20) -> list[JobInf
 @router.get("/v1/admin/jobs/{job_id}", response_model=JobInfo)
 def job(job_id: str, _principal: Admin, service: ServiceDep) -> JobInfo:
     return service.job(job_id)
+
+
+@router.post(
+    "/v1/admin/jobs/{job_id}/cancel",
+    response_model=JobInfo,
+    summary="Cancel a queued or running ingest job (a cancelled upload goes to the recycle bin)",
+)
+def cancel_job(job_id: str, _principal: Admin, service: ServiceDep) -> JobInfo:
+    return service.cancel_job(job_id)
 
 
 @router.get("/v1/admin/report", response_model=GapReport)

@@ -1,5 +1,6 @@
 """The documents in the index: readers list them and read their source text and law articles
-(what a citation's offsets and a "Căn cứ pháp lý" link point into); admins upload and delete."""
+(what a citation's offsets and a "Căn cứ pháp lý" link point into); admins upload, approve,
+delete (to the recycle bin), restore and purge."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from assistant.server.models import (
     DocumentSummary,
     ErrorResponse,
     JobInfo,
+    TrashEntry,
 )
 from assistant.server.services.documents import check_upload_size
 
@@ -73,6 +75,36 @@ async def upload(
     return await run_in_threadpool(service.upload, name, data, principal=principal)
 
 
-@admin_router.delete("/v1/admin/documents/{doc_id}", response_model=JobInfo, status_code=202)
+@admin_router.post(
+    "/v1/admin/documents/{doc_id}/approve",
+    response_model=JobInfo,
+    status_code=202,
+    summary="Approve an upload: it is no longer 'chưa rà soát' (unreviewed)",
+)
+def approve(doc_id: str, principal: Admin, service: ServiceDep) -> JobInfo:
+    return service.approve(doc_id, principal=principal)
+
+
+@admin_router.delete(
+    "/v1/admin/documents/{doc_id}",
+    response_model=JobInfo,
+    status_code=202,
+    summary="Move a document to the recycle bin (restorable until purged) and update the index",
+)
 def delete_document(doc_id: str, principal: Admin, service: ServiceDep) -> JobInfo:
     return service.delete_document(doc_id, principal=principal)
+
+
+@admin_router.get("/v1/admin/trash", response_model=list[TrashEntry])
+def trash(_principal: Admin, service: ServiceDep) -> list[TrashEntry]:
+    return service.trash_entries()
+
+
+@admin_router.post("/v1/admin/trash/{entry_id}/restore", response_model=JobInfo, status_code=202)
+def restore(entry_id: str, principal: Admin, service: ServiceDep) -> JobInfo:
+    return service.restore(entry_id, principal=principal)
+
+
+@admin_router.delete("/v1/admin/trash/{entry_id}", response_model=TrashEntry)
+def purge(entry_id: str, _principal: Admin, service: ServiceDep) -> TrashEntry:
+    return service.purge(entry_id)

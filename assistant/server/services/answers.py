@@ -1,6 +1,7 @@
 """Answering a question (plain or streamed) and what follows from it: every answer is counted,
 a refusal is logged for the gap report, a conversation is stored when the settings opt in, and the
-recent answers are remembered so a 👍/👎 can say which question and passage it was about."""
+recent answers are remembered so a 👍/👎 can say which question and passage it was about.
+Everything typed by a person is redacted (assistant/privacy.py) before it is kept anywhere."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from assistant.privacy import redact
 from assistant.schemas import AnswerResult, AskRequest
 from assistant.server.auth import Principal
 from assistant.server.db import Conversation, Database, Feedback, Unanswered, new_id, utcnow
@@ -41,6 +43,10 @@ def _top_source(result: AnswerResult) -> tuple[str, str, str]:
         p = result.retrieved[0]
         return p.doc_id, p.title, p.section
     return "", "", ""
+
+
+def _redacted_turn(turn: dict) -> dict:
+    return {k: redact(v) if isinstance(v, str) else v for k, v in turn.items()}
 
 
 class Answers:
@@ -83,7 +89,7 @@ class Answers:
             result.id = new_id()[:16]
         doc_id, title, section = _top_source(result)
         with self._recent_lock:
-            self._recent[result.id] = _Recent(request.question, doc_id, title, section)
+            self._recent[result.id] = _Recent(redact(request.question), doc_id, title, section)
             while len(self._recent) > RECENT_ANSWERS:
                 self._recent.popitem(last=False)
         self.metrics.answers.labels(mode=result.mode, channel=channel).inc()
@@ -95,8 +101,8 @@ class Answers:
                     s.add(
                         Unanswered(
                             answer_id=result.id,
-                            question=request.question,
-                            standalone_question=result.standalone_question,
+                            question=redact(request.question),
+                            standalone_question=redact(result.standalone_question),
                             top_doc_id=doc_id,
                             top_title=title,
                             top_section=section,
@@ -108,9 +114,9 @@ class Answers:
                     s.add(
                         Conversation(
                             answer_id=result.id,
-                            question=request.question,
-                            answer=result.answer,
-                            history=[t.model_dump() for t in request.history],
+                            question=redact(request.question),
+                            answer=redact(result.answer),
+                            history=[_redacted_turn(t.model_dump()) for t in request.history],
                             citations=[c.model_dump() for c in result.citations],
                             refused=int(result.refused),
                             mode=result.mode,
@@ -132,8 +138,8 @@ class Answers:
             id=new_id(),
             answer_id=request.answer_id,
             rating=request.rating,
-            comment=request.comment.strip(),
-            question=question,
+            comment=redact(request.comment.strip()),
+            question=redact(question),
             top_doc_id=recent.doc_id if recent else "",
             top_title=recent.title if recent else "",
             top_section=recent.section if recent else "",

@@ -1,6 +1,7 @@
 """The documents in the index: list, detail, source text and one article of a law for readers;
-upload and delete for maintainers. A change stores or removes the file in the knowledge folder and
-queues an ingest job; a file that cannot be read is refused before it replaces anything."""
+upload, approve, delete and restore for maintainers. A change stores the file in the knowledge
+folder (an upload as "chưa rà soát", see review.py) or moves it to the recycle bin (trash.py)
+and queues an ingest job; a file that cannot be read is refused before it replaces anything."""
 
 from __future__ import annotations
 
@@ -19,13 +20,16 @@ from assistant.server.models import (
     DocumentSummary,
     JobInfo,
     SectionInfo,
+    TrashEntry,
 )
+from assistant.server.services import review
 from assistant.server.services.engine import Engine
 from assistant.server.services.jobs import Jobs
+from assistant.server.services.trash import Trash
 from assistant.settings import Settings
 from ingest.errors import IngestError
 from ingest.loaders import SUPPORTED_EXTENSIONS, load_file
-from ingest.model import SAMPLE_STATUS
+from ingest.model import SAMPLE_STATUS, UNREVIEWED_STATUS
 from ingest.pipeline import (
     SIDECAR_SUFFIX,
     SourceFile,
@@ -41,6 +45,7 @@ from ingest.store import IndexStore, Manifest
 log = logging.getLogger(__name__)
 
 UPLOADS_SUBDIR = "uploads"
+UNDO_KEPT = 200  # uploads whose cancellation can still be undone (jobs run in minutes, not days)
 
 
 def check_upload_size(name: str, size: int, settings: Settings) -> None:
@@ -83,6 +88,7 @@ def _summary_of(doc_id: str, rec, chunks: int) -> DocumentSummary:
         chunks=chunks,
         ingested_at=rec.ingested_at,
         sample=(m.get("status") == SAMPLE_STATUS),
+        unreviewed=(m.get("status") == UNREVIEWED_STATUS),
         effective=str(m.get("effective") or ""),
         version=m.get("version") or "",
     )
@@ -102,10 +108,13 @@ def _sections(passages: list[ChunkInfo]) -> list[SectionInfo]:
 
 
 class Documents:
-    def __init__(self, settings: Settings, engine: Engine, jobs: Jobs) -> None:
+    def __init__(self, settings: Settings, engine: Engine, jobs: Jobs, trash: Trash) -> None:
         self.settings = settings
         self.engine = engine
         self.jobs = jobs
+        self.trash = trash
+        # job id -> (file, doc id, trash entry of the file it replaced): how to undo an upload
+        self._undo: dict[str, tuple[str, str, str]] = {}
 
     # -- reading -------------------------------------------------------------------------------
     def list_documents(self) -> list[DocumentSummary]:
@@ -209,8 +218,9 @@ class Documents:
 
     # -- changing ------------------------------------------------------------------------------
     def upload(self, filename: str, data: bytes, *, principal: Principal | None = None) -> JobInfo:
-        """Validate, store atomically and queue an incremental ingest. A file that cannot be read
-        is refused here, before it replaces anything."""
+        """Validate, store atomically as "chưa rà soát" and queue an incremental ingest. A file
+        that cannot be read is refused here, before it replaces anything; a file it replaces is
+        kept in the recycle bin."""
         name = _checked_name(filename)
         check_upload_size(name, len(data), self.settings)
         if not data.strip():
@@ -218,17 +228,59 @@ class Documents:
         target, replaces = self._upload_target(name)
         target_rel = target.relative_to(self.settings.knowledge_dir).as_posix()
         doc_id = doc_id_for(Path(target_rel))
-        self._probe(name, data, target, doc_id, target_rel)
+        sidecar = review.unreviewed_sidecar(target, by=_who(principal))
+        self._probe(name, data, sidecar, doc_id, target_rel)
+        previous = None
+        if replaces:
+            previous = self.trash.put(
+                doc_id, target_rel, reason="thay thế", by=_who(principal), copy=True
+            )
+        # the sidecar first: a crash between the two writes leaves the old text marked unreviewed
+        _write_atomic_bytes(target.with_name(target.stem + SIDECAR_SUFFIX), sidecar)
         _write_atomic_bytes(target, data)
         verb = "thay thế" if replaces else "thêm"
-        log.info("Upload %s stored as %s (%s)", name, target_rel, verb)
-        return self.jobs.enqueue(
+        log.info("Upload %s stored as %s (%s, unreviewed)", name, target_rel, verb)
+        job = self.jobs.enqueue(
             "upload",
             filename=target_rel,
             doc_id=doc_id,
-            message=f"Đã nhận tệp, chờ lập chỉ mục ({verb} «{target_rel}»).",
+            message=f"Đã nhận tệp, chờ lập chỉ mục ({verb} «{target_rel}»; chưa rà soát).",
             principal=principal,
         )
+        self._undo[job.id] = (target_rel, doc_id, previous.id if previous else "")
+        while len(self._undo) > UNDO_KEPT:
+            self._undo.pop(next(iter(self._undo)))
+        return job
+
+    def approve(self, doc_id: str, *, principal: Principal | None = None) -> JobInfo:
+        """An admin has checked an upload against the official text: it loses "chưa rà soát"."""
+        path, rel = self._source_of(doc_id)
+        if not review.is_unreviewed(path):
+            raise ServiceError(f"Tài liệu «{doc_id}» không ở trạng thái chưa rà soát.", 409)
+        sidecar = review.approved_sidecar(path, by=_who(principal))
+        _write_atomic_bytes(path.with_name(path.stem + SIDECAR_SUFFIX), sidecar)
+        log.info("Document %s approved by %s", doc_id, _who(principal))
+        return self.jobs.enqueue(
+            "approve",
+            filename=rel,
+            doc_id=doc_id,
+            message=f"Đã duyệt «{rel}», chờ cập nhật chỉ mục.",
+            principal=principal,
+        )
+
+    def undo(self, job_id: str) -> str:
+        """After a cancelled upload: its file goes to the recycle bin and the file it replaced
+        comes back, so the folder again matches the index. Returns what was done, in Vietnamese."""
+        undo = self._undo.pop(job_id, None)
+        if undo is None:
+            return ""
+        rel, doc_id, previous = undo
+        if (self.settings.knowledge_dir / rel).exists():
+            self.trash.put(doc_id, rel, reason="huỷ tải lên")
+        if previous:
+            self.trash.restore(previous, overwrite=True)
+            return f"Tệp tải lên đã chuyển vào thùng rác; bản trước của «{rel}» đã được khôi phục."
+        return "Tệp tải lên đã chuyển vào thùng rác."
 
     def _upload_target(self, name: str) -> tuple[Path, bool]:
         """Where an upload goes: over the file of the same name, else into uploads/ (and whether
@@ -252,14 +304,12 @@ class Documents:
             )
         return target, bool(same_name)
 
-    def _probe(self, name: str, data: bytes, target: Path, doc_id: str, target_rel: str) -> None:
+    def _probe(self, name: str, data: bytes, sidecar: bytes, doc_id: str, target_rel: str) -> None:
         """Read it the way ingest will, from a scratch copy: a bad file never reaches the folder."""
         with tempfile.TemporaryDirectory(prefix="camnang-upload-") as tmp:
             probe = Path(tmp) / name
             probe.write_bytes(data)
-            sidecar = target.with_name(target.stem + SIDECAR_SUFFIX)
-            if sidecar.exists():
-                probe.with_name(probe.stem + SIDECAR_SUFFIX).write_bytes(sidecar.read_bytes())
+            probe.with_name(probe.stem + SIDECAR_SUFFIX).write_bytes(sidecar)
             try:
                 prepare(SourceFile(doc_id, probe, target_rel, ""), self.settings.ingest)
             except IngestError as exc:
@@ -276,30 +326,68 @@ class Documents:
                 ) from exc
 
     def delete_document(self, doc_id: str, *, principal: Principal | None = None) -> JobInfo:
-        manifest = self._manifest()
-        rec = manifest.docs.get(doc_id) if manifest else None
-        if rec is not None:
-            path = self._knowledge_path(rec.source)
-            rel = rec.source
-        else:
-            files, _ = scan(self.settings.ingest)
-            match = [f for f in files if f.doc_id == doc_id]
-            if not match:
-                raise NotFound(f"Không có tài liệu mã «{doc_id}».")
-            path, rel = match[0].path, match[0].rel
-        path.unlink(missing_ok=True)
-        path.with_name(path.stem + SIDECAR_SUFFIX).unlink(missing_ok=True)
-        log.info("Deleted document %s (%s)", doc_id, rel)
+        """Move the file and its sidecar to the recycle bin and queue the index update."""
+        _path, rel = self._source_of(doc_id)
+        title = self._title(doc_id)
+        entry = self.trash.put(doc_id, rel, reason="xoá", by=_who(principal), title=title)
+        log.info("Deleted document %s (%s), kept as trash entry %s", doc_id, rel, entry.id)
+        days = self.settings.trash_retention_days
+        kept = f" (khôi phục được trong {days} ngày)" if days else ""
         return self.jobs.enqueue(
             "delete",
             filename=rel,
             doc_id=doc_id,
-            message=f"Đã xoá tệp «{rel}», chờ cập nhật chỉ mục.",
+            message=f"Đã chuyển «{rel}» vào thùng rác{kept}, chờ cập nhật chỉ mục.",
             principal=principal,
         )
 
+    def trash_entries(self) -> list[TrashEntry]:
+        return self.trash.entries()
+
+    def restore(self, entry_id: str, *, principal: Principal | None = None) -> JobInfo:
+        entry = self.trash.restore(entry_id)
+        log.info("Restored %s (%s) from trash by %s", entry.doc_id, entry.source, _who(principal))
+        return self.jobs.enqueue(
+            "restore",
+            filename=entry.source,
+            doc_id=entry.doc_id,
+            message=f"Đã khôi phục «{entry.source}», chờ cập nhật chỉ mục.",
+            principal=principal,
+        )
+
+    def purge(self, entry_id: str) -> TrashEntry:
+        entry = self.trash.purge(entry_id)
+        log.info("Purged trash entry %s (%s)", entry.id, entry.source)
+        return entry
+
+    def _source_of(self, doc_id: str) -> tuple[Path, str]:
+        """The file of a document: from the index's manifest, else from the folder."""
+        manifest = self._manifest()
+        rec = manifest.docs.get(doc_id) if manifest else None
+        if rec is not None:
+            path = self._knowledge_path(rec.source)
+            if path.exists():
+                return path, rec.source
+        try:
+            files, _ = scan(self.settings.ingest)
+        except IngestError as exc:
+            raise ServiceError(exc.reason_vi, 500) from exc
+        match = [f for f in files if f.doc_id == doc_id]
+        if not match:
+            raise NotFound(f"Không có tài liệu mã «{doc_id}».")
+        return match[0].path, match[0].rel
+
+    def _title(self, doc_id: str) -> str:
+        manifest = self._manifest()
+        rec = manifest.docs.get(doc_id) if manifest else None
+        return (rec.meta.get("title") or "") if rec else ""
+
     def _manifest(self) -> Manifest | None:
         return IndexStore(self.settings.index_dir).manifest()
+
+
+def _who(principal: Principal | None) -> str:
+    return (principal.name or principal.key_id) if principal else ""
 
 
 def _checked_name(filename: str) -> str:

@@ -1,6 +1,7 @@
-"""The ingest job queue: every change to the documents (upload, delete, reingest) becomes a job
-row in the database and is run by one background worker, one job at a time, so two changes never
-ingest at once and a client can follow its job by id."""
+"""The ingest job queue: every change to the documents (upload, approve, delete, restore,
+reingest) becomes a job row in the database and is run by one background worker, one job at a
+time, so two changes never ingest at once and a client can follow its job by id. A queued job can
+be cancelled before it starts, a running one between two documents (nothing is published)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 
 from sqlalchemy import select
 
@@ -19,7 +21,7 @@ from assistant.server.metrics import Metrics
 from assistant.server.models import FailedFile, IngestSummary, JobInfo
 from assistant.server.services.engine import Engine
 from assistant.settings import Settings
-from ingest.errors import IndexUnavailable, IngestError, IngestRunning
+from ingest.errors import IndexUnavailable, IngestCancelled, IngestError, IngestRunning
 from ingest.pipeline import IngestReport, run_ingest
 
 log = logging.getLogger(__name__)
@@ -82,6 +84,9 @@ class Jobs:
         self._worker: threading.Thread | None = None
         self._worker_lock = threading.Lock()
         self._job_done = threading.Condition()
+        self._cancel_requested: set[str] = set()
+        # called with the job id when a job ends cancelled (undoes an upload: Documents.undo)
+        self.on_cancelled: Callable[[str], str] | None = None
         self._fail_interrupted_jobs()
 
     def _fail_interrupted_jobs(self) -> None:
@@ -147,6 +152,40 @@ class Jobs:
         self._queue.put(row.id)
         return _job_info(row)
 
+    def cancel(self, job_id: str) -> JobInfo:
+        """Cancel a queued job now, a running one at the next document; a finished one is 409."""
+        with self.db.session() as s:
+            row = s.get(IngestJob, job_id)
+            if row is None:
+                raise NotFound(f"Không có tác vụ «{job_id}».")
+            if row.status in ("succeeded", "failed", "cancelled"):
+                raise ServiceError("Tác vụ đã kết thúc, không thể huỷ.", 409)
+            self._cancel_requested.add(job_id)
+            if row.status == "running":
+                row.message = "Đang huỷ: dừng sau tài liệu đang xử lý…"
+                return _job_info(row)
+        return self._finish_cancelled(job_id)
+
+    def _finish_cancelled(self, job_id: str) -> JobInfo:
+        self._cancel_requested.discard(job_id)
+        note = ""
+        if self.on_cancelled is not None:
+            try:
+                note = self.on_cancelled(job_id)
+            except Exception:
+                log.exception("Undoing cancelled job %s failed", job_id)
+                note = "Không hoàn tác được thay đổi tệp; hãy kiểm tra thùng rác."
+        row = self._set_job(
+            job_id,
+            status="cancelled",
+            finished_at=utcnow(),
+            message=" ".join(x for x in ("Đã huỷ; chỉ mục không thay đổi.", note) if x),
+        )
+        self.metrics.ingest_jobs.labels(kind=row.kind, status="cancelled").inc()
+        with self._job_done:
+            self._job_done.notify_all()
+        return _job_info(row)
+
     # -- the worker ----------------------------------------------------------------------------
     def _ensure_worker(self) -> None:
         with self._worker_lock:
@@ -175,10 +214,16 @@ class Jobs:
             return row
 
     def _run_job(self, job_id: str) -> None:
-        row = self._set_job(
-            job_id, status="running", started_at=utcnow(), message="Đang lập chỉ mục…"
-        )
+        with self.db.session() as s:
+            row = s.get(IngestJob, job_id)
+            if row is None or row.status != "queued":  # cancelled while it waited
+                return
+            row.status, row.started_at, row.message = "running", utcnow(), "Đang lập chỉ mục…"
         report, error = self._ingest(job_id)
+        if job_id in self._cancel_requested and (report is None or error == "cancelled"):
+            self._finish_cancelled(job_id)
+            return
+        self._cancel_requested.discard(job_id)
         if report is None:
             self._set_job(job_id, status="failed", finished_at=utcnow(), message=error)
             self.metrics.ingest_jobs.labels(kind=row.kind, status="failed").inc()
@@ -198,15 +243,29 @@ class Jobs:
         with contextlib.suppress(ServiceError):
             self.metrics.index_documents.set(len(self.engine.snapshot().manifest.docs))
 
+    def _wait_cancelled(self, job_id: str, seconds: float) -> bool:
+        """Sleep up to `seconds`, waking early (True) if the job is cancelled meanwhile."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if job_id in self._cancel_requested:
+                return True
+            time.sleep(0.1)
+        return job_id in self._cancel_requested
+
     def _ingest(self, job_id: str) -> tuple[IngestReport | None, str]:
         """(the report, "") or (None, the Vietnamese reason the ingest failed)."""
         for attempt in range(INGEST_LOCK_ATTEMPTS):
             try:
-                return run_ingest(self.settings.ingest), ""
+                return run_ingest(
+                    self.settings.ingest, cancelled=lambda: job_id in self._cancel_requested
+                ), ""
+            except IngestCancelled:
+                return None, "cancelled"
             except IngestRunning as exc:
                 if attempt == INGEST_LOCK_ATTEMPTS - 1:
                     return None, f"Không cập nhật được chỉ mục: {exc}"
-                time.sleep(INGEST_LOCK_WAIT_S)
+                if self._wait_cancelled(job_id, INGEST_LOCK_WAIT_S):
+                    return None, "cancelled"
             except IndexUnavailable as exc:
                 return None, f"Không cập nhật được chỉ mục: {exc}"
             except IngestError as exc:
