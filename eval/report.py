@@ -23,6 +23,7 @@ from eval.metrics import (
     relevant,
     retrieval_scores,
 )
+from eval.places import build_place_report, place_section, read_previous, with_previous
 from ingest.pipeline import run_ingest
 
 GOLD = PROJECT_ROOT / "eval" / "gold" / "questions.jsonl"
@@ -383,9 +384,10 @@ def plot(result: dict, out_dir: Path) -> None:
     plt.close(fig)
 
 
-def holdout_section(gold: dict, held: dict[str, dict]) -> str:
+def holdout_section(gold: dict, held: dict[str, dict], previous: dict | None = None) -> str:
     """The same numbers on each held-out set, beside the gold set's: settings were chosen on the
-    gold set, so a gap between the columns is how much of that choice was fitting."""
+    gold set, so a gap between the columns is how much of that choice was fitting. Each value
+    carries the previous release's figure on the same set (eval/previous_release.json)."""
     rows = [
         ("questions", "", "n_questions"),
         ("hit@1 (ours)", "systems", "hit@1"),
@@ -396,12 +398,13 @@ def holdout_section(gold: dict, held: dict[str, dict]) -> str:
         ("false refusal", "answers", "false_refusal"),
         ("first citation names the right Điều", "answers", "article_hit_rate"),
     ]
+    previous = previous or {}
 
-    def value(result: dict, where: str, key: str) -> str:
+    def value(name: str, result: dict, where: str, key: str) -> str:
         if not where:
             return str(result[key])
         v = result["systems"]["ours (hybrid)"][key] if where == "systems" else result[where][key]
-        return "—" if v is None else f"{v:.3f}"
+        return with_previous(v, previous.get(name, {}).get(key))
 
     def best_baseline(result: dict) -> str:
         best = max(s["hit@1"] for n, s in result["systems"].items() if n.startswith("baseline"))
@@ -413,13 +416,14 @@ def holdout_section(gold: dict, held: dict[str, dict]) -> str:
         "## Held-out sets\n",
         "Written by separate sessions without seeing the gold set, the synonym list or the code; "
         "no weight or threshold is chosen on them (each README says how it has been used). "
-        "Full reports in `eval/reports/<set>/`.\n",
+        "Full reports in `eval/reports/<set>/`. In brackets: the previous release "
+        f"({previous.get('release', 'not recorded')}) on the same set.\n",
         "| metric | " + " | ".join(results) + " |",
         "|---" * (len(results) + 1) + "|",
     ]
     for label, where, key in rows:
         out.append(
-            f"| {label} | " + " | ".join(value(r, where, key) for r in results.values()) + " |"
+            f"| {label} | " + " | ".join(value(n, r, where, key) for n, r in results.items()) + " |"
         )
     out.append(
         "| best baseline hit@1 | " + " | ".join(best_baseline(r) for r in results.values()) + " |"
@@ -430,6 +434,11 @@ def holdout_section(gold: dict, held: dict[str, dict]) -> str:
 def holdout_sets(root: Path = PROJECT_ROOT / "eval") -> list[Path]:
     """Every `eval/holdout*/questions.jsonl`: question sets written apart from the gold set."""
     return sorted(root.glob("holdout*/questions.jsonl"))
+
+
+def place_sets(root: Path = PROJECT_ROOT / "eval") -> list[Path]:
+    """Held-out sets labelled by place (doc + section) rather than quote: `eval/trust/`."""
+    return sorted(root.glob("trust*/questions.jsonl"))
 
 
 def main_report(settings: Settings, holdouts: list[Path] | None = None) -> int:
@@ -443,8 +452,17 @@ def main_report(settings: Settings, holdouts: list[Path] | None = None) -> int:
         )
         for path in (holdout_sets() if holdouts is None else holdouts)
     }
+    previous = read_previous()
     if held:
-        text += holdout_section(result, held)
-        (REPORTS / "report.md").write_text(text, encoding="utf-8")
+        text += holdout_section(result, held, previous)
+    places = {
+        path.parent.name: build_place_report(
+            systems[0], path, REPORTS / path.parent.name, previous.get(path.parent.name)
+        )
+        for path in (place_sets() if holdouts is None else [])
+    }
+    if places:
+        text += place_section(places, previous)
+    (REPORTS / "report.md").write_text(text, encoding="utf-8")
     print(text)
     return 0 if result else 1

@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from assistant.settings import PROJECT_ROOT
 from eval.metrics import first_hit, ndcg_at_k, relevant, retrieval_scores
 
@@ -149,9 +151,11 @@ def test_ranking_metrics():
     )
 
 
-def test_the_law_question_set_quotes_each_law_verbatim_inside_the_named_article():
-    """eval/holdout_laws: every answerable quote is an exact substring of its law, inside the
-    article the line names; unaccented questions are plain ASCII; ids are unique."""
+@pytest.mark.parametrize("name", ["holdout_laws", "dev_laws"])
+def test_the_law_question_set_quotes_each_law_verbatim_inside_the_named_article(name):
+    """eval/holdout_laws (held out) and eval/dev_laws (for tuning): every answerable quote is an
+    exact substring of its law, inside the article the line names; unaccented questions are
+    plain ASCII; ids are unique."""
     import json
     import re
 
@@ -160,7 +164,7 @@ def test_the_law_question_set_quotes_each_law_verbatim_inside_the_named_article(
     laws = PROJECT_ROOT / "knowledge" / "laws"
     rows = [
         json.loads(line)
-        for line in (PROJECT_ROOT / "eval" / "holdout_laws" / "questions.jsonl")
+        for line in (PROJECT_ROOT / "eval" / name / "questions.jsonl")
         .read_text(encoding="utf-8")
         .splitlines()
         if line.strip()
@@ -179,3 +183,21 @@ def test_the_law_question_set_quotes_each_law_verbatim_inside_the_named_article(
         assert at >= 0, r["id"]
         heads = re.findall(r"^Điều (\d+[a-z]?)\.", text[:at], re.M)
         assert heads and f"Điều {heads[-1]}" == r["article"], r["id"]
+
+
+def test_a_place_label_matches_its_section_and_the_sections_below_it():
+    from eval.places import at_place, section_matches
+
+    path = "Chương 5. TƯ PHÁP - HỘ TỊCH › 5.1. Đăng ký khai sinh › Lệ phí"
+    assert section_matches(path, "5.1")
+    assert not section_matches(path, "5.10") and not section_matches(path, "5")
+    case = "Chương 10. CƯ TRÚ › Tình huống 10.2. Công nhân thuê trọ 2 tháng"
+    assert section_matches(case, "Tình huống 10.2") and not section_matches(case, "10.2")
+    assert section_matches(case, "tinh huong 10.2")  # labels typed without diacritics
+    row = {"doc": "10-cu-tru", "section": "10.2"}
+    assert at_place("luat-cu-tru", "Điều 28. Hồ sơ, thủ tục đăng ký tạm trú", row)
+    assert not at_place("05-tu-phap-ho-tich", "Chương 5 › 10.2. X", row)
+    # a resolution is labelled by document only
+    assert at_place(
+        "tay-ninh-34-nq-tu", "NGHỊ QUYẾT", {"doc": "tay-ninh-34-nq-tu", "section": None}
+    )
