@@ -23,6 +23,7 @@ from assistant.labels import doc_label, section_label
 from assistant.llm import LLMClient, check_answer
 from assistant.privacy import for_search, redact
 from assistant.provenance import UNREVIEWED_WARNING, is_unreviewed
+from assistant.questions import question_types
 from assistant.related import best_article_unit, related_articles
 from assistant.retrieval import HybridSearcher, RetrievalConfig
 from assistant.schemas import (
@@ -236,7 +237,10 @@ class Assistant:
         """The quotable sentences that answer best, chosen once per question."""
         if state.units is None:
             passages, ranks = self._with_section_siblings(state.passages)
-            state.units = select_units(state.standalone, passages, ranks=ranks)
+            # what is asked comes from the user's own words: "Mất bao lâu?" after a question on
+            # papers asks for the deadline, though the carried topic still says "giấy tờ"
+            types = question_types(state.request.question) or question_types(state.standalone)
+            state.units = select_units(state.standalone, passages, ranks=ranks, types=types)
         return state.units
 
     def _with_section_siblings(

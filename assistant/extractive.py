@@ -121,10 +121,12 @@ def select_units(
     budget: int = 900,
     max_passages: int = 4,
     ranks: list[int] | None = None,
+    types: list[str] | None = None,
 ) -> list[Unit]:
     """The best quotable units of the top passages; `ranks` gives passages that share a
-    retrieval rank (sibling chunks of one section) the same prior."""
-    types = question_types(question)
+    retrieval rank (sibling chunks of one section) the same prior. `types` (what is asked: a
+    deadline, a fee…) default to those of `question`."""
+    types = question_types(question) if types is None else types
     ranks = ranks or list(range(len(passages)))
     units = [
         u

@@ -70,6 +70,17 @@ def test_a_follow_up_keeps_the_previous_topic_without_an_llm(ask):
     )
 
 
+def test_a_follow_up_leads_with_what_it_asks_not_what_the_first_question_asked(ask):
+    # "Mất bao lâu?" after a question on papers keeps the procedure and leads with its deadline
+    first = "Đăng ký khai sinh cần giấy tờ gì?"
+    result = ask("Mất bao lâu?", history=[Turn(question=first, answer="...")])
+    assert not result.refused
+    assert "khai sinh" in result.citations[0].section.lower()
+    assert "thời hạn" in result.citations[0].quote.lower()
+    papers = ask(first)
+    assert "thời hạn" not in papers.citations[0].quote.lower()  # the first question's answer
+
+
 def test_a_full_new_question_is_not_treated_as_a_follow_up():
     assert is_follow_up("Còn lệ phí thì sao?")
     assert is_follow_up("thoi han bao lau")
