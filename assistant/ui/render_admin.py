@@ -9,7 +9,7 @@ from assistant.ui.locale import t, t_list
 from assistant.ui.render import esc, t_html
 
 VN_TZ = timezone(timedelta(hours=7))
-_JOB_STATUSES = ("queued", "running", "succeeded", "failed")
+_JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 _JOB_KINDS = ("upload", "delete", "reingest")
 
 
