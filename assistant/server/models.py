@@ -172,3 +172,10 @@ class Health(BaseModel):
 
 class ErrorResponse(BaseModel):
     detail: str
+
+
+class InvalidRequest(BaseModel):
+    """The 422 body: a Vietnamese sentence naming the fields, and the validator's errors."""
+
+    detail: str
+    errors: list[dict] = Field(default_factory=list)
