@@ -10,12 +10,14 @@ and hands each call to the part that does the work (services/). Errors are `Serv
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from assistant.schemas import AnswerResult, AskRequest, RelatedPassage
 from assistant.server.auth import KeyStore, Principal, RateLimiter
 from assistant.server.db import Database
+from assistant.server.errors import NotReady
 from assistant.server.metrics import Metrics
 from assistant.server.models import (
     DocumentDetail,
@@ -31,6 +33,7 @@ from assistant.server.services import login
 from assistant.server.services.answers import Answers
 from assistant.server.services.documents import Documents
 from assistant.server.services.engine import Engine
+from assistant.server.services.flagged import FlaggedContent
 from assistant.server.services.gaps import gap_report
 from assistant.server.services.jobs import Jobs
 from assistant.server.services.retention import Retention
@@ -62,6 +65,7 @@ class Service:
             settings.login_max_failures, settings.login_lockout_seconds
         )
         self.admin_sessions = login.AdminSessions(settings.admin_session_hours)
+        self.flagged = FlaggedContent()
         self.retention.maybe_purge()
 
     # -- the answer chain and the index --------------------------------------------------------
@@ -164,7 +168,12 @@ class Service:
 
     # -- admin: the gap report and the page's login --------------------------------------------
     def report(self, limit_per_topic: int = 20) -> GapReport:
-        return gap_report(self.db, limit_per_topic)
+        """Refused questions and 👎 answers by topic, and the documents' instruction-like
+        sentences (none listed while there is no index)."""
+        report = gap_report(self.db, limit_per_topic)
+        with contextlib.suppress(NotReady):
+            report.flagged = self.flagged.of(self.engine.snapshot())
+        return report
 
     @property
     def admin_login_required(self) -> bool:
