@@ -17,7 +17,8 @@ from langchain_core.runnables import RunnableLambda
 from assistant.answer_state import AnswerState, Composed
 from assistant.citations import CitationBuilder, blockquote
 from assistant.confidence import amount_missing, asks_amount, confidence
-from assistant.extractive import Unit, clean_quote, select_units
+from assistant.extractive import Unit, clean_quote, ranked_units, select_units
+from assistant.figures import asks_figure, disagreement
 from assistant.follow_up import is_follow_up, topic_of
 from assistant.labels import doc_label, section_label
 from assistant.llm import LLMClient, check_answer
@@ -45,6 +46,10 @@ unanswered_log = logging.getLogger("camnang.unanswered")
 
 LLM_PASSAGES = 5  # numbered passages given to the LLM
 LLM_UNAVAILABLE = "Máy chủ mô hình ngôn ngữ không phản hồi; hiển thị câu trả lời trích nguyên văn."
+FIGURES_DIFFER = (
+    "Các nguồn nêu con số khác nhau (trích dẫn [{a}] và [{b}]); cần đối chiếu văn bản chính "
+    "thức trước khi áp dụng."
+)
 SAMPLE_WARNING = "Trích từ tài liệu bản mẫu, cần đối chiếu văn bản hiện hành trước khi áp dụng."
 SAMPLE_NOTE = (
     "\n_Lưu ý: nội dung trên trích từ cẩm nang bản mẫu, cần đối chiếu văn bản pháp luật hiện hành._"
@@ -298,6 +303,10 @@ class Assistant:
             lines.append(f"Căn cứ {citations[-1].reference}:")
             lines.append(f"{blockquote(best[1].text)} [{n}]")
         warnings = []
+        conflict = self._figures_differ(state)
+        if conflict is not None:
+            numbers = self._cite_both(conflict, units, citations, lines)
+            warnings.append(FIGURES_DIFFER.format(a=numbers[0], b=numbers[1]))
         if state.uncovered_places:
             warnings.append(
                 f"Chưa có văn bản riêng của {', '.join(state.uncovered_places)}; câu trả lời "
@@ -307,6 +316,43 @@ class Assistant:
         if SAMPLE_WARNING in warnings:
             lines.append(SAMPLE_NOTE)
         return Composed("\n\n".join(lines), citations, "extractive", warnings, related)
+
+    def _figures_differ(self, state: AnswerState) -> tuple[Unit, Unit] | None:
+        """For a question about a fee or an amount: two retrieved documents that state
+        different figures, each in a sentence that answers about as well as the best one. All
+        the retrieved passages are read: ranking may put an unreviewed upload last."""
+        if not asks_figure(state.standalone):
+            return None
+        return disagreement(
+            ranked_units(state.standalone, state.passages, max_passages=len(state.passages))
+        )
+
+    def _cite_both(
+        self,
+        pair: tuple[Unit, Unit],
+        units: list[Unit],
+        citations: list[Citation],
+        lines: list[str],
+    ) -> list[int]:
+        """The citation numbers of two sentences stating different figures; one not quoted yet
+        is added after the answer under "Nguồn khác nêu:"."""
+        numbers = []
+        for unit in pair:
+            n = next(
+                (
+                    c.n
+                    for c, u in zip(citations, units, strict=False)
+                    if u.passage.id == unit.passage.id and u.start <= unit.start < u.end
+                ),
+                None,
+            )
+            if n is None:
+                n = len(citations) + 1
+                citations.append(self.cite.citation(n, unit))
+                lines.append(f"Nguồn khác nêu ({citations[-1].reference}):")
+                lines.append(f"{blockquote(unit.text)} [{n}]")
+            numbers.append(n)
+        return numbers
 
     def _llm_unavailable(self, state: AnswerState, exc: Exception) -> Composed:
         """The endpoint failed or timed out: the user gets the extractive answer, not an error."""

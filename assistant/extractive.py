@@ -114,18 +114,16 @@ def score_units(question: str, units: list[Unit], types: list[str]) -> None:
         u.score = overlap + 0.25 * min(bigram, 3) + type_bonus + 0.6 * rank_prior - penalty
 
 
-def select_units(
+def ranked_units(
     question: str,
     passages: list[Passage],
-    max_units: int = 3,
-    budget: int = 900,
     max_passages: int = 4,
     ranks: list[int] | None = None,
     types: list[str] | None = None,
 ) -> list[Unit]:
-    """The best quotable units of the top passages; `ranks` gives passages that share a
-    retrieval rank (sibling chunks of one section) the same prior. `types` (what is asked: a
-    deadline, a fee…) default to those of `question`."""
+    """The quotable units of the top passages, scored, best first; `ranks` gives passages that
+    share a retrieval rank (sibling chunks of one section) the same prior. `types` (what is
+    asked: a deadline, a fee…) default to those of `question`."""
     types = question_types(question) if types is None else types
     ranks = ranks or list(range(len(passages)))
     units = [
@@ -136,7 +134,20 @@ def select_units(
         if not is_instruction_like(u.text)  # content aimed at the assistant is never guidance
     ]
     score_units(question, units, types)
-    ranked = sorted(units, key=lambda u: -u.score)
+    return sorted(units, key=lambda u: -u.score)
+
+
+def select_units(
+    question: str,
+    passages: list[Passage],
+    max_units: int = 3,
+    budget: int = 900,
+    max_passages: int = 4,
+    ranks: list[int] | None = None,
+    types: list[str] | None = None,
+) -> list[Unit]:
+    """The best quotable units of the top passages (see `ranked_units`)."""
+    ranked = ranked_units(question, passages, max_passages, ranks, types)
     if not ranked:
         return []
     best = ranked[0].score

@@ -36,5 +36,21 @@ def is_instruction_like(sentence: str) -> bool:
     return bool(_INSTRUCTION.search(fold(sentence).lower()))
 
 
+# Where one sentence ends: after . ! ? ; or a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def instruction_sentences(text: str) -> list[str]:
+    """The instruction-like sentences of a text, each once, in order (for the admin report)."""
+    if not _INSTRUCTION.search(fold(text).lower()):  # most texts: one pass, nothing to split
+        return []
+    found: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        sentence = " ".join(sentence.split()).strip("#*>- ")
+        if sentence and is_instruction_like(sentence) and sentence not in found:
+            found.append(sentence)
+    return found
+
+
 def is_unreviewed(status: str) -> bool:
     return status == UNREVIEWED_STATUS

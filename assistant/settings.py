@@ -69,6 +69,22 @@ class Settings(BaseSettings):
     admin_password: str = Field(
         default="", description="Password for the UI's admin tab (an admin API key works too)."
     )
+    page_password: str = Field(
+        default="",
+        description=(
+            "Puts the whole web page behind a login (any user name, this password); empty = the "
+            "page is open, for a development run on 127.0.0.1."
+        ),
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Wrong logins from one client before it is locked out."
+    )
+    login_lockout_seconds: float = Field(
+        default=60.0, gt=0, description="First lock-out; each further one doubles (up to 1 h)."
+    )
+    admin_session_hours: float = Field(
+        default=8.0, gt=0, description="How long a page admin login lets its browser upload."
+    )
     metrics_public: bool = Field(default=False, description="Serve /metrics without an API key.")
     retention_days: int = Field(
         default=90,

@@ -34,11 +34,15 @@ def _routes(app, prefix: str = "") -> list[APIRoute]:
     ]
 
 
-def test_public_endpoints_need_no_key(client):
+def test_public_endpoints_need_no_key(client, reader_headers):
     assert client.get("/healthz").json()["status"] == "ok"
     ready = client.get("/readyz")
     assert ready.status_code == 200, ready.text
-    assert ready.json()["documents"] == 3
+    assert ready.json() == {"status": "ready"}  # nothing about the index for anyone
+    for headers in ({"Authorization": "Bearer cn_000000000000_wrong"}, {"X-API-Key": ""}):
+        assert client.get("/readyz", headers=headers).json() == {"status": "ready"}
+    known = client.get("/readyz", headers=reader_headers).json()
+    assert known["documents"] == 3 and known["generation"], known
     assert client.get("/openapi.json").status_code == 200
     docs = client.get("/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()

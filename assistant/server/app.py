@@ -17,7 +17,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
-from assistant.server.errors import add_exception_handlers
+from assistant.server.errors import add_exception_handlers, use_sent_422
 from assistant.server.middleware import GuardMiddleware
 from assistant.server.routers import admin, ask, documents, feedback, ops
 from assistant.server.routers import openai as openai_routes
@@ -66,6 +66,18 @@ def _add_routes(app: FastAPI, router: APIRouter) -> None:
             callbacks=route.callbacks,
             openapi_extra=route.openapi_extra,
         )
+
+
+def _document_sent_errors(app: FastAPI) -> None:
+    """The OpenAPI document with the 422 body this app sends (errors.use_sent_422)."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = use_sent_422(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _lifespan(service: Service, warm_up: bool):
@@ -120,6 +132,7 @@ def create_app(
     app.state.service = service
     app.state.settings = settings
     add_exception_handlers(app)
+    _document_sent_errors(app)
     for router in ROUTERS:
         _add_routes(app, router)
     _add_middleware(app, service, settings)

@@ -2,7 +2,9 @@
 
 A `ServiceError` carries an HTTP status and a Vietnamese message meant for the user, so the page
 and the API show the same words; invalid requests get a Vietnamese 422 instead of FastAPI's
-English one.
+English one. `responses(...)` documents in OpenAPI the errors a route can answer, each with the
+body actually sent; `use_sent_422` puts that body (`InvalidRequest`) in place of FastAPI's own
+422 schema, which describes a body this app never sends (tests/test_openapi_fuzz.py checks).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from assistant.server.models import ErrorResponse
+from assistant.server.models import ErrorResponse, InvalidRequest
 
 
 class ServiceError(Exception):
@@ -35,15 +37,56 @@ class NotReady(ServiceError):
     status = 503
 
 
-# The refusals the guard middleware may answer before a route runs, for the OpenAPI document.
-READER_ERRORS = {
-    401: {"model": ErrorResponse, "description": "Thiếu hoặc sai khoá API"},
-    429: {"model": ErrorResponse, "description": "Vượt giới hạn số yêu cầu mỗi phút"},
+_DESCRIPTIONS = {
+    400: "Yêu cầu không hợp lệ",
+    401: "Thiếu hoặc sai khoá API",
+    403: "Cần khoá quản trị (admin)",
+    404: "Không tìm thấy",
+    409: "Xung đột với trạng thái hiện tại (tác vụ đã kết thúc, tài liệu không chờ duyệt, …)",
+    413: "Yêu cầu hoặc tệp quá lớn",
+    415: "Định dạng tệp chưa được hỗ trợ",
+    422: "Dữ liệu gửi lên không hợp lệ",
+    429: "Vượt giới hạn số yêu cầu mỗi phút",
+    500: "Lỗi khi đọc tệp",
+    503: "Chưa có chỉ mục để trả lời",
 }
-ADMIN_ERRORS = {
-    **READER_ERRORS,
-    403: {"model": ErrorResponse, "description": "Cần khoá quản trị (admin)"},
-}
+
+
+def responses(*codes: int) -> dict[int | str, dict]:
+    """The OpenAPI entries of these error statuses, each with the body sent ({"detail": ...})."""
+    return {
+        code: {
+            "model": InvalidRequest if code == 422 else ErrorResponse,
+            "description": _DESCRIPTIONS[code],
+        }
+        for code in codes
+    }
+
+
+# The refusals the guard middleware may answer before a route runs (413: any /v1 body above the
+# limit), for the OpenAPI document.
+READER_ERRORS = responses(401, 413, 429)
+ADMIN_ERRORS = responses(401, 403, 413, 429)
+
+
+def use_sent_422(schema: dict) -> dict:
+    """FastAPI documents a 422 with its own `HTTPValidationError` body wherever a route takes
+    parameters; this app sends `InvalidRequest` instead (`invalid_request` below)."""
+    ours = {"$ref": "#/components/schemas/InvalidRequest"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            answer = operation.get("responses", {}).get("422")
+            if answer is None:
+                continue
+            answer["description"] = _DESCRIPTIONS[422]
+            answer["content"] = {"application/json": {"schema": ours}}
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+    components["InvalidRequest"] = InvalidRequest.model_json_schema(
+        ref_template="#/components/schemas/{model}"
+    )
+    return schema
 
 
 def _where(errors: list) -> str:

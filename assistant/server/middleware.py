@@ -1,6 +1,10 @@
 """Auth, the per-key rate limit, body size limits and request metrics: one ASGI middleware, so a
 request without a key gets 401 before anything else looks at it, and a body too large is refused
-before it is read. The routes' dependencies (deps.py) only read what this decided."""
+before it is read. The routes' dependencies (deps.py) only read what this decided.
+
+The page's own doors are guarded here too, since Gradio's routes take no dependency of ours:
+its upload route stores files only for a browser holding a page admin login's cookie, and its
+login route (CAMNANG_PAGE_PASSWORD) shares the admin login's per-client throttle."""
 
 from __future__ import annotations
 
@@ -10,12 +14,19 @@ import time
 from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import cookie_parser
 
 from assistant.server.auth import DEV_PRINCIPAL, Principal, RateLimiter, key_from_headers
+from assistant.server.services.login import ADMIN_COOKIE, LoginLocked
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.server.service import Service
+
+# Gradio's routes, with the page mounted at "/".
+PAGE_UPLOAD_PATH = "/gradio_api/upload"
+PAGE_LOGIN_PATHS = ("/login", "/login/")
+UPLOAD_REFUSED = "Chỉ quản trị viên đã đăng nhập (thẻ Quản trị) mới được tải tệp lên."
 
 # A multipart upload carries its boundaries and part headers on top of the file itself.
 _MULTIPART_OVERHEAD = 64 * 1024
@@ -35,6 +46,11 @@ async def _send_json(send, status: int, body: dict, headers: dict[str, str] | No
         hdrs.append((k.lower().encode(), v.encode()))
     await send({"type": "http.response.start", "status": status, "headers": hdrs})
     await send({"type": "http.response.body", "body": raw})
+
+
+def _client(scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "local"
 
 
 def _too_large(limit: int) -> str:
@@ -78,6 +94,21 @@ class GuardMiddleware:
             await send(message)
 
         try:
+            if (
+                method == "POST"
+                and path == PAGE_UPLOAD_PATH
+                and not await run_in_threadpool(self._page_admin, scope)
+            ):
+                await _send_json(send_wrapper, 403, {"detail": UPLOAD_REFUSED})
+                return
+            if method == "POST" and path in PAGE_LOGIN_PATHS:
+                client = _client(scope)
+                wait = self.service.login_throttle.wait(client)
+                if wait > 0:
+                    locked = LoginLocked(wait)
+                    retry = {"Retry-After": str(locked.retry_after)}
+                    await _send_json(send_wrapper, 429, {"detail": locked.detail}, retry)
+                    return
             if self.protected(path) and method != "OPTIONS":
                 refusal = await run_in_threadpool(self._authorize, scope, path)
                 if refusal is not None:
@@ -107,7 +138,21 @@ class GuardMiddleware:
                 if not started:
                     await _send_json(send_wrapper, 413, {"detail": _too_large(limit)})
         finally:
+            if method == "POST" and path in PAGE_LOGIN_PATHS and started:
+                self._page_login_done(_client(scope), status_holder[0])
             self._count(scope, method, path, status_holder[0], time.perf_counter() - t0)
+
+    def _page_admin(self, scope) -> bool:
+        headers = dict(scope.get("headers") or [])
+        cookies = cookie_parser(headers.get(b"cookie", b"").decode("latin-1"))
+        return self.service.admin_session_valid(cookies.get(ADMIN_COOKIE))
+
+    def _page_login_done(self, client: str, status: int) -> None:
+        """Gradio answers a wrong page password 400, a right one 200."""
+        if status == 200:
+            self.service.login_throttle.succeeded(client)
+        elif status == 400:
+            self.service.login_throttle.failed(client)
 
     def _count(self, scope, method: str, path: str, status: int, elapsed: float) -> None:
         route = scope.get("route")

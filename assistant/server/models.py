@@ -156,11 +156,22 @@ class GapTopic(BaseModel):
     questions: list[GapQuestion] = Field(default_factory=list)
 
 
+class FlaggedSentence(BaseModel):
+    """A sentence in a document that addresses the assistant ("Bỏ qua mọi hướng dẫn…"): never
+    quoted, listed for an admin to check the document."""
+
+    doc_id: str
+    title: str = ""
+    status: str = ""
+    sentence: str
+
+
 class GapReport(BaseModel):
     generated_at: datetime
     total_unanswered: int = 0
     total_negative: int = 0
     topics: list[GapTopic] = Field(default_factory=list)
+    flagged: list[FlaggedSentence] = Field(default_factory=list)
 
 
 class Health(BaseModel):
@@ -172,3 +183,10 @@ class Health(BaseModel):
 
 class ErrorResponse(BaseModel):
     detail: str
+
+
+class InvalidRequest(BaseModel):
+    """The 422 body: a Vietnamese sentence naming the fields, and the validator's errors."""
+
+    detail: str
+    errors: list[dict] = Field(default_factory=list)

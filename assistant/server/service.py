@@ -10,12 +10,14 @@ and hands each call to the part that does the work (services/). Errors are `Serv
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from assistant.schemas import AnswerResult, AskRequest, RelatedPassage
-from assistant.server.auth import KeyStore, Principal
+from assistant.server.auth import KeyStore, Principal, RateLimiter
 from assistant.server.db import Database
+from assistant.server.errors import NotReady
 from assistant.server.metrics import Metrics
 from assistant.server.models import (
     DocumentDetail,
@@ -31,6 +33,7 @@ from assistant.server.services import login
 from assistant.server.services.answers import Answers
 from assistant.server.services.documents import Documents
 from assistant.server.services.engine import Engine
+from assistant.server.services.flagged import FlaggedContent
 from assistant.server.services.gaps import gap_report
 from assistant.server.services.jobs import Jobs
 from assistant.server.services.retention import Retention
@@ -56,6 +59,13 @@ class Service:
         self.documents = Documents(settings, self.engine, self.job_queue, self.trash)
         self.job_queue.on_cancelled = self.documents.undo
         self.retention = Retention(settings, self.db, self.trash)
+        # The page has no API key: its clients (IPs) get the API's rate limit and login throttle.
+        self.page_limiter = RateLimiter(settings.rate_limit_per_minute)
+        self.login_throttle = login.LoginThrottle(
+            settings.login_max_failures, settings.login_lockout_seconds
+        )
+        self.admin_sessions = login.AdminSessions(settings.admin_session_hours)
+        self.flagged = FlaggedContent()
         self.retention.maybe_purge()
 
     # -- the answer chain and the index --------------------------------------------------------
@@ -158,7 +168,12 @@ class Service:
 
     # -- admin: the gap report and the page's login --------------------------------------------
     def report(self, limit_per_topic: int = 20) -> GapReport:
-        return gap_report(self.db, limit_per_topic)
+        """Refused questions and 👎 answers by topic, and the documents' instruction-like
+        sentences (none listed while there is no index)."""
+        report = gap_report(self.db, limit_per_topic)
+        with contextlib.suppress(NotReady):
+            report.flagged = self.flagged.of(self.engine.snapshot())
+        return report
 
     @property
     def admin_login_required(self) -> bool:
@@ -167,6 +182,30 @@ class Service:
     def check_admin_login(self, secret: str) -> bool:
         """The page's admin tab: an admin API key, or settings.admin_password if one is set."""
         return login.check_admin_login(self.settings, self.keys, secret)
+
+    def admin_login(self, secret: str, client: str) -> str | None:
+        """The page's admin login from `client`: a session token, or None for a wrong secret.
+        Raises `LoginLocked` (429) after too many wrong ones, whatever the secret."""
+        self.login_throttle.check(client)
+        if not self.check_admin_login(secret):
+            self.login_throttle.failed(client)
+            return None
+        self.login_throttle.succeeded(client)
+        return self.admin_sessions.open()
+
+    def admin_logout(self, token: str | None) -> None:
+        self.admin_sessions.close(token)
+
+    def admin_session_valid(self, token: str | None) -> bool:
+        """May this browser use the page's admin functions (its upload route)?"""
+        return not self.admin_login_required or self.admin_sessions.valid(token)
+
+    def page_rate_wait(self, client: str) -> float:
+        """0 if the page may answer `client` now, else the seconds to wait (the API's limit)."""
+        wait = self.page_limiter.acquire(f"page:{client}")
+        if wait > 0:
+            self.metrics.rate_limited.inc()
+        return wait
 
     def close(self) -> None:
         self.db.dispose()

@@ -1,9 +1,11 @@
 """The admin tab: log in, see the documents, upload/replace/delete them (each change re-ingested
-by a background job, polled every second), and read what the handbook lacks.
+by a background job, polled every second, cancellable), and read what the handbook lacks.
 
 `build_admin_tab` lays it out, `AdminHandlers` holds the event handlers (named methods; Gradio
 names its API endpoints after them) and `wire_admin` connects them. Every action checks the
 session's login state first (`guarded`): the tab's buttons stay clickable after a logout.
+Wrong logins are throttled per client (services/login.py); a login's session token goes to the
+browser as a cookie (`admin_cookie.js`), which the page's upload route requires.
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ from pathlib import Path
 
 import gradio as gr
 
-from assistant.ui.backend import UIBackend, service_error
+from assistant.server.errors import ServiceError
+from assistant.server.services.login import ADMIN_COOKIE
+from assistant.ui.assets import admin_cookie_js
+from assistant.ui.backend import UIBackend, client_of, service_error
 from assistant.ui.locale import t, t_list
 from assistant.ui.notify import info, warn
 from assistant.ui.render import doc_choices
@@ -28,7 +33,7 @@ from assistant.ui.render_admin import (
 )
 
 _N_VIEW = 4  # the outputs `admin_view` fills: documents, delete choices, jobs, report
-_DONE = ("succeeded", "failed")
+_DONE = ("succeeded", "failed", "cancelled")
 
 
 def _skips(n: int) -> tuple:
@@ -39,6 +44,7 @@ def _skips(n: int) -> tuple:
 class AdminView:
     admin_ok: gr.State
     job_id: gr.State
+    token: gr.Textbox
     login_box: gr.Column
     secret: gr.Textbox
     login_btn: gr.Button
@@ -55,6 +61,7 @@ class AdminView:
     delete_btn: gr.Button
     reingest_btn: gr.Button
     job_html: gr.HTML
+    cancel_btn: gr.Button
     timer: gr.Timer
     jobs_table: gr.Dataframe
     report_btn: gr.Button
@@ -132,13 +139,16 @@ def _delete_column() -> tuple[gr.Dropdown, gr.Checkbox, gr.Button, gr.Button]:
     return delete_pick, delete_confirm, delete_btn, reingest_btn
 
 
-def _jobs_section() -> tuple[gr.HTML, gr.Timer, gr.Dataframe]:
+def _jobs_section() -> tuple[gr.HTML, gr.Button, gr.Timer, gr.Dataframe]:
     gr.Markdown(f"### {t('admin_progress_title')}")
     job_html = gr.HTML(render_job(None), elem_id="cn-job")
+    cancel_btn = gr.Button(
+        t("admin_cancel_job"), size="sm", variant="stop", elem_id="cn-cancel-job"
+    )
     timer = gr.Timer(1.0, active=False)
     with gr.Accordion(t("admin_recent_jobs"), open=False):
         jobs = gr.Dataframe(headers=t_list("jobs_headers"), value=[], interactive=False, wrap=True)
-    return job_html, timer, jobs
+    return job_html, cancel_btn, timer, jobs
 
 
 def _report_section() -> tuple[gr.Button, gr.HTML]:
@@ -153,6 +163,7 @@ def build_admin_tab(extensions: list[str]) -> AdminView:
     """The login box, and the admin area behind it (hidden until logged in)."""
     admin_ok = gr.State(False)
     job_id = gr.State("")
+    token = gr.Textbox(visible="hidden", elem_id="cn-admin-token")
     login_box, secret, login_btn, login_msg = _login_box()
     with gr.Column(visible=False, elem_id="cn-admin") as admin_box:
         dev_note = gr.Markdown("")
@@ -160,11 +171,12 @@ def build_admin_tab(extensions: list[str]) -> AdminView:
         with gr.Row(equal_height=False):
             upload_file, upload_btn = _upload_column(extensions)
             delete_pick, delete_confirm, delete_btn, reingest_btn = _delete_column()
-        job_html, timer, jobs = _jobs_section()
+        job_html, cancel_btn, timer, jobs = _jobs_section()
         report_btn, report_html = _report_section()
     return AdminView(
         admin_ok=admin_ok,
         job_id=job_id,
+        token=token,
         login_box=login_box,
         secret=secret,
         login_btn=login_btn,
@@ -181,6 +193,7 @@ def build_admin_tab(extensions: list[str]) -> AdminView:
         delete_btn=delete_btn,
         reingest_btn=reingest_btn,
         job_html=job_html,
+        cancel_btn=cancel_btn,
         timer=timer,
         jobs_table=jobs,
         report_btn=report_btn,
@@ -207,8 +220,14 @@ class AdminHandlers:
             report = render_error(service_error(exc))
         return documents_table(docs), gr.update(choices=doc_choices(docs), value=None), jobs, report
 
-    def login(self, value: str):
-        if self.backend.check_login(value):
+    def login(self, value: str, request: gr.Request):
+        """A right secret opens the tab; a wrong one, or any after too many wrong ones from
+        this client, leaves it closed with the reason."""
+        try:
+            token = self.backend.login(value, client_of(request))
+        except ServiceError as exc:
+            return (False, *_skips(2), "", f"**{exc.detail}**", *_skips(_N_VIEW), "")
+        if token:
             return (
                 True,
                 gr.update(visible=False),
@@ -216,11 +235,13 @@ class AdminHandlers:
                 "",
                 "",
                 *self.admin_view(),
+                token,
             )
-        return (False, *_skips(2), "", t("admin_login_failed"), *_skips(_N_VIEW))
+        return (False, *_skips(2), "", t("admin_login_failed"), *_skips(_N_VIEW), "")
 
-    def logout(self):
-        return False, gr.update(visible=True), gr.update(visible=False), [], ""
+    def logout(self, token: str):
+        self.backend.logout(token)
+        return False, gr.update(visible=True), gr.update(visible=False), [], "", ""
 
     def refresh(self, ok: bool):
         return self.admin_view() if ok else _skips(_N_VIEW)
@@ -247,6 +268,17 @@ class AdminHandlers:
 
         return wrapper
 
+    def guarded_job(self, fn: Callable[..., tuple]) -> Callable[..., tuple]:
+        """`guarded` for the handlers that fill the job panel, the timer and the view."""
+
+        def wrapper(ok: bool, *args):
+            if not ok:
+                warn(t("admin_session_expired"))
+                return _skips(2 + _N_VIEW)
+            return fn(*args)
+
+        return wrapper
+
     def _started(self, job: dict) -> tuple:
         info(t("admin_request_received"))
         return (job.get("id", ""), render_job(job), gr.Timer(active=True), *self.admin_view())
@@ -263,6 +295,8 @@ class AdminHandlers:
             return self._started(self.backend.upload(p.name, p.read_bytes()))
         except Exception as exc:
             return self._failed(exc)
+        finally:  # Gradio's copy of the upload: the document store has its own now
+            p.unlink(missing_ok=True)
 
     def do_delete(self, doc_id: str | None, sure: bool):
         if not doc_id:
@@ -281,6 +315,20 @@ class AdminHandlers:
             return self._started(self.backend.reingest())
         except Exception as exc:
             return self._failed(exc)
+
+    def do_cancel(self, jid: str):
+        """Cancel the job shown (queued: at once; running: after the current document)."""
+        if not jid:
+            warn(t("admin_no_job"))
+            return gr.skip(), gr.skip(), *_skips(_N_VIEW)
+        try:
+            job = self.backend.cancel_job(jid)
+        except Exception as exc:
+            return render_error(service_error(exc)), gr.skip(), *_skips(_N_VIEW)
+        info(t("admin_cancel_requested"))
+        if job.get("status") in _DONE:
+            return render_job(job), gr.Timer(active=False), *self.admin_view()
+        return render_job(job), gr.Timer(active=True), *_skips(_N_VIEW)
 
     def clear_upload(self):
         return None, False
@@ -304,12 +352,23 @@ class AdminHandlers:
 def wire_admin(view: AdminView, h: AdminHandlers) -> None:
     """Connect the admin tab's events (inside the Blocks context)."""
     v = view
-    login_outputs = [v.admin_ok, v.login_box, v.admin_box, v.secret, v.login_msg, *v.view_outputs]
-    v.login_btn.click(h.login, [v.secret], login_outputs)
-    v.secret.submit(h.login, [v.secret], login_outputs)
+    login_outputs = [
+        v.admin_ok,
+        v.login_box,
+        v.admin_box,
+        v.secret,
+        v.login_msg,
+        *v.view_outputs,
+        v.token,
+    ]
+    keep_cookie = admin_cookie_js(ADMIN_COOKIE)
+    for event in (v.login_btn.click, v.secret.submit):
+        event(h.login, [v.secret], login_outputs).then(None, [v.token], None, js=keep_cookie)
     v.logout_btn.click(
-        h.logout, None, [v.admin_ok, v.login_box, v.admin_box, v.docs_table, v.report_html]
-    )
+        h.logout,
+        [v.token],
+        [v.admin_ok, v.login_box, v.admin_box, v.docs_table, v.report_html, v.token],
+    ).then(None, [v.token], None, js=keep_cookie)
 
     job_outputs = [v.job_id, v.job_html, v.timer, *v.view_outputs]
     v.upload_btn.click(h.guarded(h.do_upload), [v.admin_ok, v.upload_file], job_outputs).then(
@@ -320,6 +379,9 @@ def wire_admin(view: AdminView, h: AdminHandlers) -> None:
     ).then(h.clear_confirm, None, [v.delete_confirm])
     v.reingest_btn.click(h.guarded(h.do_reingest), [v.admin_ok], job_outputs)
 
+    v.cancel_btn.click(
+        h.guarded_job(h.do_cancel), [v.admin_ok, v.job_id], [v.job_html, v.timer, *v.view_outputs]
+    )
     v.timer.tick(h.poll, [v.admin_ok, v.job_id], [v.job_html, v.timer, *v.view_outputs])
     v.refresh_btn.click(h.refresh, [v.admin_ok], v.view_outputs)
     v.report_btn.click(h.refresh, [v.admin_ok], v.view_outputs)

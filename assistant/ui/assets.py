@@ -42,6 +42,18 @@ def copy_js() -> str:
     return _read("copy.js").replace("COPY_DONE", json.dumps(t("copy_done"), ensure_ascii=False))
 
 
+def download_js() -> str:
+    """The conversation's Markdown saved as a file by the browser (nothing written server-side)."""
+    name = t("conversation_file_name", time="TIME")
+    return _read("download.js").replace("FILE_NAME", json.dumps(name, ensure_ascii=False))
+
+
+def admin_cookie_js(cookie: str) -> str:
+    """The page's admin session token kept as a cookie, for Gradio's upload route (a token of
+    "" clears it)."""
+    return _read("admin_cookie.js").replace("COOKIE_NAME", json.dumps(cookie))
+
+
 def inject_css_js(css: str) -> str:
     """A script adding the page CSS once: mount_gradio_app takes it, but api.py may mount the
     Blocks without it."""

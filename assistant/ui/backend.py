@@ -59,6 +59,14 @@ class PageService(Protocol):
 
     def check_admin_login(self, secret: str) -> bool: ...
 
+    def admin_login(self, secret: str, client: str) -> str | None: ...
+
+    def admin_logout(self, token: str | None) -> None: ...
+
+    def page_rate_wait(self, client: str) -> float: ...
+
+    def cancel_job(self, job_id: str) -> JobInfo: ...
+
     def upload(self, filename: str, data: bytes) -> JobInfo: ...
 
     def delete_document(self, doc_id: str) -> JobInfo: ...
@@ -85,6 +93,12 @@ def as_result(obj: AnswerResult | dict) -> AnswerResult:
     return obj if isinstance(obj, AnswerResult) else AnswerResult.model_validate(obj)
 
 
+def client_of(request: object) -> str:
+    """The client a Gradio event comes from (its IP), for the rate limit and the login throttle."""
+    client = getattr(request, "client", None)
+    return str(getattr(client, "host", "") or "local")
+
+
 def service_error(exc: Exception) -> str:
     """A message for people: the Service's Vietnamese detail, or a generic line."""
     if isinstance(exc, ServiceError) and exc.detail:
@@ -105,6 +119,10 @@ class UIBackend:
         self._texts: OrderedDict[tuple[str, str], str] = OrderedDict()
 
     # -- asking ------------------------------------------------------------------------------
+    def rate_wait(self, client: str) -> float:
+        """0 if `client` may ask now, else the seconds it must wait (the API's per-client limit)."""
+        return self.service.page_rate_wait(client)
+
     def stream(self, request: AskRequest) -> Iterator[dict]:
         yield from self.service.stream(request, channel="ui")
 
@@ -163,6 +181,17 @@ class UIBackend:
 
     def check_login(self, secret: str) -> bool:
         return bool(self.service.check_admin_login(secret))
+
+    def login(self, secret: str, client: str) -> str | None:
+        """A session token for a right secret, None for a wrong one; raises `LoginLocked` after
+        too many wrong ones from this client."""
+        return self.service.admin_login(secret, client)
+
+    def logout(self, token: str | None) -> None:
+        self.service.admin_logout(token)
+
+    def cancel_job(self, job_id: str) -> dict:
+        return as_dict(self.service.cancel_job(job_id))
 
     def upload(self, filename: str, data: bytes) -> dict:
         return as_dict(self.service.upload(filename, data))

@@ -10,18 +10,16 @@ answers with the source panel, the comment box or a new question.
 from __future__ import annotations
 
 import logging
-import tempfile
+import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 
 import gradio as gr
 
 from assistant.schemas import HISTORY_TURNS, MAX_QUESTION_CHARS, AskRequest, Filters, Turn
-from assistant.ui.assets import conversation_js, copy_js, source_js
-from assistant.ui.backend import MAX_COMMENT_CHARS, UIBackend, as_result, service_error
+from assistant.ui.assets import conversation_js, copy_js, download_js, source_js
+from assistant.ui.backend import MAX_COMMENT_CHARS, UIBackend, as_result, client_of, service_error
 from assistant.ui.locale import t
 from assistant.ui.notify import info, warn
 from assistant.ui.render import (
@@ -69,7 +67,7 @@ class ChatView:
     doc_filter: gr.Dropdown
     new_btn: gr.Button
     copy_btn: gr.Button
-    download_btn: gr.DownloadButton
+    download_btn: gr.Button
     conv_md: gr.Textbox
     examples: gr.HTML
     source: gr.HTML
@@ -136,11 +134,13 @@ def _filters() -> tuple[gr.Dropdown, gr.Dropdown]:
     return field_filter, doc_filter
 
 
-def _tools() -> tuple[gr.Button, gr.Button, gr.DownloadButton]:
+def _tools() -> tuple[gr.Button, gr.Button, gr.Button]:
+    """The download is made in the browser from the conversation's Markdown (download.js): no
+    file is written on the server for it."""
     with gr.Row(elem_id="cn-tools"):
         new_btn = gr.Button(t("new_conversation"), size="sm", elem_id="cn-new")
         copy_btn = gr.Button(t("copy_conversation"), size="sm", elem_id="cn-copy")
-        download_btn = gr.DownloadButton(
+        download_btn = gr.Button(
             t("download_conversation"), size="sm", interactive=False, elem_id="cn-download"
         )
     return new_btn, copy_btn, download_btn
@@ -208,13 +208,6 @@ def _request(
     )
 
 
-def _write_markdown(md: str) -> str:
-    folder = Path(tempfile.mkdtemp(prefix="camnang-hoidap-"))
-    path = folder / t("conversation_file_name", time=f"{datetime.now():%Y%m%d-%H%M}")
-    path.write_text(md, encoding="utf-8")
-    return str(path)
-
-
 class ChatHandlers:
     """The chat tab's event handlers; each returns the outputs `wire_chat` lists for it."""
 
@@ -256,11 +249,24 @@ class ChatHandlers:
 
     # -- asking ------------------------------------------------------------------------------
     def ask(
-        self, q: str, turns: list[dict], fields: list[str] | None, docs: list[str] | None, target
+        self,
+        q: str,
+        turns: list[dict],
+        fields: list[str] | None,
+        docs: list[str] | None,
+        target,
+        request: gr.Request,
     ):
         q = (q or "").strip()
         if not q:
             yield _skips(7)
+            return
+        wait = self.backend.rate_wait(client_of(request))
+        if wait > 0:
+            message = t("page_rate_limited", seconds=max(1, math.ceil(wait)))
+            warn(message)
+            turns = [*turns, {"question": q, "answer": "", "result": None, "error": message}]
+            yield (render_conversation(turns), gr.skip(), turns, *_skips(4))
             return
         self.flush_feedback(turns, target)
         for turn in turns:
@@ -278,7 +284,7 @@ class ChatHandlers:
         if turn.get("result") is None and not turn.get("error"):
             turn["error"] = t("no_answer")
         md = conversation_markdown(turns)
-        download = gr.update(value=_write_markdown(md), interactive=True)
+        download = gr.update(interactive=True)
         yield (render_conversation(turns), gr.skip(), turns, md, download, *_skips(2))
 
     def _stream_answer(self, turns: list[dict], request: AskRequest) -> Iterator[str]:
@@ -293,12 +299,12 @@ class ChatHandlers:
             elif event.get("event") == "result":
                 turn["result"] = as_result(event["result"]).model_dump(mode="json")
 
-    def after_click(self, q: str, turns: list[dict], fields, docs, target):
+    def after_click(self, q: str, turns: list[dict], fields, docs, target, request: gr.Request):
         """Ask the example question a click left in `pending_q`, if any."""
         if not q:
             yield _skips(7)
             return
-        yield from self.ask(q, turns, fields, docs, target)
+        yield from self.ask(q, turns, fields, docs, target, request)
 
     # -- clicks inside the conversation: citation, feedback, example question, law link -------
     def on_click(self, turns: list[dict], target, evt: gr.EventData):
@@ -370,7 +376,7 @@ class ChatHandlers:
             render_conversation([], len(self.backend.documents())),
             [],
             "",
-            gr.update(value=None, interactive=False),
+            gr.update(interactive=False),
             SOURCE_PLACEHOLDER,
             gr.update(visible=False),
             None,
@@ -439,4 +445,5 @@ def wire_chat(demo: gr.Blocks, view: ChatView, handlers: ChatHandlers) -> None:
         ],
     )
     view.copy_btn.click(None, [view.conv_md], None, js=copy_js())
+    view.download_btn.click(None, [view.conv_md], None, js=download_js())
     demo.load(h.on_load, [s.turns], [view.conv, view.field_filter, view.doc_filter])

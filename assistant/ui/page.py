@@ -1,8 +1,12 @@
 """The whole page: header, the chat tab and the admin tab, and its mount on the FastAPI app.
 
-`build_ui(service, settings)` returns the Blocks; assistant/api.py mounts them in the same app
-with `mount_ui` (the page's theme, CSS and upload limit). The page talks to the Service only
+`build_ui(service, settings)` returns the Blocks; assistant/server/app.py mounts them in the same
+app with `mount_ui` (the page's theme, CSS and upload limit). The page talks to the Service only
 through `UIBackend` (backend.py).
+
+Access: open when CAMNANG_PAGE_PASSWORD is empty (a development run on 127.0.0.1); otherwise
+Gradio's own login (`auth=` of mount_gradio_app) guards the whole page and every Gradio route, any
+user name with that password. Gradio deletes the files it keeps (uploads) an hour after they came.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import gradio as gr
 from fastapi import FastAPI
 
+from assistant.server.services.login import check_page_password
 from assistant.settings import Settings
 from assistant.ui.admin import build_admin
 from assistant.ui.assets import inject_css_js, page_css
@@ -18,6 +23,8 @@ from assistant.ui.chat import ChatHandlers, build_chat_tab, chat_state, wire_cha
 from assistant.ui.icons import ICON_BOOK
 from assistant.ui.locale import gradio_strings, t
 from assistant.ui.render import APP_TITLE, t_html
+
+_DELETE_CACHE = (600, 3600)  # every 10 minutes, Gradio's files older than an hour
 
 
 def _header() -> None:
@@ -35,7 +42,7 @@ def build_ui(service: PageService, settings: Settings) -> gr.Blocks:
     """The page's Blocks. `settings` is not read here (the mount reads the upload limit); it is
     taken so that callers build and mount with the same arguments."""
     backend = UIBackend(service)
-    with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as demo:
+    with gr.Blocks(title=APP_TITLE, analytics_enabled=False, delete_cache=_DELETE_CACHE) as demo:
         state = chat_state()
         _header()
         with gr.Tabs(elem_id="cn-tabs"):
@@ -60,6 +67,12 @@ def theme() -> gr.themes.Base:
 def mount_ui(app: FastAPI, service: PageService, settings: Settings, path: str = "/") -> FastAPI:
     """Mount the page on a FastAPI app with its theme and CSS, without Gradio's footer links."""
     blocks = build_ui(service, settings)
+    auth = None
+    if settings.page_password:
+
+        def auth(_username: str, password: str) -> bool:
+            return check_page_password(settings, password)
+
     return gr.mount_gradio_app(
         app,
         blocks,
@@ -69,4 +82,6 @@ def mount_ui(app: FastAPI, service: PageService, settings: Settings, path: str =
         footer_links=[],
         show_error=True,
         max_file_size=settings.upload_limit_bytes,
+        auth=auth,
+        auth_message=t("page_login_message") if auth else None,
     )

@@ -9,7 +9,7 @@ from assistant.ui.locale import t, t_list
 from assistant.ui.render import esc, t_html
 
 VN_TZ = timezone(timedelta(hours=7))
-_JOB_STATUSES = ("queued", "running", "succeeded", "failed")
+_JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 _JOB_KINDS = ("upload", "delete", "reingest")
 
 
@@ -135,6 +135,22 @@ def render_report(report: dict) -> str:
     )
     head = f'<div class="cn-report"><p>{summary}</p>'
     topics = report.get("topics") or []
+    flagged = _flagged(report.get("flagged") or [])
     if not topics:
-        return head + f"<p>{t_html('report_empty')}</p></div>"
-    return head + "".join(_report_topic(topic) for topic in topics) + "</div>"
+        return head + f"<p>{t_html('report_empty')}</p>" + flagged + "</div>"
+    return head + "".join(_report_topic(topic) for topic in topics) + flagged + "</div>"
+
+
+def _flagged(items: list[dict]) -> str:
+    """The documents' sentences addressed to the assistant, for an admin to check."""
+    if not items:
+        return ""
+    rows = "".join(
+        f"<li><b>{esc(item.get('title') or item.get('doc_id', ''))}</b> "
+        f"(<code>{esc(item.get('doc_id', ''))}</code>): «{esc(item.get('sentence', ''))}»</li>"
+        for item in items
+    )
+    return (
+        f'<div class="cn-report-flagged"><h4>{t_html("report_flagged_title", n=len(items))}</h4>'
+        f"<p>{t_html('report_flagged_intro')}</p><ul>{rows}</ul></div>"
+    )

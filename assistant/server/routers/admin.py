@@ -6,13 +6,15 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from assistant.server.deps import Admin, ServiceDep
-from assistant.server.errors import ADMIN_ERRORS
+from assistant.server.errors import ADMIN_ERRORS, responses
 from assistant.server.models import GapReport, JobInfo
 
 router = APIRouter(tags=["quản trị"], responses=ADMIN_ERRORS)
 
 
-@router.post("/v1/admin/reingest", response_model=JobInfo, status_code=202)
+@router.post(
+    "/v1/admin/reingest", response_model=JobInfo, status_code=202, responses=responses(409)
+)
 def reingest(principal: Admin, service: ServiceDep) -> JobInfo:
     return service.reingest(principal=principal)
 
@@ -22,7 +24,7 @@ def jobs(_principal: Admin, service: ServiceDep, limit: int = 20) -> list[JobInf
     return service.jobs(limit=max(1, min(limit, 200)))
 
 
-@router.get("/v1/admin/jobs/{job_id}", response_model=JobInfo)
+@router.get("/v1/admin/jobs/{job_id}", response_model=JobInfo, responses=responses(404))
 def job(job_id: str, _principal: Admin, service: ServiceDep) -> JobInfo:
     return service.job(job_id)
 
@@ -31,6 +33,7 @@ def job(job_id: str, _principal: Admin, service: ServiceDep) -> JobInfo:
     "/v1/admin/jobs/{job_id}/cancel",
     response_model=JobInfo,
     summary="Cancel a queued or running ingest job (a cancelled upload goes to the recycle bin)",
+    responses=responses(404, 409),
 )
 def cancel_job(job_id: str, _principal: Admin, service: ServiceDep) -> JobInfo:
     return service.cancel_job(job_id)

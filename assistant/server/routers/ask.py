@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from assistant.schemas import AnswerResult, AskRequest
 from assistant.server.deps import Reader, ServiceDep
-from assistant.server.errors import READER_ERRORS
+from assistant.server.errors import READER_ERRORS, responses
 from assistant.server.sse import event_stream, sse
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(tags=["hỏi đáp"], responses=READER_ERRORS)
 
 
-@router.post("/v1/ask", response_model=AnswerResult)
+@router.post("/v1/ask", response_model=AnswerResult, responses=responses(503))
 def ask(body: AskRequest, principal: Reader, service: ServiceDep) -> AnswerResult:
     return service.ask(body, channel="api", principal=principal)
 
@@ -47,6 +47,7 @@ def _answer_events(events: Iterator[dict]) -> Iterator[str]:
             "description": "Sự kiện SSE: `delta` (từng đoạn câu trả lời), `result` "
             "(AnswerResult đầy đủ kèm trích dẫn), `done`.",
         },
+        **responses(503),
     },
 )
 def ask_stream(body: AskRequest, principal: Reader, service: ServiceDep) -> StreamingResponse:

@@ -11,12 +11,11 @@ from starlette.concurrency import run_in_threadpool
 
 from assistant.schemas import RelatedPassage
 from assistant.server.deps import Admin, Reader, ServiceDep, SettingsDep
-from assistant.server.errors import ADMIN_ERRORS, READER_ERRORS
+from assistant.server.errors import ADMIN_ERRORS, READER_ERRORS, responses
 from assistant.server.models import (
     DocumentDetail,
     DocumentSource,
     DocumentSummary,
-    ErrorResponse,
     JobInfo,
     TrashEntry,
 )
@@ -28,17 +27,21 @@ router = APIRouter(tags=["tài liệu"], responses=READER_ERRORS)
 admin_router = APIRouter(tags=["quản trị"], responses=ADMIN_ERRORS)
 
 
-@router.get("/v1/documents", response_model=list[DocumentSummary])
+@router.get("/v1/documents", response_model=list[DocumentSummary], responses=responses(503))
 def documents(_principal: Reader, service: ServiceDep) -> list[DocumentSummary]:
     return service.list_documents()
 
 
-@router.get("/v1/documents/{doc_id}", response_model=DocumentDetail)
+@router.get("/v1/documents/{doc_id}", response_model=DocumentDetail, responses=responses(404, 503))
 def document(doc_id: str, _principal: Reader, service: ServiceDep) -> DocumentDetail:
     return service.document(doc_id)
 
 
-@router.get("/v1/documents/{doc_id}/source", response_model=DocumentSource)
+@router.get(
+    "/v1/documents/{doc_id}/source",
+    response_model=DocumentSource,
+    responses=responses(404, 500, 503),
+)
 def document_source(doc_id: str, _principal: Reader, service: ServiceDep) -> DocumentSource:
     return service.document_source(doc_id)
 
@@ -47,6 +50,7 @@ def document_source(doc_id: str, _principal: Reader, service: ServiceDep) -> Doc
     "/v1/documents/{doc_id}/articles/{article}",
     response_model=RelatedPassage,
     summary="One article (Điều) of a law in the index, whole and verbatim",
+    responses=responses(404, 503),
 )
 def article(doc_id: str, article: str, _principal: Reader, service: ServiceDep) -> RelatedPassage:
     return service.article(doc_id, article)
@@ -56,12 +60,7 @@ def article(doc_id: str, article: str, _principal: Reader, service: ServiceDep) 
     UPLOAD_PATH,
     response_model=JobInfo,
     status_code=202,
-    responses={
-        413: {"model": ErrorResponse},
-        415: {"model": ErrorResponse},
-        422: {"model": ErrorResponse},
-        409: {"model": ErrorResponse},
-    },
+    responses=responses(400, 409, 413, 415, 422, 500),
 )
 async def upload(
     principal: Admin,
@@ -80,6 +79,7 @@ async def upload(
     response_model=JobInfo,
     status_code=202,
     summary="Approve an upload: it is no longer 'chưa rà soát' (unreviewed)",
+    responses=responses(404, 409),
 )
 def approve(doc_id: str, principal: Admin, service: ServiceDep) -> JobInfo:
     return service.approve(doc_id, principal=principal)
@@ -90,6 +90,7 @@ def approve(doc_id: str, principal: Admin, service: ServiceDep) -> JobInfo:
     response_model=JobInfo,
     status_code=202,
     summary="Move a document to the recycle bin (restorable until purged) and update the index",
+    responses=responses(404, 409, 500),
 )
 def delete_document(doc_id: str, principal: Admin, service: ServiceDep) -> JobInfo:
     return service.delete_document(doc_id, principal=principal)
@@ -100,11 +101,18 @@ def trash(_principal: Admin, service: ServiceDep) -> list[TrashEntry]:
     return service.trash_entries()
 
 
-@admin_router.post("/v1/admin/trash/{entry_id}/restore", response_model=JobInfo, status_code=202)
+@admin_router.post(
+    "/v1/admin/trash/{entry_id}/restore",
+    response_model=JobInfo,
+    status_code=202,
+    responses=responses(404, 409),
+)
 def restore(entry_id: str, principal: Admin, service: ServiceDep) -> JobInfo:
     return service.restore(entry_id, principal=principal)
 
 
-@admin_router.delete("/v1/admin/trash/{entry_id}", response_model=TrashEntry)
+@admin_router.delete(
+    "/v1/admin/trash/{entry_id}", response_model=TrashEntry, responses=responses(404)
+)
 def purge(entry_id: str, _principal: Admin, service: ServiceDep) -> TrashEntry:
     return service.purge(entry_id)

@@ -8,7 +8,7 @@ import time
 from fastapi import APIRouter
 
 from assistant.server.deps import Reader, ServiceDep
-from assistant.server.errors import READER_ERRORS
+from assistant.server.errors import READER_ERRORS, responses
 from assistant.server.openai_models import ChatCompletion, ChatCompletionRequest
 from assistant.server.openai_protocol import (
     MODEL_NAME,
@@ -29,6 +29,7 @@ router = APIRouter(tags=["hỏi đáp"], responses=READER_ERRORS)
             "content": {"application/json": {}, "text/event-stream": {}},
             "description": "chat.completion, hoặc các chat.completion.chunk khi stream=true",
         },
+        **responses(400, 503),
     },
 )
 def chat_completions(body: ChatCompletionRequest, principal: Reader, service: ServiceDep):
