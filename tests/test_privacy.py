@@ -72,3 +72,55 @@ def test_short_questions_with_a_word_are_accepted(question):
 
 def test_the_search_text_of_a_question_is_only_its_words():
     assert for_search(f"CCCD {CCCD}, SĐT {PHONE}: đổi hộ khẩu") == "CCCD , SĐT : đổi hộ khẩu"
+
+
+@pytest.fixture(scope="module")
+def private_env(tmp_path_factory, corpus, assistant_chain):
+    from tests.conftest import admin_environment
+
+    yield from admin_environment(tmp_path_factory.mktemp("privacy"), corpus, assistant_chain)
+
+
+def test_no_personal_number_is_kept_in_the_database_or_the_log(private_env, caplog):
+    """Questions and feedback carrying a CCCD, a phone number and an e-mail go through the real
+    API; afterwards none of them is in any row of the database or in any log record."""
+    import sqlite3
+
+    settings, _service, client, headers = private_env
+    caplog.set_level(logging.DEBUG)
+    unanswered = client.post(
+        "/v1/ask",
+        headers=headers,
+        json={"question": f"CCCD {CCCD}, gọi {PHONE}: giá vé máy bay đi Paris bao nhiêu?"},
+    ).json()
+    assert unanswered["refused"]
+    answered = client.post(
+        "/v1/ask",
+        headers=headers,
+        json={"question": f"Tôi số {PHONE}, đăng ký khai sinh cần giấy tờ gì?"},
+    ).json()
+    feedback = client.post(
+        "/v1/feedback",
+        headers=headers,
+        json={
+            "answer_id": answered["id"],
+            "rating": "down",
+            "comment": f"Liên hệ {EMAIL} hoặc {PHONE}, CCCD {CCCD}",
+            "question": f"CCCD {CCCD} khai sinh",
+        },
+    )
+    assert feedback.status_code == 201, feedback.text
+    report = client.get("/v1/admin/report", headers=headers).json()
+    assert report["total_unanswered"] >= 1 and report["total_negative"] >= 1
+
+    db = settings.resolved_database_url.removeprefix("sqlite:///")
+    conn = sqlite3.connect(db)
+    tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    stored = " ".join(
+        str(value) for t in tables for row in conn.execute(f'SELECT * FROM "{t}"') for value in row
+    )
+    conn.close()
+    assert "[số định danh]" in stored  # the rows are there, redacted
+    flat, logged = stored.replace(" ", ""), caplog.text.replace(" ", "")
+    for secret in (CCCD, PHONE.replace(" ", ""), EMAIL):
+        assert secret not in flat and secret not in logged
