@@ -25,6 +25,7 @@ from assistant.server.models import (
     FeedbackResponse,
     GapReport,
     JobInfo,
+    StalenessReport,
     TrashEntry,
 )
 from assistant.server.services import login
@@ -34,6 +35,7 @@ from assistant.server.services.engine import Engine
 from assistant.server.services.gaps import gap_report
 from assistant.server.services.jobs import Jobs
 from assistant.server.services.retention import Retention
+from assistant.server.services.staleness import staleness_report
 from assistant.server.services.trash import Trash
 from assistant.settings import Settings
 
@@ -156,9 +158,14 @@ class Service:
     def wait_for_job(self, job_id: str, timeout: float = 600.0) -> JobInfo:
         return self.job_queue.wait_for_job(job_id, timeout)
 
-    # -- admin: the gap report and the page's login --------------------------------------------
+    # -- admin: the gap and staleness reports and the page's login --------------------------------------------
     def report(self, limit_per_topic: int = 20) -> GapReport:
         return gap_report(self.db, limit_per_topic)
+
+    def staleness(self) -> StalenessReport:
+        """What may no longer be current: texts past review, sections marked for review, legal
+        bases naming replaced texts, documents without validity metadata."""
+        return staleness_report(self.engine.snapshot(), self.settings.review_after_months)
 
     @property
     def admin_login_required(self) -> bool:
