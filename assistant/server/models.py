@@ -193,6 +193,7 @@ class SectionUnderReview(BaseModel):
 
     doc_id: str
     title: str
+    number: str = ""
     section: str
     reason: str
 
@@ -202,6 +203,7 @@ class StaleLegalBasis(BaseModel):
 
     doc_id: str
     title: str
+    number: str = ""
     section: str
     basis: str = Field(description="the section's Căn cứ pháp lý paragraph")
     named_doc_id: str
@@ -214,6 +216,7 @@ class MissingValidity(BaseModel):
 
     doc_id: str
     title: str
+    number: str = ""
     missing: list[str] = Field(description="status, effective, legal_as_of: the ones not given")
 
 

@@ -61,6 +61,7 @@ def _under_review(snap: IndexSnapshot) -> list[SectionUnderReview]:
         SectionUnderReview(
             doc_id=doc_id,
             title=rec.meta.get("title") or doc_id,
+            number=rec.meta.get("number") or "",
             section=mark.get("section", ""),
             reason=mark.get("reason", ""),
         )
@@ -96,6 +97,7 @@ def _stale_basis(snap: IndexSnapshot) -> list[StaleLegalBasis]:
                         StaleLegalBasis(
                             doc_id=doc_id,
                             title=rec.meta.get("title") or doc_id,
+                            number=rec.meta.get("number") or "",
                             section=section,
                             basis=basis,
                             named_doc_id=named,
@@ -115,7 +117,10 @@ def _missing_validity(snap: IndexSnapshot) -> list[MissingValidity]:
         if "status" in unstated or {"effective", "legal_as_of"} <= set(unstated):
             out.append(
                 MissingValidity(
-                    doc_id=doc_id, title=rec.meta.get("title") or doc_id, missing=unstated
+                    doc_id=doc_id,
+                    title=rec.meta.get("title") or doc_id,
+                    number=rec.meta.get("number") or "",
+                    missing=unstated,
                 )
             )
     return out
