@@ -37,7 +37,7 @@ from assistant.schemas import (
 )
 from assistant.settings import Settings
 from assistant.snapshot import Passage, SnapshotProvider
-from assistant.validity import out_of_force_warning
+from assistant.validity import out_of_force_warning, review_warning
 from ingest.embeddings import make_embeddings
 from ingest.model import SAMPLE_STATUS
 
@@ -410,6 +410,8 @@ class Assistant:
         for doc_id in dict.fromkeys(c.doc_id for c in citations if c.doc_id in stale):
             label = doc_label(self.cite.meta(doc_id, doc_id))
             out.append(out_of_force_warning(label, stale[doc_id]))
+        for doc_id, reason in dict.fromkeys((c.doc_id, c.review) for c in citations if c.review):
+            out.append(review_warning(doc_label(self.cite.meta(doc_id, doc_id)), reason))
         return out
 
     def _refusal(self, state: AnswerState) -> Composed:

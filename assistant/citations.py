@@ -58,6 +58,9 @@ class CitationBuilder:
             reference=quote_reference(meta, p, unit.start),
             effective=meta.get("effective") or "",
             version=meta.get("version") or "",
+            date=meta.get("date") or "",
+            legal_as_of=meta.get("legal_as_of") or "",
+            review=p.review,
         )
 
     def related(self, rel: Related) -> RelatedPassage:

@@ -122,7 +122,9 @@ def format_answer(result, show_passages: bool = False) -> str:
                 x
                 for x in (
                     f"trạng thái: {c.status}" if c.status else "",
+                    f"ngày văn bản {vn_date(c.date)}" if c.date else "",
                     f"có hiệu lực từ {vn_date(c.effective)}" if c.effective else "",
+                    f"pháp luật cập nhật đến {vn_date(c.legal_as_of)}" if c.legal_as_of else "",
                 )
                 if x
             )
@@ -130,6 +132,8 @@ def format_answer(result, show_passages: bool = False) -> str:
                 lines.append(f"      ({validity})")
             if c.version:
                 lines.append(f"      {c.version}")
+            if c.review:
+                lines.append(f"      Cần rà soát: {c.review}")
             lines.append(f"      (ký tự {c.start}–{c.end}, tài liệu: {c.doc_id})")
     if result.related:
         lines.append("Điều luật liên quan (căn cứ pháp lý của mục được trích):")

@@ -65,6 +65,9 @@ class Citation(BaseModel):
     reference: str = ""
     effective: str = ""  # ngày có hiệu lực of the cited text (ISO), where known
     version: str = ""  # which version of the text this is ("… tình trạng năm 2023 …")
+    date: str = ""  # the text's own date (ngày ban hành, or the handbook's date), ISO
+    legal_as_of: str = ""  # the law it rests on was checked up to this day (ISO), where known
+    review: str = ""  # why the quoted section is marked "cần rà soát" ("" when it is not)
 
 
 class RetrievedPassage(BaseModel):

@@ -91,6 +91,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Days questions, feedback, conversations and job rows are kept (0 = forever).",
     )
+    review_after_months: int = Field(
+        default=12,
+        ge=1,
+        description="The staleness report lists a text whose law (legal_as_of, else its date) "
+        "was checked longer ago than this.",
+    )
     trash_retention_days: int = Field(
         default=30, ge=0, description="Days a deleted document stays restorable (0 = forever)."
     )

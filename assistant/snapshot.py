@@ -44,6 +44,7 @@ class Passage:
     page: int
     chunk_index: int
     score: float = 0.0
+    review: str = ""  # why its section must be checked ("**Cần rà soát:** …"), if it must
     signals: dict = field(default_factory=dict)
 
 
@@ -129,6 +130,7 @@ class IndexSnapshot:
             page=m.get("page", 0),
             chunk_index=m["chunk_index"],
             score=score,
+            review=m.get("review", ""),
             signals=signals or {},
         )
 

@@ -135,3 +135,27 @@ def _short_title(title: str) -> str:
 
 def is_statute(meta: dict) -> bool:
     return (meta.get("doc_type") or "") in STATUTE_TYPES
+
+
+# A law is named by its title ("Luật Cư trú 2020"), when that title is a name and not just the
+# type of text; other texts (a resolution's long title never appears whole) by their số hiệu.
+_NAMEABLE_TITLE_WORDS = 8
+
+
+def names_document(text: str, meta: dict) -> bool:
+    """Whether `text` (a "Căn cứ pháp lý" paragraph) names the indexed document `meta`: by its
+    số hiệu ("12/2020/NQ-HĐND"), or a law by its title with no other year ("Luật Cư trú 2020")."""
+    folded = fold(text).lower()
+    number = fold(str(meta.get("number") or "")).lower()
+    if number and re.search(rf"(?<![\w/]){re.escape(number)}(?![\w/])", folded):
+        return True
+    title = _short_title(meta.get("title") or "")
+    words = len(title.split())
+    type_words = len(str(meta.get("doc_type") or "").split())
+    if not is_statute(meta) or not type_words < words <= _NAMEABLE_TITLE_WORDS:
+        return False
+    indexed_year = (meta.get("date") or "")[:4]
+    return any(
+        not (m.group("year") and indexed_year and m.group("year") != indexed_year)
+        for m in _name_pattern(title).finditer(folded)
+    )

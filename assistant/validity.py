@@ -3,7 +3,8 @@
 A text is out of force when its metadata says "hết hiệu lực", names what replaced it
 (`replaced_by`), or another text in the index says it replaces it (`replaces`, by doc id or
 số hiệu). Such a text is not used to answer unless the question names it, and then the answer
-says what replaced it (assistant/chain.py).
+says what replaced it (assistant/chain.py). A quoted section marked "cần rà soát" is quoted
+with a warning giving the marker's reason.
 """
 
 from __future__ import annotations
@@ -40,3 +41,8 @@ def out_of_force_warning(label: str, reason: str) -> str:
         f"{label} {reason}; nội dung trích chỉ để tham khảo, không áp dụng thay cho văn bản "
         "hiện hành."
     )
+
+
+def review_warning(label: str, reason: str) -> str:
+    """A quoted section marked "**Cần rà soát:** <lý do>" (ingest/review.py): say so, and why."""
+    return f"Phần được trích của {label} đang được đánh dấu cần rà soát: {reason}"

@@ -27,6 +27,9 @@ from ingest.model import DEFAULT_STATUS, DocumentMeta
 from ingest.text import nfc
 
 SIDECAR_SUFFIX = ".meta.yaml"
+# What says whether and how far a text can be relied on; the staleness report lists a document
+# whose status, or whose every date of currency (effective, legal_as_of), no source gave.
+VALIDITY_FIELDS = ("status", "effective", "legal_as_of")
 
 # Keys accepted in sidecars and front matter -> DocumentMeta attribute.
 _KEY_ALIASES = {
@@ -181,6 +184,7 @@ def extract_metadata(
         legal_as_of=pick("legal_as_of"),
         replaced_by=pick("replaced_by"),
         replaces=pick("replaces"),
+        unstated=[a for a in VALIDITY_FIELDS if not pick_filled(a)],
         source=source,
         format=fmt,
     )

@@ -50,6 +50,10 @@ class DocumentMeta:
     legal_as_of: str | None = None  # ISO: the law it rests on was checked up to this date
     replaced_by: str | None = None  # the text that replaced it (doc id or số hiệu)
     replaces: str | None = None  # the text it replaces (doc id or số hiệu)
+    # validity fields (status, effective, legal_as_of) that no sidecar, front matter or text gave
+    unstated: list[str] = field(default_factory=list)
+    # the sections marked "**Cần rà soát:** <lý do>": [{"section": "… › 4.5. …", "reason": "…"}]
+    reviews: list[dict] = field(default_factory=list)
     source: str = ""  # path relative to the knowledge dir
     format: str = ""
 
@@ -64,6 +68,7 @@ class Chunk:
     end: int
     page: int | None
     content_hash: str
+    review: str = ""  # why the section must be checked ("**Cần rà soát:** …"), see ingest/review.py
 
     @property
     def section(self) -> str:

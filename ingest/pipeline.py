@@ -28,6 +28,7 @@ from ingest.loaders import SUPPORTED_EXTENSIONS, load_file
 from ingest.metadata import extract_metadata, read_sidecar
 from ingest.model import Chunk, DocumentMeta
 from ingest.prebuilt import seed_cache
+from ingest.review import apply_review_marks
 from ingest.store import COLLECTION, DocRecord, IndexStore, Manifest
 from ingest.text import LOST_DIACRITICS, content_hash, diacritic_ratio, fold, words
 
@@ -244,6 +245,7 @@ def chunk_metadata(chunk: Chunk, meta: DocumentMeta, fingerprint: str) -> dict:
         "number": meta.number or "",
         "doc_type": meta.doc_type or "",
         "status": meta.status,
+        "review": chunk.review,
     }
 
 
@@ -273,6 +275,7 @@ def prepare(source: SourceFile, config: IngestConfig) -> tuple[DocumentMeta, lis
         overlap=config.chunk_overlap,
         title=meta.title,
     )
+    meta.reviews = apply_review_marks(loaded.text, chunks)
     if not chunks:
         raise IngestError("no text to index", "tệp không có nội dung để lập chỉ mục")
     if len(chunks) > config.max_chunks_per_file:

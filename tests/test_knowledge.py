@@ -11,6 +11,7 @@ import pytest
 from assistant.settings import PROJECT_ROOT
 from ingest.loaders import load_file
 from ingest.metadata import extract_metadata, read_sidecar
+from ingest.vocabulary import PROVINCES
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
 HANDBOOK = sorted((KNOWLEDGE / "handbook").glob("*.md"))
@@ -89,3 +90,79 @@ def test_the_resolutions_are_the_seeds_unchanged_with_complete_metadata():
         )
         assert meta.doc_type and meta.issuer and meta.province, path.name
         assert "number" in read_sidecar(path) and "date" in read_sidecar(path), path.name
+
+
+# --------------------------------------------------------------------------- what the handbook is
+
+PARAGRAPHS = re.compile(r"\n[ \t]*\n")
+# A figure of one province: "tỉnh mẫu", or a province named beside an amount or a deadline.
+ONE_PROVINCE = re.compile(
+    r"tỉnh mẫu|\b(?:tỉnh|Tỉnh|thành phố)\s+(?:" + "|".join(map(re.escape, PROVINCES)) + r")\b"
+)
+PROVINCE_DECISION = re.compile(r"\b\d+/(?:\d{4}/)?(?:QĐ-UBND|NQ-HĐND)\b")
+AMOUNT = re.compile(r"\d[\d.,]*\s*(?:nghìn |triệu |tỷ )?(?:đồng|đ)\b")
+DEADLINE = re.compile(r"\b\d+\s+(?:ngày|tháng)\b")
+NUMBERED_TEXT = re.compile(r"\b\d+/\d{4}/[A-ZĐ]")
+FEE = re.compile(r"\bphí\b|mức thu", re.I)
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in PARAGRAPHS.split(text) if p.strip()]
+
+
+@pytest.mark.parametrize("path", HANDBOOK, ids=lambda p: p.stem)
+def test_every_figure_of_one_province_names_its_decision(path: Path):
+    """A fee or deadline that belongs to one province ("tỉnh mẫu") says which decision it comes
+    from: an official must not take another province's figure for their own."""
+    for para in paragraphs(load_file(path).text):
+        if ONE_PROVINCE.search(para) and (AMOUNT.search(para) or DEADLINE.search(para)):
+            assert PROVINCE_DECISION.search(para), f"{path.name}: no decision for «{para[:120]}»"
+        if "tỉnh mẫu" in para:
+            assert "đối chiếu" in para, f"{path.name}: «{para[:120]}» must send to the own decision"
+
+
+@pytest.mark.parametrize("path", HANDBOOK, ids=lambda p: p.stem)
+def test_every_fee_amount_names_the_text_it_comes_from(path: Path):
+    """An amount in đồng stated as a fee names its text, in the paragraph or the section's legal
+    basis (a national circular, or the decision of the province it belongs to)."""
+    for title, body in sections(load_file(path).text):
+        basis = LEGAL_BASIS.search(body)
+        basis_text = basis.group("text") if basis else ""
+        for para in paragraphs(body):
+            if AMOUNT.search(para) and FEE.search(para):
+                assert NUMBERED_TEXT.search(para) or NUMBERED_TEXT.search(basis_text), (
+                    f"{path.name}: «{title}»: fee without its source: «{para[:120]}»"
+                )
+
+
+@pytest.mark.parametrize("path", HANDBOOK, ids=lambda p: p.stem)
+def test_each_chapter_body_says_it_is_a_sample_and_how_current_its_law_is(path: Path):
+    text = load_file(path).text
+    body = text.split("\n", 1)[1]
+    notice = paragraphs(body)[0]  # the paragraph right under "# Chương N."
+    assert text.startswith("# Chương ")
+    assert "bản mẫu" in notice and "rà soát đến" in notice, notice
+    assert NUMBERED_TEXT.search(notice) or re.search(r"Luật [^.;]+ 20\d\d", notice), notice
+    assert "01/7/2026" in notice and "chưa được đối chiếu" in notice, notice
+
+
+REVIEW_MARKER = re.compile(r"^\*\*Cần rà soát:\*\*\s*(?P<reason>\S.+)$", re.M)
+
+
+@pytest.mark.parametrize(
+    ("stem", "section"),
+    [
+        ("02-xay-dung", None),
+        ("03-tai-chinh-ngan-sach", None),
+        ("04-dau-tu-cong", "4.5. "),
+        ("10-cu-tru", None),
+    ],
+)
+def test_parts_that_texts_in_force_from_july_2026_may_change_are_marked_for_review(stem, section):
+    text = load_file(KNOWLEDGE / "handbook" / f"{stem}.md").text
+    if section is None:  # the whole chapter: the marker sits in its introduction
+        scope = text[: text.index("\n## ")]
+    else:
+        scope = next(body for title, body in sections(text) if title.startswith(section))
+    marker = REVIEW_MARKER.search(scope)
+    assert marker and "01/7/2026" in marker.group("reason")

@@ -172,6 +172,11 @@ def test_ask_without_diacritics_click_citation_see_highlighted_source(
     assert "CNNV-05" in header and "Tư pháp - Hộ tịch" in header and "Mục:" in header
     banner = driver.find_element(By.CSS_SELECTOR, "#cn-source .cn-banner")
     assert "Bản mẫu — cần cơ quan có thẩm quyền rà soát" in banner.text
+    # how current the cited text is: its status and date, beside the quote
+    badge = driver.find_element(By.CSS_SELECTOR, "#cn-source .cn-src-top .cn-status")
+    assert badge.is_displayed() and badge.text == "bản mẫu"
+    validity = driver.find_element(By.CSS_SELECTOR, "#cn-source .cn-src-validity")
+    assert validity.is_displayed() and "Ngày văn bản 22/11/2026" in validity.text, validity.text
     time.sleep(0.5)  # let the panel finish scrolling the mark into view
     shot = _screenshot(driver, "ui-03-source.png")
     assert shot.stat().st_size > 10_000
@@ -220,6 +225,12 @@ def test_admin_tab_needs_login_and_lists_documents(driver, live_url, api_keys):
     table = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#cn-docs")))
     wait.until(lambda d: "CNNV-05" in table.text)
     assert "34-NQ/TU" in table.text and "bản mẫu" in table.text
+    # what may no longer be current: the handbook chapters state no date of currency
+    stale = driver.find_element(By.CSS_SELECTOR, "#cn-staleness")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", stale)
+    assert "Tài liệu thiếu thông tin hiệu lực" in stale.text, stale.text
+    assert "(CNNV-05)" in stale.text, stale.text
+    assert "ngày cập nhật pháp luật" in stale.text
     _screenshot(driver, "ui-04-admin.png")
 
 
@@ -254,6 +265,11 @@ def test_the_legal_basis_of_a_handbook_section_opens_the_article(driver, law_liv
         ec.visibility_of_element_located((By.CSS_SELECTOR, "#cn-source .cn-src[data-doc]"))
     )
     assert panel.get_attribute("data-doc") == "10-cu-tru"
+    # chapter 10 is marked "Cần rà soát" in the handbook: the cited passage says so, and why
+    review = driver.find_element(By.CSS_SELECTOR, "#cn-source .cn-review")
+    assert review.is_displayed() and "Mục này cần rà soát:" in review.text
+    assert "01/7/2026" in review.text, review.text
+    assert "cần rà soát" in driver.find_element(By.CSS_SELECTOR, "#cn-conv .cn-a").text
     link = wait.until(
         lambda d: next(
             (

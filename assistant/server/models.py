@@ -190,3 +190,59 @@ class InvalidRequest(BaseModel):
 
     detail: str
     errors: list[dict] = Field(default_factory=list)
+
+
+# -- the staleness report ---------------------------------------------------------------------
+
+
+class PastReview(BaseModel):
+    """A text whose law was last checked (or which was dated) before the review cut-off."""
+
+    doc_id: str
+    title: str
+    number: str = ""
+    status: str = ""
+    as_of: str = Field(description="legal_as_of, or the document's date when it has none (ISO)")
+    as_of_field: Literal["legal_as_of", "date"]
+
+
+class SectionUnderReview(BaseModel):
+    """A section marked "**Cần rà soát:** <lý do>"."""
+
+    doc_id: str
+    title: str
+    number: str = ""
+    section: str
+    reason: str
+
+
+class StaleLegalBasis(BaseModel):
+    """A section whose "Căn cứ pháp lý" names a text the index marks as replaced or expired."""
+
+    doc_id: str
+    title: str
+    number: str = ""
+    section: str
+    basis: str = Field(description="the section's Căn cứ pháp lý paragraph")
+    named_doc_id: str
+    named_title: str
+    why: str = Field(description='"đã hết hiệu lực", "đã được thay thế bởi …"')
+
+
+class MissingValidity(BaseModel):
+    """A document that does not say whether it is in force or how current it is."""
+
+    doc_id: str
+    title: str
+    number: str = ""
+    missing: list[str] = Field(description="status, effective, legal_as_of: the ones not given")
+
+
+class StalenessReport(BaseModel):
+    generated_at: datetime
+    review_after_months: int
+    cutoff: str = Field(description="texts checked or dated before this day (ISO) are listed")
+    past_review: list[PastReview] = Field(default_factory=list)
+    under_review: list[SectionUnderReview] = Field(default_factory=list)
+    stale_basis: list[StaleLegalBasis] = Field(default_factory=list)
+    missing_validity: list[MissingValidity] = Field(default_factory=list)

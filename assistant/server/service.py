@@ -27,6 +27,7 @@ from assistant.server.models import (
     FeedbackResponse,
     GapReport,
     JobInfo,
+    StalenessReport,
     TrashEntry,
 )
 from assistant.server.services import login
@@ -37,6 +38,7 @@ from assistant.server.services.flagged import FlaggedContent
 from assistant.server.services.gaps import gap_report
 from assistant.server.services.jobs import Jobs
 from assistant.server.services.retention import Retention
+from assistant.server.services.staleness import staleness_report
 from assistant.server.services.trash import Trash
 from assistant.settings import Settings
 
@@ -166,7 +168,7 @@ class Service:
     def wait_for_job(self, job_id: str, timeout: float = 600.0) -> JobInfo:
         return self.job_queue.wait_for_job(job_id, timeout)
 
-    # -- admin: the gap report and the page's login --------------------------------------------
+    # -- admin: the gap and staleness reports and the page's login --------------------------------------------
     def report(self, limit_per_topic: int = 20) -> GapReport:
         """Refused questions and 👎 answers by topic, and the documents' instruction-like
         sentences (none listed while there is no index)."""
@@ -174,6 +176,11 @@ class Service:
         with contextlib.suppress(NotReady):
             report.flagged = self.flagged.of(self.engine.snapshot())
         return report
+
+    def staleness(self) -> StalenessReport:
+        """What may no longer be current: texts past review, sections marked for review, legal
+        bases naming replaced texts, documents without validity metadata."""
+        return staleness_report(self.engine.snapshot(), self.settings.review_after_months)
 
     @property
     def admin_login_required(self) -> bool:

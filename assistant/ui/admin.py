@@ -1,5 +1,6 @@
 """The admin tab: log in, see the documents, upload/replace/delete them (each change re-ingested
-by a background job, polled every second, cancellable), and read what the handbook lacks.
+by a background job, polled every second, cancellable), read what the handbook lacks and
+what may no longer be current.
 
 `build_admin_tab` lays it out, `AdminHandlers` holds the event handlers (named methods; Gradio
 names its API endpoints after them) and `wire_admin` connects them. Every action checks the
@@ -30,9 +31,10 @@ from assistant.ui.render_admin import (
     render_error,
     render_job,
     render_report,
+    render_staleness,
 )
 
-_N_VIEW = 4  # the outputs `admin_view` fills: documents, delete choices, jobs, report
+_N_VIEW = 5  # the outputs `admin_view` fills: documents, delete choices, jobs, two reports
 _DONE = ("succeeded", "failed", "cancelled")
 
 
@@ -66,10 +68,17 @@ class AdminView:
     jobs_table: gr.Dataframe
     report_btn: gr.Button
     report_html: gr.HTML
+    staleness_html: gr.HTML
 
     @property
     def view_outputs(self) -> list:
-        return [self.docs_table, self.delete_pick, self.jobs_table, self.report_html]
+        return [
+            self.docs_table,
+            self.delete_pick,
+            self.jobs_table,
+            self.report_html,
+            self.staleness_html,
+        ]
 
 
 # -- layout --------------------------------------------------------------------------------------
@@ -159,6 +168,11 @@ def _report_section() -> tuple[gr.Button, gr.HTML]:
     return report_btn, report_html
 
 
+def _staleness_section() -> gr.HTML:
+    gr.Markdown(f"### {t('admin_staleness_title')}")
+    return gr.HTML("", elem_id="cn-staleness")
+
+
 def build_admin_tab(extensions: list[str]) -> AdminView:
     """The login box, and the admin area behind it (hidden until logged in)."""
     admin_ok = gr.State(False)
@@ -173,6 +187,7 @@ def build_admin_tab(extensions: list[str]) -> AdminView:
             delete_pick, delete_confirm, delete_btn, reingest_btn = _delete_column()
         job_html, cancel_btn, timer, jobs = _jobs_section()
         report_btn, report_html = _report_section()
+        staleness_html = _staleness_section()
     return AdminView(
         admin_ok=admin_ok,
         job_id=job_id,
@@ -198,6 +213,7 @@ def build_admin_tab(extensions: list[str]) -> AdminView:
         jobs_table=jobs,
         report_btn=report_btn,
         report_html=report_html,
+        staleness_html=staleness_html,
     )
 
 
@@ -211,14 +227,19 @@ class AdminHandlers:
         self.backend = backend
 
     def admin_view(self) -> tuple:
-        """The documents table, the delete choices, the recent jobs and the report."""
+        """The documents table, the delete choices, the recent jobs and the two reports."""
         docs = self.backend.documents()
         jobs = jobs_table(self.backend.recent_jobs(10))
         try:
             report = render_report(self.backend.report())
         except Exception as exc:
             report = render_error(service_error(exc))
-        return documents_table(docs), gr.update(choices=doc_choices(docs), value=None), jobs, report
+        try:
+            staleness = render_staleness(self.backend.staleness())
+        except Exception as exc:
+            staleness = render_error(service_error(exc))
+        choices = gr.update(choices=doc_choices(docs), value=None)
+        return documents_table(docs), choices, jobs, report, staleness
 
     def login(self, value: str, request: gr.Request):
         """A right secret opens the tab; a wrong one, or any after too many wrong ones from
@@ -241,7 +262,7 @@ class AdminHandlers:
 
     def logout(self, token: str):
         self.backend.logout(token)
-        return False, gr.update(visible=True), gr.update(visible=False), [], "", ""
+        return False, gr.update(visible=True), gr.update(visible=False), [], "", "", ""
 
     def refresh(self, ok: bool):
         return self.admin_view() if ok else _skips(_N_VIEW)
@@ -367,7 +388,15 @@ def wire_admin(view: AdminView, h: AdminHandlers) -> None:
     v.logout_btn.click(
         h.logout,
         [v.token],
-        [v.admin_ok, v.login_box, v.admin_box, v.docs_table, v.report_html, v.token],
+        [
+            v.admin_ok,
+            v.login_box,
+            v.admin_box,
+            v.docs_table,
+            v.report_html,
+            v.staleness_html,
+            v.token,
+        ],
     ).then(None, [v.token], None, js=keep_cookie)
 
     job_outputs = [v.job_id, v.job_html, v.timer, *v.view_outputs]

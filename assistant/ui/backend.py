@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         FeedbackResponse,
         GapReport,
         JobInfo,
+        StalenessReport,
     )
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,8 @@ class PageService(Protocol):
     def jobs(self, limit: int = ...) -> list[JobInfo]: ...
 
     def report(self) -> GapReport: ...
+
+    def staleness(self) -> StalenessReport: ...
 
 
 def as_dict(obj: BaseModel | dict | None) -> dict:
@@ -214,3 +217,6 @@ class UIBackend:
 
     def report(self) -> dict:
         return as_dict(self.service.report())
+
+    def staleness(self) -> dict:
+        return as_dict(self.service.staleness())

@@ -52,6 +52,12 @@ def t_html(key: str, **markup: str) -> str:
 # -- citation labels -----------------------------------------------------------------------------
 
 
+def vn_date(iso: str) -> str:
+    """2026-11-22 -> 22/11/2026, as dates are written in Vietnamese documents."""
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", iso or "")
+    return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else iso
+
+
 def chip_label(c: dict) -> str:
     doc = c.get("number") or c.get("title") or c.get("doc_id", "")
     where = statute_where(c)
@@ -172,9 +178,11 @@ def _source_chips(i: int, citations: list[dict]) -> str:
         # Several quotes from the same section: one label, then just the numbers.
         text = "" if label == previous else f'<span class="cn-chip-text">{esc(label)}</span>'
         compact = " cn-chip-compact" if label == previous else ""
+        validity = " · ".join(x for x in (c.get("status"), vn_date(c.get("date") or "")) if x)
+        tip = " — ".join(x for x in (f"[{n}] {c.get('title', '')}", label, validity) if x)
         chips.append(
             f'<button type="button" class="cn-chip{sample}{compact}" data-action="cite" data-turn="{i}" '
-            f'data-n="{n}" title="[{n}] {esc(c.get("title", ""))} — {esc(label)}">'
+            f'data-n="{n}" title="{esc(tip)}">'
             f'<span class="cn-chip-n">{n}</span>{text}</button>'
         )
         previous = label

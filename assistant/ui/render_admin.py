@@ -1,12 +1,12 @@
 """The admin tab's content from data: the documents table, an ingest job's progress, the recent
-jobs and the "what the handbook lacks" report. Pure functions; times shown in Vietnam's time."""
+jobs, the "what the handbook lacks" report and the staleness report. Pure functions; times shown in Vietnam's time."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
 from assistant.ui.locale import t, t_list
-from assistant.ui.render import esc, t_html
+from assistant.ui.render import esc, t_html, vn_date
 
 VN_TZ = timezone(timedelta(hours=7))
 _JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
@@ -153,4 +153,63 @@ def _flagged(items: list[dict]) -> str:
     return (
         f'<div class="cn-report-flagged"><h4>{t_html("report_flagged_title", n=len(items))}</h4>'
         f"<p>{t_html('report_flagged_intro')}</p><ul>{rows}</ul></div>"
+    )
+
+
+def _stale_list(title: str, items: list[str]) -> str:
+    body = "".join(f"<li>{item}</li>" for item in items) or f"<li>{t_html('stale_none')}</li>"
+    return f'<h4>{esc(title)} <span class="cn-count">· {len(items)}</span></h4><ul>{body}</ul>'
+
+
+def _doc_name(entry: dict) -> str:
+    number = f" ({esc(entry['number'])})" if entry.get("number") else ""
+    return f"<b>{esc(entry.get('title') or entry.get('doc_id'))}</b>{number}"
+
+
+def _where(entry: dict) -> str:
+    section = entry.get("section") or ""
+    return _doc_name(entry) + (f" › {esc(section)}" if section else "")
+
+
+def render_staleness(report: dict) -> str:
+    """What may no longer be current (GET /v1/admin/staleness), in four lists."""
+    summary = t_html(
+        "stale_summary",
+        cutoff=f"<b>{esc(vn_date(report.get('cutoff') or ''))}</b>",
+        months=f"<b>{int(report.get('review_after_months') or 0)}</b>",
+    )
+    past = [
+        f"{_doc_name(p)} — "
+        + esc(
+            t(
+                "stale_past_legal_as_of"
+                if p.get("as_of_field") == "legal_as_of"
+                else "stale_past_date",
+                date=vn_date(p.get("as_of") or ""),
+            )
+        )
+        for p in report.get("past_review") or []
+    ]
+    marked = [f"{_where(m)} — {esc(m.get('reason'))}" for m in report.get("under_review") or []]
+    basis = [
+        f"{_where(b)} — " + esc(t("stale_basis_item", named=b.get("named_title"), why=b.get("why")))
+        for b in report.get("stale_basis") or []
+    ]
+    missing = [
+        f"{_doc_name(m)} — "
+        + esc(
+            t(
+                "stale_missing_item",
+                fields=", ".join(t(f"stale_field_{f}") for f in m.get("missing") or []),
+            )
+        )
+        for m in report.get("missing_validity") or []
+    ]
+    return (
+        f'<div class="cn-report cn-staleness"><p>{summary}</p>'
+        + _stale_list(t("stale_past_title"), past)
+        + _stale_list(t("stale_marked_title"), marked)
+        + _stale_list(t("stale_basis_title"), basis)
+        + _stale_list(t("stale_missing_title"), missing)
+        + "</div>"
     )

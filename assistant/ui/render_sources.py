@@ -14,7 +14,7 @@ from dataclasses import replace
 from assistant.statute import LegalLink, legal_basis_links
 from assistant.ui.icons import ICON_DOC, ICON_WARN
 from assistant.ui.locale import t
-from assistant.ui.render import esc, statute_where, t_html
+from assistant.ui.render import esc, statute_where, t_html, vn_date
 from ingest.model import DEFAULT_STATUS, SAMPLE_STATUS
 
 SAMPLE_BANNER = t("sample_banner")
@@ -40,24 +40,37 @@ def status_badge(status: str) -> str:
     return f'<span class="cn-status cn-status-{kind}">{esc(status)}</span>'
 
 
-def vn_date(iso: str) -> str:
-    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", iso or "")
-    return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else iso
-
-
 def _validity_line(c: dict, meta: dict) -> str:
-    """When the cited text took effect and which version it is: shown beside every law quote."""
+    """How current the cited text is: its date, when it took effect, how far its law was
+    checked and which version it is; shown beside every quote."""
     effective = c.get("effective") or meta.get("effective") or ""
     version = c.get("version") or meta.get("version") or ""
+    date = c.get("date") or meta.get("date") or ""
+    legal_as_of = c.get("legal_as_of") or meta.get("legal_as_of") or ""
     parts = []
+    if date:
+        parts.append(t("source_date", date=vn_date(date)))
     if effective:
         parts.append(t("source_effective_from", date=vn_date(effective)))
+    if legal_as_of:
+        parts.append(t("source_legal_as_of", date=vn_date(legal_as_of)))
     if version:
         parts.append(version)
     return (
         f'<div class="cn-src-validity">{esc(". ".join(p.rstrip(".") for p in parts))}.</div>'
         if parts
         else ""
+    )
+
+
+def _review_note(c: dict) -> str:
+    """The quoted section is marked "cần rà soát": say so, with the maintainer's reason."""
+    reason = c.get("review") or ""
+    if not reason:
+        return ""
+    return (
+        f'<div class="cn-banner cn-review" role="note">{ICON_WARN}<span>'
+        f"<b>{t_html('source_under_review')}</b> {esc(reason)}</span></div>"
     )
 
 
@@ -198,6 +211,7 @@ def render_source(
         f'<div class="cn-src-title">{esc(title)}</div>'
         + where_line
         + _validity_line(citation, meta)
+        + _review_note(citation)
         + banner
         + f'<div class="cn-src-text">{passage}</div></div>'
     )

@@ -1,5 +1,6 @@
 """Maintenance: re-ingest the knowledge folder, follow and cancel the ingest jobs, and read the
-report of what the handbook lacks. (Uploading and deleting a document are in documents.py.)"""
+reports of what the handbook lacks and of what may no longer be current. (Uploading and deleting
+a document are in documents.py.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from fastapi import APIRouter
 
 from assistant.server.deps import Admin, ServiceDep
 from assistant.server.errors import ADMIN_ERRORS, responses
-from assistant.server.models import GapReport, JobInfo
+from assistant.server.models import GapReport, JobInfo, StalenessReport
 
 router = APIRouter(tags=["quản trị"], responses=ADMIN_ERRORS)
 
@@ -42,3 +43,13 @@ def cancel_job(job_id: str, _principal: Admin, service: ServiceDep) -> JobInfo:
 @router.get("/v1/admin/report", response_model=GapReport)
 def report(_principal: Admin, service: ServiceDep) -> GapReport:
     return service.report()
+
+
+@router.get(
+    "/v1/admin/staleness",
+    response_model=StalenessReport,
+    summary="Texts past their review date, sections marked 'cần rà soát', legal bases naming "
+    "replaced or expired texts, documents without validity metadata",
+)
+def staleness(_principal: Admin, service: ServiceDep) -> StalenessReport:
+    return service.staleness()
