@@ -343,25 +343,9 @@ def run_ingest(
             for doc_id in report.removed:
                 collection.delete(ids=manifest.docs.pop(doc_id).chunk_ids)
             prepared = _read_all(todo, config, report, progress, cancelled)
-            # Text that lost its diacritics (OCR) is embedded last, through an accent restorer
-            # learned from everything else in the index, so the embedder reads Vietnamese.
-            prepared.sort(key=lambda item: item[3])
-            restorer: AccentRestorer | None = None
-            for source, meta, chunks, restore in tqdm(
-                prepared, desc="Nhúng", unit="tệp", disable=not progress
-            ):
-                if cancelled is not None and cancelled():
-                    raise IngestCancelled()
-                if restore and restorer is None:
-                    restorer = AccentRestorer(collection.get(include=["documents"])["documents"])
-                report.chunks_written += _write_document(
-                    collection,
-                    embeddings,
-                    manifest,
-                    (source, meta, chunks),
-                    restorer if restore else None,
-                    config.embedding_batch_size,
-                )
+            report.chunks_written += _write_all(
+                collection, embeddings, manifest, prepared, config, progress, cancelled
+            )
             everything = collection.get(include=["documents", "metadatas"])
             lexical.build(
                 staging / "lexical",
@@ -381,6 +365,39 @@ def run_ingest(
         finally:
             embeddings.close()
     return report
+
+
+def _write_all(
+    collection,
+    embeddings: CachedEmbeddings,
+    manifest: Manifest,
+    prepared: list,
+    config: IngestConfig,
+    progress: bool,
+    cancelled: Callable[[], bool] | None,
+) -> int:
+    """Embed and write every prepared document; returns the chunks written. Text that lost its
+    diacritics (OCR) goes last, through an accent restorer learned from everything else in the
+    index, so the embedder reads Vietnamese."""
+    prepared.sort(key=lambda item: item[3])
+    restorer: AccentRestorer | None = None
+    written = 0
+    for source, meta, chunks, restore in tqdm(
+        prepared, desc="Nhúng", unit="tệp", disable=not progress
+    ):
+        if cancelled is not None and cancelled():
+            raise IngestCancelled()
+        if restore and restorer is None:
+            restorer = AccentRestorer(collection.get(include=["documents"])["documents"])
+        written += _write_document(
+            collection,
+            embeddings,
+            manifest,
+            (source, meta, chunks),
+            restorer if restore else None,
+            config.embedding_batch_size,
+        )
+    return written
 
 
 def _plan(files: list[SourceFile], previous: dict, report: IngestReport) -> list[SourceFile]:
