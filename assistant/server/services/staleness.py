@@ -45,9 +45,7 @@ def _past_review(snap: IndexSnapshot, cutoff: str) -> list[PastReview]:
         if as_of and as_of < cutoff:
             out.append(
                 PastReview(
-                    doc_id=doc_id,
-                    title=meta.get("title") or doc_id,
-                    number=meta.get("number") or "",
+                    **_named(doc_id, meta),
                     status=meta.get("status") or "",
                     as_of=as_of,
                     as_of_field=field,  # type: ignore[arg-type]
@@ -59,9 +57,7 @@ def _past_review(snap: IndexSnapshot, cutoff: str) -> list[PastReview]:
 def _under_review(snap: IndexSnapshot) -> list[SectionUnderReview]:
     return [
         SectionUnderReview(
-            doc_id=doc_id,
-            title=rec.meta.get("title") or doc_id,
-            number=rec.meta.get("number") or "",
+            **_named(doc_id, rec.meta),
             section=mark.get("section", ""),
             reason=mark.get("reason", ""),
         )
@@ -95,9 +91,7 @@ def _stale_basis(snap: IndexSnapshot) -> list[StaleLegalBasis]:
                 if named != doc_id and names_document(basis, docs[named].meta):
                     out.append(
                         StaleLegalBasis(
-                            doc_id=doc_id,
-                            title=rec.meta.get("title") or doc_id,
-                            number=rec.meta.get("number") or "",
+                            **_named(doc_id, rec.meta),
                             section=section,
                             basis=basis,
                             named_doc_id=named,
@@ -106,6 +100,15 @@ def _stale_basis(snap: IndexSnapshot) -> list[StaleLegalBasis]:
                         )
                     )
     return out
+
+
+def _named(doc_id: str, meta: dict) -> dict:
+    """The fields every entry of the report starts with: which document it is."""
+    return {
+        "doc_id": doc_id,
+        "title": meta.get("title") or doc_id,
+        "number": meta.get("number") or "",
+    }
 
 
 def _missing_validity(snap: IndexSnapshot) -> list[MissingValidity]:
@@ -117,9 +120,7 @@ def _missing_validity(snap: IndexSnapshot) -> list[MissingValidity]:
         if "status" in unstated or {"effective", "legal_as_of"} <= set(unstated):
             out.append(
                 MissingValidity(
-                    doc_id=doc_id,
-                    title=rec.meta.get("title") or doc_id,
-                    number=rec.meta.get("number") or "",
+                    **_named(doc_id, rec.meta),
                     missing=unstated,
                 )
             )
