@@ -56,6 +56,11 @@ SAMPLE_NOTE = (
 )
 
 
+# Below this confidence the retrieved places are unrelated to the question ("giá vé máy bay"
+# gets 0.01, a near-domain "hộ chiếu" 0.33): a refusal names no nearest sections.
+NEAREST_FLOOR = 0.15
+
+
 class Assistant:
     def __init__(
         self,
@@ -414,6 +419,22 @@ class Assistant:
             out.append(review_warning(doc_label(self.cite.meta(doc_id, doc_id)), reason))
         return out
 
+    def _nearest(self, state: AnswerState, k: int) -> list[str]:
+        """The top passages' places ("Cẩm nang … – Chương 5, mục 5.1 (…)"), each named once:
+        where to read on when the documents do not answer the question itself."""
+        snap = self.provider.get()
+        out: list[str] = []
+        for p in state.passages:
+            rec = snap.manifest.docs.get(p.doc_id)
+            source = doc_label(rec.meta if rec else {"title": p.title})
+            where = section_label(p.section)
+            label = source if not where or where in source else f"{source}, {where}"
+            if label not in out:
+                out.append(label)
+            if len(out) == k:
+                break
+        return out
+
     def _refusal(self, state: AnswerState) -> Composed:
         snap = self.provider.get()
         n_docs = len(snap.manifest.docs)
@@ -425,21 +446,27 @@ class Assistant:
                 "trợ nghiệp vụ của tỉnh để được cung cấp văn bản."
             )
         elif state.refusal_reason == "amount not stated":
-            top = state.passages[0]
-            rec = snap.manifest.docs.get(top.doc_id)
-            where = section_label(top.section)
-            source = doc_label(rec.meta if rec else {"title": top.title})
             answer = (
                 f"Xin lỗi, {n_docs} tài liệu hiện có không nêu con số cụ thể anh/chị hỏi (mức tiền, "
-                f"tỷ lệ hoặc diện tích); đoạn gần nhất là {source}{', ' + where if where else ''}. "
+                f"tỷ lệ hoặc diện tích); đoạn gần nhất là {self._nearest(state, 1)[0]}. "
                 "Anh/chị vui lòng liên hệ bộ phận hỗ trợ nghiệp vụ của tỉnh để được hướng dẫn mức "
                 "áp dụng."
             )
         else:
             answer = (
                 f"Xin lỗi, tôi chưa tìm thấy nội dung trả lời câu hỏi này trong {n_docs} tài liệu hiện có "
-                "(nghị quyết của tỉnh và cẩm nang nghiệp vụ). Anh/chị có thể diễn đạt lại câu hỏi, hoặc "
-                "liên hệ bộ phận hỗ trợ nghiệp vụ của tỉnh để được hướng dẫn."
+                "(văn bản luật, nghị quyết của tỉnh và cẩm nang nghiệp vụ)."
+            )
+            nearest = self._nearest(state, 3) if state.confidence >= NEAREST_FLOOR else []
+            if nearest:
+                answer += (
+                    " Các mục gần nhất, có thể không trả lời đúng điều anh/chị hỏi: "
+                    + "; ".join(nearest)
+                    + "."
+                )
+            answer += (
+                " Anh/chị có thể diễn đạt lại câu hỏi, hoặc liên hệ bộ phận hỗ trợ nghiệp vụ của "
+                "tỉnh để được hướng dẫn."
             )
         reason = state.refusal_reason or "nothing quotable"
         return Composed(answer, [], "refusal", refusal_reason=reason)

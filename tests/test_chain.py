@@ -59,6 +59,23 @@ def test_out_of_domain_questions_are_refused_helpfully(ask):
     result = ask("Giá vàng SJC hôm nay bao nhiêu một lượng?")
     assert result.refused and result.mode == "refusal" and not result.citations
     assert "chưa tìm thấy" in result.answer and "hỗ trợ" in result.answer
+    assert "gần nhất" not in result.answer  # nothing retrieved is near a question on gold prices
+
+
+def test_a_near_domain_refusal_names_the_nearest_sections(ask):
+    """A question beside the documents' matters is refused, and the refusal says where the
+    nearest sections are (each named once), so the official knows where to read on; a question
+    on nothing near the documents gets no such list."""
+    from assistant.chain import NEAREST_FLOOR
+
+    near = ask("Thủ tục cấp đổi thẻ căn cước cho người dân?")  # 0.32 on this corpus
+    assert near.refused and not near.citations and near.confidence >= NEAREST_FLOOR
+    named = near.answer.split("gần nhất, có thể không trả lời đúng điều anh/chị hỏi: ")[1]
+    places = named.split(". Anh/chị")[0].split("; ")
+    assert 1 <= len(places) <= 3 and len(set(places)) == len(places)
+    assert all(p.startswith(("Cẩm nang", "Nghị quyết")) for p in places), places
+    far = ask("Cấp phiếu lý lịch tư pháp ở đâu?")  # 0.02
+    assert far.refused and far.confidence < NEAREST_FLOOR and "gần nhất" not in far.answer
 
 
 def test_a_follow_up_keeps_the_previous_topic_without_an_llm(ask):
