@@ -10,6 +10,7 @@ import logging
 import sys
 from pathlib import Path
 
+from assistant.labels import vn_date
 from assistant.settings import Settings, get_settings
 
 
@@ -100,12 +101,6 @@ def cmd_chunks(args: argparse.Namespace) -> int:
         preview = c.text[: args.width].replace("\n", " ⏎ ")
         print(f"    {preview}{'…' if len(c.text) > args.width else ''}")
     return 0
-
-
-def vn_date(iso: str) -> str:
-    """2021-07-01 -> 01/07/2021, as dates are written in Vietnamese documents."""
-    parts = iso.split("-")
-    return "/".join(reversed(parts)) if len(parts) == 3 else iso
 
 
 def format_answer(result, show_passages: bool = False) -> str:

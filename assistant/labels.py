@@ -33,3 +33,9 @@ def section_label(section: str) -> str:
             numbers.append(m.group(1).rstrip("."))
     last = re.sub(r"^(Tình huống\s+)?[\dIVX]+(\.[\d]+)*[.\-)]?\s+", "", parts[-1]) or parts[-1]
     return f"mục {'.'.join(numbers)} ({last})" if numbers else last
+
+
+def vn_date(iso: str) -> str:
+    """2026-11-22 -> 22/11/2026, as dates are written in Vietnamese documents."""
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", iso or "")
+    return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else iso

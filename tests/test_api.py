@@ -350,6 +350,12 @@ def test_footnote_format():
         end=10,
     )
     assert footnotes([c]) == '[1]: Cẩm nang (CNNV-01) — 1.1 Đăng ký: "Niêm yết công khai 15 ngày"'
+    # a portal reading the chat answer learns how current each cited text is
+    dated = c.model_copy(update={"status": "bản mẫu", "date": "2026-11-22", "review": "Luật mới"})
+    assert footnotes([dated]) == (
+        "[1]: Cẩm nang (CNNV-01) — 1.1 Đăng ký (bản mẫu; 22/11/2026; cần rà soát: Luật mới): "
+        '"Niêm yết công khai 15 ngày"'
+    )
 
 
 def test_chat_completion_without_user_message_is_400(client, reader_headers):

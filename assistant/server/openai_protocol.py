@@ -9,6 +9,7 @@ import re
 import uuid
 from collections.abc import Iterator
 
+from assistant.labels import vn_date
 from assistant.schemas import (
     HISTORY_TURNS,
     MAX_QUESTION_CHARS,
@@ -61,6 +62,11 @@ def footnotes(citations: list[Citation]) -> str:
     for c in citations:
         title = c.title + (f" ({c.number})" if c.number and c.number not in c.title else "")
         head = f"{title} — {c.section}" if c.section else title
+        # how current the text is, as the API's citation objects and the page say it
+        validity = [c.status, vn_date(c.date) if c.date else ""]
+        validity += [f"cần rà soát: {c.review}" if c.review else ""]
+        if any(validity):
+            head += f" ({'; '.join(v for v in validity if v)})"
         quote = " ".join(c.quote.split())
         if len(quote) > 300:
             quote = quote[:299].rstrip() + "…"

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from markdown_it import MarkdownIt
 
+from assistant.labels import vn_date
 from assistant.ui.icons import ICON_DOWN, ICON_UP
 from assistant.ui.locale import examples, t
 from ingest.model import SAMPLE_STATUS
@@ -50,12 +51,6 @@ def t_html(key: str, **markup: str) -> str:
 
 
 # -- citation labels -----------------------------------------------------------------------------
-
-
-def vn_date(iso: str) -> str:
-    """2026-11-22 -> 22/11/2026, as dates are written in Vietnamese documents."""
-    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", iso or "")
-    return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else iso
 
 
 def chip_label(c: dict) -> str:
