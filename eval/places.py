@@ -133,7 +133,9 @@ def build_place_report(assistant, path: Path, out_dir: Path, previous: dict | No
 
     rows = read_questions(path)
     answers = list(answer_all(assistant, rows))
-    result = {"questions": str(path), "n_questions": len(rows), **place_metrics(answers)}
+    root = Path(__file__).resolve().parent.parent
+    shown = path.resolve().relative_to(root) if path.resolve().is_relative_to(root) else path
+    result = {"questions": str(shown), "n_questions": len(rows), **place_metrics(answers)}
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "report.json").write_text(
         json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8"
