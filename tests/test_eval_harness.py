@@ -201,3 +201,34 @@ def test_a_place_label_matches_its_section_and_the_sections_below_it():
     assert at_place(
         "tay-ninh-34-nq-tu", "NGHỊ QUYẾT", {"doc": "tay-ninh-34-nq-tu", "section": None}
     )
+
+
+def test_a_set_labelled_by_place_is_scored_and_reported(assistant_chain, tmp_path):
+    """The real chain answers a small place-labelled set; the report counts where the first
+    citation came from, refusals and one question asked two ways, beside a previous figure."""
+    import json
+
+    from eval.places import build_place_report
+
+    rows = [
+        {"id": "a1", "question": "Đăng ký khai sinh cần giấy tờ gì?", "answerable": True,
+         "doc": "05-tu-phap-ho-tich", "section": "5.1", "group": "ks"},
+        {"id": "a2", "question": "dang ky khai sinh can giay to gi", "answerable": True,
+         "doc": "05-tu-phap-ho-tich", "section": "5.1", "group": "ks"},
+        {"id": "a3", "question": "Đăng ký khai sinh cần giấy tờ gì?", "answerable": True,
+         "doc": "01-dat-dai", "section": "1.4"},  # labelled with the wrong place on purpose
+        {"id": "u1", "question": "Giá vàng SJC hôm nay bao nhiêu một lượng?", "answerable": False,
+         "doc": None, "section": None},
+    ]  # fmt: skip
+    path = tmp_path / "set" / "questions.jsonl"
+    path.parent.mkdir()
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    out = tmp_path / "report"
+    result = build_place_report(assistant_chain, path, out, {"correct_refusal": 0.5})
+    assert result["n_answerable"] == 3 and result["n_unanswerable"] == 1
+    assert result["answered_right_place"] == 2 / 3  # a3's label points elsewhere
+    assert result["correct_refusal"] == 1.0 and result["false_refusal"] == 0.0
+    assert result["n_groups"] == 1 and result["phrasing_consistency"] == 1.0
+    assert len((out / "answers.jsonl").read_text(encoding="utf-8").splitlines()) == 4
+    assert "| correct refusal | 1.000 (0.500) |" in (out / "report.md").read_text(encoding="utf-8")
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["n_questions"] == 4
