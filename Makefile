@@ -5,7 +5,7 @@ CAMNANG := $(VENV)/bin/camnang
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-vie chromium chromium-driver fonts-dejavu-core postgresql
 
-.PHONY: install system-deps run serve ingest test eval bench lint clean
+.PHONY: install system-deps run serve ingest test eval bench bench-scale lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -39,6 +39,11 @@ eval: install ingest
 
 bench: install ingest
 	$(PY) -m eval bench
+
+# Corpora of ~1k and 10k chunks in a temp folder; SCALE_SIZES=1000,10000,100000 adds 100k.
+SCALE_SIZES ?= 1000,10000
+bench-scale: install
+	$(PY) -m eval scale --sizes $(SCALE_SIZES)
 
 lint: install
 	$(VENV)/bin/ruff check .

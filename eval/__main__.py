@@ -1,4 +1,4 @@
-"""python -m eval run | report | bench"""
+"""python -m eval run | report | bench | scale"""
 
 from __future__ import annotations
 
@@ -10,6 +10,11 @@ from assistant.settings import get_settings
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["scale"]:  # its own options: python -m eval scale --help
+        from eval.scale import main as main_scale
+
+        return main_scale(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m eval")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="answer a JSONL question file, one JSON line per question")
