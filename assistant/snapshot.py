@@ -25,6 +25,7 @@ from assistant.validity import out_of_force
 from ingest.accents import AccentRestorer
 from ingest.errors import EmbedderMismatch, IndexMissing, IndexUnavailable
 from ingest.lexical import LexicalIndex
+from ingest.paging import read_collection
 from ingest.store import IndexStore, Manifest, open_chroma
 from ingest.vocabulary import question_province_names
 
@@ -67,7 +68,7 @@ class IndexSnapshot:
                 "CAMNANG_EMBEDDING_BACKEND back."
             )
         self.vectorstore = open_chroma(gen_dir, embeddings)
-        got = self.vectorstore.get(include=["documents", "metadatas"])
+        got = read_collection(self.vectorstore.get, ["documents", "metadatas"])
         self.ids: list[str] = got["ids"]
         self.texts: list[str] = got["documents"]
         self.metas: list[dict] = got["metadatas"]
@@ -276,6 +277,6 @@ class SnapshotProvider:
 
     def embedding_matrix(self) -> np.ndarray:
         """Every chunk's vector, in the snapshot's row order (for the tuner's offline scoring)."""
-        got = self.vectorstore.get(include=["embeddings"])
+        got = read_collection(self.vectorstore.get, ["embeddings"])
         order = [got["ids"].index(i) for i in self.ids]
         return np.asarray(got["embeddings"], dtype=np.float32)[order]

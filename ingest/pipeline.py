@@ -27,6 +27,7 @@ from ingest.lexical import ocr_repair
 from ingest.loaders import SUPPORTED_EXTENSIONS, load_file
 from ingest.metadata import extract_metadata, read_sidecar
 from ingest.model import Chunk, DocumentMeta
+from ingest.paging import read_collection
 from ingest.prebuilt import seed_cache
 from ingest.review import apply_review_marks
 from ingest.store import COLLECTION, DocRecord, IndexStore, Manifest
@@ -346,7 +347,7 @@ def run_ingest(
             report.chunks_written += _write_all(
                 collection, embeddings, manifest, prepared, config, progress, cancelled
             )
-            everything = collection.get(include=["documents", "metadatas"])
+            everything = read_collection(collection.get, ["documents", "metadatas"])
             lexical.build(
                 staging / "lexical",
                 everything["ids"],
@@ -388,7 +389,7 @@ def _write_all(
         if cancelled is not None and cancelled():
             raise IngestCancelled()
         if restore and restorer is None:
-            restorer = AccentRestorer(collection.get(include=["documents"])["documents"])
+            restorer = AccentRestorer(read_collection(collection.get, ["documents"])["documents"])
         written += _write_document(
             collection,
             embeddings,

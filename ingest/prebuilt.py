@@ -89,6 +89,7 @@ def export(knowledge_dir: Path, index_dir: Path, embedder: Embeddings) -> Path:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
+    from ingest.paging import read_collection
     from ingest.store import COLLECTION, IndexStore
 
     store = IndexStore(index_dir)
@@ -98,7 +99,9 @@ def export(knowledge_dir: Path, index_dir: Path, embedder: Embeddings) -> Path:
     client = chromadb.PersistentClient(
         path=str(gen / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
     )
-    got = client.get_collection(COLLECTION).get(include=["metadatas", "embeddings", "documents"])
+    got = read_collection(
+        client.get_collection(COLLECTION).get, ["metadatas", "embeddings", "documents"]
+    )
     hashes = [m.get("embed_hash", "") for m in got["metadatas"]]
     if not all(hashes):
         raise SystemExit("This index predates embed_hash metadata: re-ingest first.")
