@@ -237,6 +237,7 @@ def whole_corpus_steps(index_dir: Path, scratch: Path) -> dict:
     from chromadb.config import Settings as ChromaSettings
 
     from ingest import lexical
+    from ingest.paging import read_collection
     from ingest.pipeline import close_chroma
     from ingest.store import COLLECTION, IndexStore
 
@@ -248,7 +249,7 @@ def whole_corpus_steps(index_dir: Path, scratch: Path) -> dict:
         path=str(scratch / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
     )
     t = time.perf_counter()
-    everything = client.get_collection(COLLECTION).get(include=["documents", "metadatas"])
+    everything = read_collection(client.get_collection(COLLECTION).get, ["documents", "metadatas"])
     read_s = time.perf_counter() - t
     t = time.perf_counter()
     lexical.build(
