@@ -422,11 +422,9 @@ class Assistant:
     def _nearest(self, state: AnswerState, k: int) -> list[str]:
         """The top passages' places ("Cẩm nang … – Chương 5, mục 5.1 (…)"), each named once:
         where to read on when the documents do not answer the question itself."""
-        snap = self.provider.get()
         out: list[str] = []
         for p in state.passages:
-            rec = snap.manifest.docs.get(p.doc_id)
-            source = doc_label(rec.meta if rec else {"title": p.title})
+            source = doc_label(self.cite.meta(p.doc_id, p.title))
             where = section_label(p.section)
             label = source if not where or where in source else f"{source}, {where}"
             if label not in out:
