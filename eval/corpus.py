@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from ingest.config import IngestConfig
+from ingest.loaders import load_file
+from ingest.metadata import read_sidecar, sidecar_path
 from ingest.pipeline import SIDECAR_SUFFIX, SourceFile, doc_id_for, prepare
 from ingest.text import fold
 from ingest.vocabulary import PROVINCES
@@ -92,14 +92,6 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(name).lower()).strip("-")
 
 
-def _front_matter(text: str) -> tuple[dict, str]:
-    if text.startswith("---\n"):
-        end = text.find("\n---", 4)
-        if end != -1:
-            return yaml.safe_load(text[4:end]) or {}, text
-    return {}, text
-
-
 def _substitute(text: str, old_number: str, new_number: str, old_province: str, new: str) -> str:
     if old_number:
         text = text.replace(old_number, new_number)
@@ -124,10 +116,11 @@ def _substitute(text: str, old_number: str, new_number: str, old_province: str, 
 def write_variant(source: Path, k: int, dest_dir: Path) -> Path:
     """A copy of one handbook chapter or resolution for province variant k."""
     province = variant_province(k)
-    sidecar = source.with_name(source.stem + SIDECAR_SUFFIX)
+    sidecar = sidecar_path(source)
     text = source.read_text(encoding="utf-8")
     side_text = sidecar.read_text(encoding="utf-8") if sidecar.exists() else None
-    meta = yaml.safe_load(side_text) if side_text else _front_matter(text)[0]
+    # the document's own metadata, read as ingest reads it (sidecar, else front matter)
+    meta = read_sidecar(source) or load_file(source).front_matter
     number = str(meta.get("number") or "")
     new_number = f"{number}-T{k:03d}" if number else f"T{k:03d}"
     old_province = str(meta.get("province") or "")
