@@ -69,7 +69,9 @@ class Assistant:
         config: RetrievalConfig | None = None,
     ) -> None:
         self.settings = settings
-        embeddings = make_embeddings(settings.embedding_backend, settings.embedding_model)
+        embeddings = make_embeddings(
+            settings.embedding_backend, settings.embedding_model, settings.embedding_device
+        )
         self.provider = provider or SnapshotProvider(settings.index_dir, embeddings)
         self.searcher = HybridSearcher(self.provider, config)
         self.llm = LLMClient(settings) if settings.llm_base_url else None

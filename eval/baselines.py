@@ -20,7 +20,9 @@ from ingest.text import fold, words
 
 class NaiveBaselines:
     def __init__(self, settings: Settings) -> None:
-        base = make_embeddings(settings.embedding_backend, settings.embedding_model)
+        base = make_embeddings(
+            settings.embedding_backend, settings.embedding_model, settings.embedding_device
+        )
         self.embeddings = CachedEmbeddings(base, IndexStore(settings.index_dir).cache_path)
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
         self.docs: list[Document] = []

@@ -56,5 +56,5 @@ class HashingEmbeddings(Embeddings):
 
 
 @register_backend(BACKEND)
-def _hashing(model: str) -> Embeddings:
+def _hashing(model: str, device: str) -> Embeddings:
     return HashingEmbeddings()

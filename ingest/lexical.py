@@ -1,28 +1,29 @@
-"""BM25 (bm25s) over syllables and syllable bigrams, in two views: as written and accent-folded.
+"""BM25 over syllables and syllable bigrams, in two views: as written and accent-folded.
 
 Folding is an extra view, never a replacement: it lets "dang ky khai sinh" and the OCR text of a
 scanned resolution match accented passages, while the accented view keeps "khai sinh" apart from
 "khai sinh" spelled otherwise. The index is built at ingest time inside the generation it
-belongs to, so it is always in step with the vector store.
+belongs to, so it is always in step with the vector store; it is kept in segments
+(ingest/bm25_segments.py) so that a changed document adds a segment instead of a rebuild.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import bm25s
 import numpy as np
 
+from ingest import bm25_segments as segments
+from ingest.paging import read_collection, read_records
 from ingest.text import fold, words
 
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
-
 VIEWS = ("plain", "folded")
-VERSION = "lex-v2"  # bump when tokens() changes: older persisted indexes are rebuilt on load
+# Bump when tokens() or the files change: an older persisted index is rebuilt (ingest) or
+# built in memory (server) instead of being read.
+VERSION = "lex-v3-segments"
 
 # Scanned documents come back from OCR with digits and symbols for letters ("d6i" for "đối",
 # "1én" for "lên", "tr¢" for "trở") and "ir"/"w" for "ư" ("chirc" for "chức"). Vietnamese
@@ -75,49 +76,135 @@ def indexed_text(document: str, metadata: dict) -> str:
     return f"{metadata.get('title', '')}\n{metadata.get('section', '')}\n{document}"
 
 
+def _view_tokens(texts: list[str], view: str) -> list[list[str]]:
+    return [tokens(t, view) for t in texts]
+
+
 def build(directory: Path, ids: list[str], documents: list[str], metadatas: list[dict]) -> None:
+    """A fresh index of these chunks: one segment, a new vocabulary."""
     directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.iterdir():
+        stale.unlink()
     texts = [indexed_text(d, m) for d, m in zip(documents, metadatas, strict=True)]
+    name = "000001"
     for view in VIEWS:
-        retriever = bm25s.BM25()
-        corpus = [tokens(t, view) for t in texts] or [[]]
-        retriever.index(corpus, show_progress=False)
-        retriever.save(str(directory / view))
-    (directory / "ids.json").write_text(json.dumps(ids), encoding="utf-8")
+        vocab = segments.Vocabulary()
+        segments.write_segment(
+            directory, name, view, segments.count_terms(_view_tokens(texts, view), vocab)
+        )
+        segments.write_vocab(directory, name, view, vocab.added)
+    segments.write_ids(directory, name, ids)
+    state = {"segments": [{"name": name, "rows": len(ids), "deleted": []}], "vocab": [name]}
+    segments.write_state(directory, state)
     (directory / "version.txt").write_text(VERSION, encoding="utf-8")
+
+
+def update(
+    directory: Path, removed: set[str], ids: list[str], documents: list[str], metadatas: list[dict]
+) -> None:
+    """Change a copy of the previous generation's index in place: rows of `removed` chunk ids
+    are marked deleted, the new chunks become one new segment. Files are only ever added or
+    replaced by rename, never rewritten, so a hard-linked previous generation is untouched."""
+    state = segments.read_state(directory)
+    assert state is not None and is_current(directory), "update() needs a current index"
+    if removed:
+        for seg in state["segments"]:
+            seg_ids = segments.read_ids(directory, seg["name"])
+            gone = [i for i, cid in enumerate(seg_ids) if cid in removed]
+            seg["deleted"] = sorted(set(seg["deleted"]) | set(gone))
+    numbers = [int(s["name"]) for s in state["segments"]] + [int(n) for n in state["vocab"]]
+    name = f"{max(numbers, default=0) + 1:06d}"
+    if ids:
+        texts = [indexed_text(d, m) for d, m in zip(documents, metadatas, strict=True)]
+        for view in VIEWS:
+            vocab = segments.Vocabulary(segments.read_vocab(directory, state["vocab"], view))
+            vocab.added = []
+            seg = segments.count_terms(_view_tokens(texts, view), vocab)
+            segments.write_segment(directory, name, view, seg)
+            segments.write_vocab(directory, name, view, vocab.added)
+        segments.write_ids(directory, name, ids)
+        state["segments"].append({"name": name, "rows": len(ids), "deleted": []})
+        state["vocab"].append(name)
+    if segments.needs_merge(state):
+        state = _merge(directory, state, f"{int(name) + 1:06d}")
+    segments.write_state(directory, state)
+    segments.remove_unused(directory, state, VIEWS)
+
+
+def sync(get: Callable[..., dict], directory: Path, before: set[str], after: set[str]) -> None:
+    """Bring a staging generation's index in step with its Chroma collection (`get`), which
+    held the `before` chunks and now holds the `after` ones: a segment of the new chunks, the
+    replaced ones marked deleted, when the copied index is current (the cost of the change);
+    else a build over every chunk (first run, new chunker or tokenizer)."""
+    if before and is_current(directory):
+        added = read_records(get, sorted(after - before), ["documents", "metadatas"])
+        update(directory, before - after, added["ids"], added["documents"], added["metadatas"])
+        return
+    everything = read_collection(get, ["documents", "metadatas"])
+    build(directory, everything["ids"], everything["documents"], everything["metadatas"])
+
+
+def _merge(directory: Path, state: dict, name: str) -> dict:
+    """The live rows of every segment as one segment (counts only; the vocabulary is kept)."""
+    keep = [segments.live_rows(s) for s in state["segments"]]
+    for view in VIEWS:
+        n_terms = len(segments.read_vocab(directory, state["vocab"], view))
+        parts = [segments.read_segment(directory, s["name"], view) for s in state["segments"]]
+        segments.write_segment(directory, name, view, segments.stack(parts, n_terms, keep))
+    ids = [
+        cid
+        for s, rows in zip(state["segments"], keep, strict=True)
+        for cid in np.asarray(segments.read_ids(directory, s["name"]), dtype=object)[rows]
+    ]
+    segments.write_ids(directory, name, ids)
+    return {"segments": [{"name": name, "rows": len(ids), "deleted": []}], "vocab": state["vocab"]}
+
+
+def is_current(directory: Path) -> bool:
+    version = directory / "version.txt"
+    return version.exists() and version.read_text(encoding="utf-8").strip() == VERSION
 
 
 @dataclass
 class LexicalIndex:
     ids: list[str]
-    retrievers: dict[str, bm25s.BM25]
+    scorers: dict[str, segments.Scorer]
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
-        ids = json.loads((directory / "ids.json").read_text(encoding="utf-8"))
-        return cls(ids, {v: bm25s.BM25.load(str(directory / v)) for v in VIEWS})
+        state = segments.read_state(directory)
+        assert state is not None
+        keep = [segments.live_rows(s) for s in state["segments"]]
+        ids = [
+            cid
+            for s, rows in zip(state["segments"], keep, strict=True)
+            for cid in np.asarray(segments.read_ids(directory, s["name"]), dtype=object)[rows]
+        ]
+        scorers = {}
+        for view in VIEWS:
+            vocab = segments.read_vocab(directory, state["vocab"], view)
+            parts = [segments.read_segment(directory, s["name"], view) for s in state["segments"]]
+            scorers[view] = segments.Scorer(segments.stack(parts, len(vocab), keep), vocab)
+        return cls(ids, scorers)
 
     @classmethod
     def is_current(cls, directory: Path) -> bool:
-        version = directory / "version.txt"
-        return version.exists() and version.read_text(encoding="utf-8").strip() == VERSION
+        return is_current(directory)
 
     @classmethod
     def in_memory(cls, ids: list[str], documents: list[str], metadatas: list[dict]) -> LexicalIndex:
         """Built from the chunks when the persisted copy predates the current tokenizer."""
-        retrievers = {}
         texts = [indexed_text(d, m) for d, m in zip(documents, metadatas, strict=True)]
+        scorers = {}
         for view in VIEWS:
-            retrievers[view] = bm25s.BM25()
-            retrievers[view].index([tokens(t, view) for t in texts] or [[]], show_progress=False)
-        return cls(ids, retrievers)
+            vocab = segments.Vocabulary()
+            seg = segments.count_terms(_view_tokens(texts, view), vocab)
+            scorers[view] = segments.Scorer(seg, vocab.ids)
+        return cls(ids, scorers)
 
     def scores(self, query: str, view: str) -> np.ndarray:
-        """BM25 score of every chunk, aligned with `ids` (zeros for an empty index, and for a
-        query with no words: bm25s fails on an empty token list)."""
+        """BM25 score of every chunk, aligned with `ids` (zeros for an empty index or a query
+        with no words)."""
         if not self.ids:
             return np.zeros(0)
-        terms = tokens(query, view)
-        if not terms:
-            return np.zeros(len(self.ids), dtype=np.float32)
-        return np.asarray(self.retrievers[view].get_scores(terms), dtype=np.float32)
+        return self.scorers[view].scores(tokens(query, view))

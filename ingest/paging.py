@@ -28,3 +28,16 @@ def read_collection(get: Callable[..., dict], include: list[str], page: int = PA
         if len(ids) < page:
             return out
         offset += page
+
+
+def read_records(get: Callable[..., dict], ids: list[str], include: list[str], page: int = PAGE):
+    """{"ids": [...], <each of include>: [...]} for the given ids, a page of ids at a time (the
+    same SQLite limit applies to a list of ids)."""
+    out: dict[str, list] = {"ids": [], **{key: [] for key in include}}
+    for start in range(0, len(ids), page):
+        got = get(ids=ids[start : start + page], include=include)
+        out["ids"] += list(got["ids"])
+        for key in include:
+            values = got.get(key)
+            out[key] += list(values) if values is not None else []
+    return out

@@ -309,7 +309,9 @@ def run_ingest(
     report = IngestReport(dry_run=dry_run)
     files, problems = scan(config)
     report.failed.extend(problems)
-    base = make_embeddings(config.embedding_backend, config.embedding_model)
+    base = make_embeddings(
+        config.embedding_backend, config.embedding_model, config.embedding_device
+    )
     embedder_id = base.model_id  # type: ignore[attr-defined]
 
     with store.lock():
@@ -347,12 +349,11 @@ def run_ingest(
             report.chunks_written += _write_all(
                 collection, embeddings, manifest, prepared, config, progress, cancelled
             )
-            everything = read_collection(collection.get, ["documents", "metadatas"])
-            lexical.build(
+            lexical.sync(
+                collection.get,
                 staging / "lexical",
-                everything["ids"],
-                everything["documents"],
-                everything["metadatas"],
+                before={cid for rec in previous.values() for cid in rec.chunk_ids},
+                after={cid for rec in manifest.docs.values() for cid in rec.chunk_ids},
             )
             (staging / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
             del collection, client

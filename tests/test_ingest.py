@@ -17,12 +17,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant import settings as settings_module
 from assistant.cli import main as camnang
 from assistant.settings import Settings
 from assistant.snapshot import IndexSnapshot
+from ingest import bm25_segments
 from ingest.embeddings import make_embeddings
 from ingest.errors import RefusedFile
 from ingest.pipeline import embedding_text, prepare, run_ingest, safe_relative_path, scan
@@ -143,6 +145,32 @@ def test_editing_one_file_embeds_only_its_new_chunks(kb):
     # and the edited one's chunks are all the new version: the appended text is in, once
     stored = chunks_of(kb.index, "nghi-quyet-2")
     assert "".join(stored).count(path.read_text(encoding="utf-8").strip()[-40:]) == 1
+
+
+def test_a_change_adds_a_bm25_segment_and_shares_the_previous_generations_files(kb):
+    previous = kb.store.current_dir() / "lexical"
+    files_before = {p.name: (p.stat().st_ino, p.read_bytes()) for p in previous.iterdir()}
+    path = kb.knowledge / "nghi-quyet-3.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nChuyên mục mới: hồ sơ lưu trữ.\n")
+
+    assert kb.ingest().changed == ["nghi-quyet-3"]
+
+    current = kb.store.current_dir() / "lexical"
+    state = bm25_segments.read_state(current)
+    assert len(state["segments"]) == 2 and state["segments"][0]["deleted"], state
+    assert len(bm25_segments.read_ids(current, state["segments"][1]["name"])) == len(
+        chunks_of(kb.index, "nghi-quyet-3")
+    ), "the new segment holds the changed document's chunks, nothing else"
+    old_segment = next(current.glob(f"{state['segments'][0]['name']}-plain.npz"))
+    assert old_segment.stat().st_ino == files_before[old_segment.name][0], "hard link, no copy"
+    if previous.is_dir():  # the previous generation is kept (keep=2) and untouched
+        assert {p.name: (p.stat().st_ino, p.read_bytes()) for p in previous.iterdir()} == (
+            files_before
+        )
+    assert_consistent(kb.index)
+    snap = IndexSnapshot(kb.store, make_embeddings(kb.settings.embedding_backend))
+    top = np.argmax(snap.lexical.scores("hồ sơ lưu trữ chuyên mục mới", "plain"))
+    assert snap.lexical.ids[top].startswith("nghi-quyet-3:")
 
 
 def test_deleting_a_file_removes_its_chunks(kb):
