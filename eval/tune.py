@@ -14,7 +14,6 @@ import random
 import numpy as np
 
 from assistant.chain import Assistant
-from assistant.query_terms import title_match
 from assistant.questions import label_affinity, question_types
 from assistant.retrieval import scope_prior
 from assistant.settings import get_settings
@@ -42,7 +41,7 @@ def signals_for(assistant: Assistant, rows: list[dict]) -> list[dict]:
         standalone = f"{query} {context}".strip()
         q = searcher.prepare_query(query, snap, searcher.config, context)
         config = searcher.config
-        title = title_match(q["folded"], snap.title_bigrams)
+        title = snap.title_index.match(q["folded"])
         dense = matrix @ np.asarray(
             assistant.provider.embeddings.embed_query(q["dense"]), dtype=np.float32
         )

@@ -13,18 +13,30 @@ from collections import Counter, defaultdict
 from ingest.text import LOST_DIACRITICS, diacritic_ratio, fold, has_diacritics, words
 
 
+def count_syllables(texts: list[str]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    """Syllable and syllable-pair counts of the texts that carry diacritics: OCR text without
+    them would teach the restorer that "quyet" is spelled "quyet". Counts add up, so a server
+    keeps them per index segment (assistant/snapshot_features.py)."""
+    unigrams: Counter[str] = Counter()
+    bigrams: Counter[tuple[str, str]] = Counter()
+    for text in texts:
+        syllables = words(text)
+        if diacritic_ratio(syllables) < LOST_DIACRITICS:
+            continue
+        unigrams.update(syllables)
+        bigrams.update(zip(syllables, syllables[1:], strict=False))
+    return unigrams, bigrams
+
+
 class AccentRestorer:
-    def __init__(self, texts: list[str], max_candidates: int = 6) -> None:
-        self.unigrams: Counter[str] = Counter()
-        self.bigrams: Counter[tuple[str, str]] = Counter()
-        for text in texts:
-            syllables = words(text)
-            # Only learn from text that carries diacritics: OCR text without them would teach
-            # the restorer that "quyet" is spelled "quyet".
-            if diacritic_ratio(syllables) < LOST_DIACRITICS:
-                continue
-            self.unigrams.update(syllables)
-            self.bigrams.update(zip(syllables, syllables[1:], strict=False))
+    def __init__(
+        self,
+        texts: list[str] | None = None,
+        max_candidates: int = 6,
+        counts: tuple[Counter[str], Counter[tuple[str, str]]] | None = None,
+    ) -> None:
+        """Learned from `texts`, or from their `counts` (count_syllables) when those are kept."""
+        self.unigrams, self.bigrams = counts if counts is not None else count_syllables(texts or [])
         forms: dict[str, Counter[str]] = defaultdict(Counter)
         for syllable, count in self.unigrams.items():
             forms[fold(syllable)][syllable] += count

@@ -181,8 +181,16 @@ def read_vocab(directory: Path, names: list[str], view: str) -> dict[str, int]:
     return {t: i for i, t in enumerate(terms)}
 
 
-def write_ids(directory: Path, name: str, ids: list[str]) -> None:
+def write_chunks(directory: Path, name: str, ids: list[str], documents: list[str], metas: list):
+    """The segment's chunks themselves (texts, metadata): what a server loads at start-up
+    instead of reading every chunk back out of Chroma. Ids apart: an update reads only them."""
+    _write_json(directory / f"{name}.chunks.json", {"documents": documents, "metadatas": metas})
     _write_json(directory / f"{name}.ids.json", ids)
+
+
+def read_chunks(directory: Path, name: str) -> dict:
+    chunks = json.loads((directory / f"{name}.chunks.json").read_text(encoding="utf-8"))
+    return {"ids": read_ids(directory, name), **chunks}
 
 
 def read_ids(directory: Path, name: str) -> list[str]:
@@ -193,12 +201,19 @@ def write_state(directory: Path, state: dict) -> None:
     _write_json(directory / STATE, state)
 
 
-def needs_merge(state: dict) -> bool:
-    rows = sum(s["rows"] for s in state["segments"])
-    deleted = sum(len(s["deleted"]) for s in state["segments"])
-    return len(state["segments"]) > MAX_SEGMENTS or (
-        rows > 0 and deleted > MAX_DELETED_SHARE * rows
-    )
+def to_merge(state: dict) -> list[int]:
+    """Which segments to merge now (positions in state["segments"]), Lucene's way in small: the
+    small segments together when there are too many, everything when a quarter of the rows are
+    deleted. The largest segment is left alone otherwise, so a merge costs about the changes."""
+    segs = state["segments"]
+    rows = sum(s["rows"] for s in segs)
+    deleted = sum(len(s["deleted"]) for s in segs)
+    if len(segs) > 1 and rows > 0 and deleted > MAX_DELETED_SHARE * rows:
+        return list(range(len(segs)))
+    if len(segs) > MAX_SEGMENTS:
+        largest = max(range(len(segs)), key=lambda i: segs[i]["rows"])
+        return [i for i in range(len(segs)) if i != largest]
+    return []
 
 
 def live_rows(segment_state: dict) -> np.ndarray:
@@ -210,7 +225,7 @@ def live_rows(segment_state: dict) -> np.ndarray:
 def remove_unused(directory: Path, state: dict, views: tuple[str, ...]) -> None:
     """Drop the files of segments this state no longer lists (hard links of the previous
     generation's copies: its own directory keeps them)."""
-    wanted = {f"{s['name']}.ids.json" for s in state["segments"]}
+    wanted = {f"{s['name']}.{kind}.json" for s in state["segments"] for kind in ("chunks", "ids")}
     wanted |= {f"{s['name']}-{v}.npz" for s in state["segments"] for v in views}
     wanted |= {f"{n}-{v}.vocab.json" for v in views for n in state["vocab"]}
     wanted |= {STATE, "version.txt"}

@@ -10,6 +10,8 @@ belongs to, so it is always in step with the vector store; it is kept in segment
 from __future__ import annotations
 
 import re
+import secrets
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,20 +82,38 @@ def _view_tokens(texts: list[str], view: str) -> list[list[str]]:
     return [tokens(t, view) for t in texts]
 
 
-def build(directory: Path, ids: list[str], documents: list[str], metadatas: list[dict]) -> None:
-    """A fresh index of these chunks: one segment, a new vocabulary."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for stale in directory.iterdir():
-        stale.unlink()
-    texts = [indexed_text(d, m) for d, m in zip(documents, metadatas, strict=True)]
-    name = "000001"
+def _segment_name(number: int) -> str:
+    """Unique across rebuilds too (a server caches what it derives from a segment by name)."""
+    return f"{number:06d}-{secrets.token_hex(4)}"
+
+
+def _number(name: str) -> int:
+    return int(name.split("-", 1)[0])
+
+
+def _write_segment(directory: Path, name: str, vocab_names: list[str], chunks: dict) -> None:
+    """A new segment of these chunks; terms the vocabulary lacks get new ids (saved under
+    this segment's name)."""
+    texts = [
+        indexed_text(d, m) for d, m in zip(chunks["documents"], chunks["metadatas"], strict=True)
+    ]
     for view in VIEWS:
-        vocab = segments.Vocabulary()
+        vocab = segments.Vocabulary(segments.read_vocab(directory, vocab_names, view))
+        vocab.added = []
         segments.write_segment(
             directory, name, view, segments.count_terms(_view_tokens(texts, view), vocab)
         )
         segments.write_vocab(directory, name, view, vocab.added)
-    segments.write_ids(directory, name, ids)
+    segments.write_chunks(directory, name, chunks["ids"], chunks["documents"], chunks["metadatas"])
+
+
+def build(directory: Path, ids: list[str], documents: list[str], metadatas: list[dict]) -> None:
+    """A fresh index of these chunks: one segment, a new vocabulary."""
+    shutil.rmtree(directory, ignore_errors=True)  # an older index, in whatever layout it had
+    directory.mkdir(parents=True)
+    name = _segment_name(1)
+    chunks = {"ids": ids, "documents": documents, "metadatas": metadatas}
+    _write_segment(directory, name, [], chunks)
     state = {"segments": [{"name": name, "rows": len(ids), "deleted": []}], "vocab": [name]}
     segments.write_state(directory, state)
     (directory / "version.txt").write_text(VERSION, encoding="utf-8")
@@ -112,21 +132,15 @@ def update(
             seg_ids = segments.read_ids(directory, seg["name"])
             gone = [i for i, cid in enumerate(seg_ids) if cid in removed]
             seg["deleted"] = sorted(set(seg["deleted"]) | set(gone))
-    numbers = [int(s["name"]) for s in state["segments"]] + [int(n) for n in state["vocab"]]
-    name = f"{max(numbers, default=0) + 1:06d}"
+    number = max(_number(n) for n in [s["name"] for s in state["segments"]] + state["vocab"])
     if ids:
-        texts = [indexed_text(d, m) for d, m in zip(documents, metadatas, strict=True)]
-        for view in VIEWS:
-            vocab = segments.Vocabulary(segments.read_vocab(directory, state["vocab"], view))
-            vocab.added = []
-            seg = segments.count_terms(_view_tokens(texts, view), vocab)
-            segments.write_segment(directory, name, view, seg)
-            segments.write_vocab(directory, name, view, vocab.added)
-        segments.write_ids(directory, name, ids)
+        name = _segment_name(number + 1)
+        chunks = {"ids": ids, "documents": documents, "metadatas": metadatas}
+        _write_segment(directory, name, state["vocab"], chunks)
         state["segments"].append({"name": name, "rows": len(ids), "deleted": []})
         state["vocab"].append(name)
-    if segments.needs_merge(state):
-        state = _merge(directory, state, f"{int(name) + 1:06d}")
+    if picked := segments.to_merge(state):
+        state = _merge(directory, state, picked, _segment_name(number + 2))
     segments.write_state(directory, state)
     segments.remove_unused(directory, state, VIEWS)
 
@@ -144,20 +158,49 @@ def sync(get: Callable[..., dict], directory: Path, before: set[str], after: set
     build(directory, everything["ids"], everything["documents"], everything["metadatas"])
 
 
-def _merge(directory: Path, state: dict, name: str) -> dict:
-    """The live rows of every segment as one segment (counts only; the vocabulary is kept)."""
-    keep = [segments.live_rows(s) for s in state["segments"]]
+@dataclass
+class StoredSegment:
+    """One segment's chunks as stored: all rows, and which of them are live."""
+
+    name: str
+    chunks: dict  # ids, documents, metadatas: every row, deleted ones too
+    live: np.ndarray  # row numbers
+
+
+def live_segments(directory: Path) -> list[StoredSegment]:
+    """The segments of a current index, in order (their live rows, in order, are the index's
+    rows)."""
+    state = segments.read_state(directory)
+    assert state is not None
+    return [
+        StoredSegment(s["name"], segments.read_chunks(directory, s["name"]), segments.live_rows(s))
+        for s in state["segments"]
+    ]
+
+
+def _live_chunks(directory: Path, segment: dict) -> dict:
+    chunks = segments.read_chunks(directory, segment["name"])
+    rows = segments.live_rows(segment)
+    return {key: [values[r] for r in rows] for key, values in chunks.items()}
+
+
+def _merge(directory: Path, state: dict, picked: list[int], name: str) -> dict:
+    """The live rows of the picked segments as one segment, in the first one's place (counts
+    only; the vocabulary is kept)."""
+    merging = [state["segments"][i] for i in picked]
+    keep = [segments.live_rows(s) for s in merging]
     for view in VIEWS:
         n_terms = len(segments.read_vocab(directory, state["vocab"], view))
-        parts = [segments.read_segment(directory, s["name"], view) for s in state["segments"]]
+        parts = [segments.read_segment(directory, s["name"], view) for s in merging]
         segments.write_segment(directory, name, view, segments.stack(parts, n_terms, keep))
-    ids = [
-        cid
-        for s, rows in zip(state["segments"], keep, strict=True)
-        for cid in np.asarray(segments.read_ids(directory, s["name"]), dtype=object)[rows]
-    ]
-    segments.write_ids(directory, name, ids)
-    return {"segments": [{"name": name, "rows": len(ids), "deleted": []}], "vocab": state["vocab"]}
+    chunks: dict[str, list] = {"ids": [], "documents": [], "metadatas": []}
+    for seg in merging:
+        for key, values in _live_chunks(directory, seg).items():
+            chunks[key] += values
+    segments.write_chunks(directory, name, chunks["ids"], chunks["documents"], chunks["metadatas"])
+    merged = {"name": name, "rows": len(chunks["ids"]), "deleted": []}
+    rest = [s for i, s in enumerate(state["segments"]) if i not in picked]
+    return {"segments": [*rest[: picked[0]], merged, *rest[picked[0] :]], "vocab": state["vocab"]}
 
 
 def is_current(directory: Path) -> bool:
@@ -171,15 +214,18 @@ class LexicalIndex:
     scorers: dict[str, segments.Scorer]
 
     @classmethod
-    def load(cls, directory: Path) -> LexicalIndex:
+    def load(cls, directory: Path, ids: list[str] | None = None) -> LexicalIndex:
+        """`ids`: the live chunk ids in segment order, when the caller has read them already
+        (`live_segments`)."""
         state = segments.read_state(directory)
         assert state is not None
         keep = [segments.live_rows(s) for s in state["segments"]]
-        ids = [
-            cid
-            for s, rows in zip(state["segments"], keep, strict=True)
-            for cid in np.asarray(segments.read_ids(directory, s["name"]), dtype=object)[rows]
-        ]
+        if ids is None:
+            ids = [
+                cid
+                for s, rows in zip(state["segments"], keep, strict=True)
+                for cid in np.asarray(segments.read_ids(directory, s["name"]), dtype=object)[rows]
+            ]
         scorers = {}
         for view in VIEWS:
             vocab = segments.read_vocab(directory, state["vocab"], view)

@@ -89,11 +89,20 @@ def write_atomic(path: Path, text: str) -> None:
     _fsync_dir(path.parent)
 
 
-def open_chroma(gen_dir: Path, embeddings: Embeddings) -> Chroma:
-    client = chromadb.PersistentClient(
+def _client(gen_dir: Path):
+    return chromadb.PersistentClient(
         path=str(gen_dir / "chroma"),
         settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
     )
+
+
+def open_collection(gen_dir: Path):
+    """The generation's Chroma collection itself, for queries that need ids and distances only."""
+    return _client(gen_dir).get_collection(COLLECTION)
+
+
+def open_chroma(gen_dir: Path, embeddings: Embeddings) -> Chroma:
+    client = _client(gen_dir)
     return Chroma(
         collection_name=COLLECTION,
         embedding_function=embeddings,  # ours, always: Chroma's default would download a model

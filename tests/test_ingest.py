@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 from assistant import settings as settings_module
+from assistant import snapshot_features
 from assistant.cli import main as camnang
 from assistant.settings import Settings
 from assistant.snapshot import IndexSnapshot
@@ -171,6 +172,18 @@ def test_a_change_adds_a_bm25_segment_and_shares_the_previous_generations_files(
     snap = IndexSnapshot(kb.store, make_embeddings(kb.settings.embedding_backend))
     top = np.argmax(snap.lexical.scores("hồ sơ lưu trữ chuyên mục mới", "plain"))
     assert snap.lexical.ids[top].startswith("nghi-quyet-3:")
+    # what the server derived segment by segment (old rows subtracted) equals a derivation
+    # from every chunk read back out of Chroma
+    got = collection_rows(kb.index)
+    whole = snapshot_features.from_chunks(got["ids"], got["documents"], got["metadatas"])
+    assert snap.doc_freq == whole.doc_freq
+    assert (snap.restorer.unigrams, snap.restorer.bigrams) == whole.accent_counts
+    rows = zip(snap.ids, snap.texts, snap.labels, snap.title_bigrams, strict=True)
+    expected = zip(whole.ids, whole.texts, whole.labels, whole.title_bigrams, strict=True)
+    assert {r[0]: r[1:] for r in rows} == {r[0]: r[1:] for r in expected}
+    assert {p.name.split(".")[0] for p in (kb.index / "features").iterdir()} == {
+        s["name"] for s in state["segments"]
+    }, "features cached for the segments in use (the first generation's segment is shared)"
 
 
 def test_deleting_a_file_removes_its_chunks(kb):

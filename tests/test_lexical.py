@@ -108,3 +108,15 @@ def test_an_empty_index_and_an_empty_query(tmp_path):
     chunks = _chunks(5)
     _build(tmp_path / "lex2", chunks)
     assert not LexicalIndex.load(tmp_path / "lex2").scores("? ! …", "folded").any()
+
+
+def test_a_build_replaces_an_index_of_the_previous_layout(tmp_path):
+    old = tmp_path / "lex"
+    (old / "plain").mkdir(parents=True)  # bm25s's folders, before segments
+    (old / "plain" / "params.index.json").write_text("{}")
+    (old / "version.txt").write_text("lex-v2")
+    assert not lexical.is_current(old)
+    chunks = _chunks(20)
+    _build(old, chunks)
+    assert lexical.is_current(old) and not (old / "plain").exists()
+    _assert_same(LexicalIndex.load(old), chunks)
