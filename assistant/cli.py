@@ -21,11 +21,14 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from assistant import snapshot_features
     from ingest.pipeline import run_ingest
 
     settings = _settings(args)
     report = run_ingest(settings.ingest, dry_run=args.dry_run, progress=not args.quiet)
     print(("[dry-run] " if args.dry_run else "") + report.summary())
+    if not args.dry_run:  # what a server derives from new segments, ready before it starts
+        snapshot_features.warm(settings.index_dir)
     return 0 if report.ok else 1
 
 

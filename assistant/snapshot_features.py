@@ -24,7 +24,9 @@ from pathlib import Path
 from assistant.query_terms import content_terms, title_bigrams
 from assistant.questions import last_heading
 from ingest.accents import count_syllables
-from ingest.lexical import StoredSegment
+from ingest.bm25_segments import read_state
+from ingest.lexical import StoredSegment, is_current, stored_segment
+from ingest.store import IndexStore
 
 log = logging.getLogger(__name__)
 VERSION = "f1"  # bump when a feature below is computed differently
@@ -132,6 +134,22 @@ def from_chunks(ids: list[str], texts: list[str], metas: list[dict]) -> Assemble
     return Assembled(
         ids, texts, metas, features.labels, features.title_bigrams, features.doc_freq, counts
     )
+
+
+def warm(index_dir: Path) -> int:
+    """Compute and cache the features of the live generation's segments that have none yet
+    (after `camnang ingest`, so that a server starting next reads them instead of deriving
+    them); returns how many segments were computed."""
+    store = IndexStore(index_dir)
+    gen = store.current_dir()
+    if gen is None or not is_current(gen / "lexical"):
+        return 0
+    cache_dir = store.root / "features"
+    state = read_state(gen / "lexical") or {"segments": []}
+    missing = [s for s in state["segments"] if not _path(cache_dir, s["name"]).exists()]
+    for segment in missing:
+        for_segment(cache_dir, stored_segment(gen / "lexical", segment))
+    return len(missing)
 
 
 def prune(cache_dir: Path, keep: set[str]) -> None:

@@ -87,6 +87,7 @@ class SentenceTransformerEmbeddings(Embeddings):
                 f"Cannot load the embedding model on device {device!r} "
                 f"(CAMNANG_EMBEDDING_DEVICE): {exc}"
             ) from exc
+        self.device = str(self._model.device)  # where it runs, as torch names it
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:

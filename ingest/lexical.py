@@ -172,10 +172,13 @@ def live_segments(directory: Path) -> list[StoredSegment]:
     rows)."""
     state = segments.read_state(directory)
     assert state is not None
-    return [
-        StoredSegment(s["name"], segments.read_chunks(directory, s["name"]), segments.live_rows(s))
-        for s in state["segments"]
-    ]
+    return [stored_segment(directory, s) for s in state["segments"]]
+
+
+def stored_segment(directory: Path, segment: dict) -> StoredSegment:
+    """One segment of `segments.json`'s list, read."""
+    chunks = segments.read_chunks(directory, segment["name"])
+    return StoredSegment(segment["name"], chunks, segments.live_rows(segment))
 
 
 def _live_chunks(directory: Path, segment: dict) -> dict:

@@ -111,7 +111,7 @@ def open_chroma(gen_dir: Path, embeddings: Embeddings) -> Chroma:
     )
 
 
-def _copy_or_link(src: str, dst: str) -> None:
+def copy_or_link(src: str, dst: str) -> None:
     """The BM25 files are never rewritten (ingest/bm25_segments.py), so the next generation
     shares them by hard link; Chroma's files are changed in place and are copied."""
     if f"{os.sep}lexical{os.sep}" in src:
@@ -179,7 +179,7 @@ class IndexStore:
         staging = self.generations / f"gen-{max(numbers, default=0) + 1:06d}.staging"
         current = self.current_dir()
         if copy_current and current is not None:
-            shutil.copytree(current, staging, copy_function=_copy_or_link)
+            shutil.copytree(current, staging, copy_function=copy_or_link)
         else:
             staging.mkdir()
         return staging

@@ -22,6 +22,8 @@ NUMBERS = [
     "reingest_one_doc_s",
     "reingest_nothing_changed_s",
     "startup_s",
+    "startup_cold_features_s",
+    "features_first_ingest_s",
     "rss_mb",
     "index_mb",
     "answer_p50_ms",
