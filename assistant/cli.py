@@ -43,9 +43,9 @@ def cmd_embeddings_export(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from ingest.store import IndexStore
+    from ingest.stores import open_store
 
-    manifest = IndexStore(_settings(args).index_dir).manifest()
+    manifest = open_store(_settings(args).ingest).manifest()
     if manifest is None:
         print("Chưa có chỉ mục. Hãy chạy: camnang ingest", file=sys.stderr)
         return 1

@@ -26,7 +26,8 @@ from ingest.accents import AccentRestorer
 from ingest.errors import EmbedderMismatch, IndexMissing, IndexUnavailable
 from ingest.lexical import LexicalIndex
 from ingest.paging import read_collection
-from ingest.store import IndexStore, Manifest, open_chroma
+from ingest.remote_store import RemoteIndexStore
+from ingest.store import IndexStore, Manifest
 from ingest.vocabulary import question_province_names
 
 
@@ -52,7 +53,7 @@ class Passage:
 class IndexSnapshot:
     """One published generation, loaded: vector store, BM25, chunk table, accent model."""
 
-    def __init__(self, store: IndexStore, embeddings: Embeddings) -> None:
+    def __init__(self, store: IndexStore | RemoteIndexStore, embeddings: Embeddings) -> None:
         gen_dir = store.current_dir()
         if gen_dir is None:
             raise IndexMissing(
@@ -67,7 +68,7 @@ class IndexSnapshot:
                 f"{embedder!r} is configured; re-ingest (`camnang ingest`) or change "
                 "CAMNANG_EMBEDDING_BACKEND back."
             )
-        self.vectorstore = open_chroma(gen_dir, embeddings)
+        self.vectorstore = store.open_vectorstore(gen_dir, embeddings, self.manifest)
         got = read_collection(self.vectorstore.get, ["documents", "metadatas"])
         self.ids: list[str] = got["ids"]
         self.texts: list[str] = got["documents"]
@@ -249,10 +250,16 @@ class IndexSnapshot:
 
 
 class SnapshotProvider:
-    """Hands out the current snapshot; reloads when an ingest publishes a new generation."""
+    """Hands out the current snapshot; reloads when an ingest publishes a new generation (on a
+    Chroma server, seen within `index_poll_seconds`: see ingest/remote_store.py)."""
 
-    def __init__(self, index_dir: Path, embeddings: Embeddings) -> None:
-        self.store = IndexStore(index_dir)
+    def __init__(
+        self,
+        index_dir: Path,
+        embeddings: Embeddings,
+        store: IndexStore | RemoteIndexStore | None = None,
+    ) -> None:
+        self.store = store or IndexStore(index_dir)
         self.embeddings = embeddings
         self._snapshot: IndexSnapshot | None = None
         self._lock = threading.Lock()

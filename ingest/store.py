@@ -142,6 +142,25 @@ class IndexStore:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
+    def open_vectorstore(
+        self, gen_dir: Path, embeddings: Embeddings, manifest: Manifest | None = None
+    ) -> Chroma:
+        """The generation's vector store (its own Chroma folder holds exactly its chunks)."""
+        return open_chroma(gen_dir, embeddings)
+
+    def open_staging(self, staging: Path, manifest: Manifest):
+        """(client, collection) of the staging generation's Chroma folder."""
+        client = chromadb.PersistentClient(
+            path=str(staging / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+        )
+        collection = client.get_or_create_collection(
+            COLLECTION,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedder": manifest.embedder, "chunker": manifest.chunker},
+        )
+        return client, collection
+
     def discard_staging(self) -> list[str]:
         """Remove what a killed ingest left behind (staging folders are never read)."""
         removed = []
