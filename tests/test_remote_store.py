@@ -310,3 +310,20 @@ def test_settings_refuse_a_chroma_url_that_is_not_a_server_address():
     settings = Settings(_env_file=None, chroma_url="http://10.0.0.5:8001")
     assert settings.ingest.chroma_url == "http://10.0.0.5:8001"
     assert Settings(_env_file=None).ingest.chroma_url == ""  # the disk index stays the default
+
+
+def test_the_prebuilt_embedding_file_is_exported_from_the_server(config, tmp_path):
+    from ingest.prebuilt import export, prebuilt_path
+
+    store = RemoteIndexStore(config)
+    first = run_ingest(config)
+    assert first.embedded == first.chunks_written > 0
+    embedder = make_embeddings(BACKEND)
+    path = export(config.knowledge_dir, config.index_dir, embedder, store)
+    assert path == prebuilt_path(config.knowledge_dir, HashingEmbeddings.model_id)
+    # a fresh index (another prefix, another local folder) seeds its cache from the file
+    fresh = replace(
+        config, index_dir=tmp_path / "fresh-index", chroma_collection=config.chroma_collection + "b"
+    )
+    again = run_ingest(fresh)
+    assert again.chunks_written == first.chunks_written and again.embedded == 0
