@@ -7,9 +7,11 @@ ranking uses. The provider reloads it when the ingest publishes a new generation
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,8 @@ from ingest.paging import read_collection
 from ingest.remote_store import RemoteIndexStore
 from ingest.store import IndexStore, Manifest
 from ingest.vocabulary import question_province_names
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -271,7 +275,14 @@ class SnapshotProvider:
             return snap
         with self._lock:
             if self._snapshot is None or self._snapshot.generation != self.store.current_name():
+                started = time.perf_counter()
                 self._snapshot = IndexSnapshot(self.store, self.embeddings)
+                log.info(
+                    "Loaded index generation %s (%d chunks) in %.1f s",
+                    self._snapshot.generation,
+                    len(self._snapshot.ids),
+                    time.perf_counter() - started,
+                )
             return self._snapshot
 
     @property
