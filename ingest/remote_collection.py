@@ -124,7 +124,9 @@ class GenerationView:
     def similarity_search_by_vector_with_relevance_scores(
         self, embedding: list[float], k: int = 4, filter: dict | None = None
     ) -> list[tuple[Document, float]]:
-        """(chunk, cosine distance) of the k nearest chunks of this generation."""
+        """(chunk, cosine distance) of the k nearest chunks of this generation. The chunks carry
+        their id only: the retriever has every chunk's text and metadata already, and fetching
+        them again cost 210 of 228 ms a query for 2,500 candidates (measured on this server)."""
         if k <= 0 or not self.ids:
             return []
         with self._errors("searching chunks"):
@@ -140,25 +142,27 @@ class GenerationView:
                 query_embeddings=[embedding],
                 n_results=k + others,
                 where=where,
-                include=["documents", "metadatas", "distances"],
+                include=["distances"],
             )
-        hits = []
-        for cid, text, meta, distance in zip(
-            got["ids"][0],
-            got["documents"][0],
-            got["metadatas"][0],
-            got["distances"][0],
-            strict=True,
-        ):
-            if cid in self._members:
-                hits.append((Document(id=cid, page_content=text, metadata=meta), distance))
+        hits = [
+            (Document(id=cid, page_content=""), distance)
+            for cid, distance in zip(got["ids"][0], got["distances"][0], strict=True)
+            if cid in self._members
+        ]
         return hits[:k]
 
-    def similarity_search(self, query: str, k: int = 4, filter: dict | None = None):
+    def similarity_search(
+        self, query: str, k: int = 4, filter: dict | None = None
+    ) -> list[Document]:
+        """The k nearest chunks of this generation to a text, whole (text and metadata)."""
         if self.embeddings is None:
             raise TypeError("GenerationView was opened without an embedder")
         vector = self.embeddings.embed_query(query)
+        hits = self.similarity_search_by_vector_with_relevance_scores(vector, k, filter)
+        ids = [doc.id for doc, _ in hits]
+        with self._errors("reading chunks"):
+            got = fetch(self.collection, ids, ["documents", "metadatas"])
         return [
-            doc
-            for doc, _ in self.similarity_search_by_vector_with_relevance_scores(vector, k, filter)
+            Document(id=cid, page_content=text, metadata=meta)
+            for cid, text, meta in zip(ids, got["documents"], got["metadatas"], strict=True)
         ]
