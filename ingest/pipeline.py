@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import chromadb
 from chromadb.api.shared_system_client import SharedSystemClient
-from chromadb.config import Settings as ChromaSettings
 from tqdm import tqdm
 
 from ingest import lexical
@@ -30,7 +28,8 @@ from ingest.model import Chunk, DocumentMeta
 from ingest.paging import read_collection
 from ingest.prebuilt import seed_cache
 from ingest.review import apply_review_marks
-from ingest.store import COLLECTION, DocRecord, IndexStore, Manifest
+from ingest.store import DocRecord, Manifest
+from ingest.stores import open_store
 from ingest.text import LOST_DIACRITICS, content_hash, diacritic_ratio, fold, words
 
 log = logging.getLogger(__name__)
@@ -305,7 +304,7 @@ def run_ingest(
     """Bring the index up to date with the knowledge folder, in a staging generation published
     atomically at the end. `cancelled` is polled between documents: when it says so, the
     staging generation is dropped and IngestCancelled raised (the served index is unchanged)."""
-    store = IndexStore(config.index_dir)
+    store = open_store(config)
     report = IngestReport(dry_run=dry_run)
     files, problems = scan(config)
     report.failed.extend(problems)
@@ -334,27 +333,20 @@ def run_ingest(
             seed_cache(config.knowledge_dir, store.cache_path, base)
         embeddings = CachedEmbeddings(base, store.cache_path)
         try:
-            client = chromadb.PersistentClient(
-                path=str(staging / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
-            )
-            collection = client.get_or_create_collection(
-                COLLECTION,
-                embedding_function=None,
-                configuration={"hnsw": {"space": "cosine"}},
-                metadata={"embedder": embedder_id, "chunker": CHUNKER_VERSION},
-            )
+            client, collection = store.open_staging(staging, manifest)
             for doc_id in report.removed:
                 collection.delete(ids=manifest.docs.pop(doc_id).chunk_ids)
             prepared = _read_all(todo, config, report, progress, cancelled)
             report.chunks_written += _write_all(
                 collection, embeddings, manifest, prepared, config, progress, cancelled
             )
-            lexical.sync(
-                collection.get,
-                staging / "lexical",
-                before={cid for rec in previous.values() for cid in rec.chunk_ids},
-                after={cid for rec in manifest.docs.values() for cid in rec.chunk_ids},
-            )
+            if store.keeps_lexical:  # else each server process builds it from the chunks
+                lexical.sync(
+                    collection.get,
+                    staging / "lexical",
+                    before={cid for rec in previous.values() for cid in rec.chunk_ids},
+                    after={cid for rec in manifest.docs.values() for cid in rec.chunk_ids},
+                )
             (staging / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
             del collection, client
             close_chroma(staging / "chroma")

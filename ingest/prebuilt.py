@@ -84,24 +84,18 @@ def seed_cache(knowledge_dir: Path, cache_db: Path, embedder: Embeddings) -> int
         db.close()
 
 
-def export(knowledge_dir: Path, index_dir: Path, embedder: Embeddings) -> Path:
-    """Write the vectors of every chunk of the live index to the prebuilt file (atomically)."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
+def export(knowledge_dir: Path, index_dir: Path, embedder: Embeddings, store=None) -> Path:
+    """Write the vectors of every chunk of the live index to the prebuilt file (atomically).
+    `store` is where the index is (ingest/stores.py); by default the disk store in index_dir."""
     from ingest.paging import read_collection
-    from ingest.store import COLLECTION, IndexStore
+    from ingest.store import IndexStore
 
-    store = IndexStore(index_dir)
+    store = store or IndexStore(index_dir)
     gen = store.current_dir()
     if gen is None:
-        raise SystemExit(f"No index in {index_dir}: run `camnang ingest` first.")
-    client = chromadb.PersistentClient(
-        path=str(gen / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
-    )
-    got = read_collection(
-        client.get_collection(COLLECTION).get, ["metadatas", "embeddings", "documents"]
-    )
+        raise SystemExit(f"No index in {store.root}: run `camnang ingest` first.")
+    vectors = store.open_vectorstore(gen, embedder, store.manifest(gen))
+    got = read_collection(vectors.get, ["metadatas", "embeddings", "documents"])
     hashes = [m.get("embed_hash", "") for m in got["metadatas"]]
     if not all(hashes):
         raise SystemExit("This index predates embed_hash metadata: re-ingest first.")

@@ -124,6 +124,8 @@ def copy_or_link(src: str, dst: str) -> None:
 
 
 class IndexStore:
+    keeps_lexical = True  # the BM25 segments live in the generation folder
+
     def __init__(self, index_dir: Path) -> None:
         self.root = Path(index_dir)
         self.generations = self.root / "generations"
@@ -162,6 +164,25 @@ class IndexStore:
                 yield
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def open_vectorstore(
+        self, gen_dir: Path, embeddings: Embeddings, manifest: Manifest | None = None
+    ) -> Chroma:
+        """The generation's vector store (its own Chroma folder holds exactly its chunks)."""
+        return open_chroma(gen_dir, embeddings)
+
+    def open_staging(self, staging: Path, manifest: Manifest):
+        """(client, collection) of the staging generation's Chroma folder."""
+        client = chromadb.PersistentClient(
+            path=str(staging / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+        )
+        collection = client.get_or_create_collection(
+            COLLECTION,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedder": manifest.embedder, "chunker": manifest.chunker},
+        )
+        return client, collection
 
     def discard_staging(self) -> list[str]:
         """Remove what a killed ingest left behind (staging folders are never read)."""

@@ -3,95 +3,16 @@ private socket directory and a free 127.0.0.1 port); skipped where PostgreSQL is
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 
-psycopg = pytest.importorskip("psycopg")
-
-
-def _pg_bin() -> Path | None:
-    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
-        if (candidate / "initdb").exists():
-            return candidate
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.servers import postgres
 
 
 @pytest.fixture(scope="module")
 def postgres_url():
-    bindir = _pg_bin()
-    if bindir is None:
-        pytest.skip("PostgreSQL server not installed (apt-get install postgresql)")
-    as_user: list[str] = []
-    root = Path(tempfile.mkdtemp(prefix="camnang-pg-"))
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        if shutil.which("runuser") is None:
-            pytest.skip("running as root without runuser")
-        as_user = ["runuser", "-u", "postgres", "--"]
-        shutil.chown(root, "postgres", "postgres")
-    data, port = root / "data", _free_port()
-    subprocess.run(
-        [
-            *as_user,
-            str(bindir / "initdb"),
-            "-D",
-            str(data),
-            "-U",
-            "camnang",
-            "-A",
-            "trust",
-            "--no-sync",
-            "-E",
-            "UTF8",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [
-            *as_user,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(root / "log"),
-            "-w",
-            "-o",
-            f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        url = f"postgresql+psycopg://camnang@127.0.0.1:{port}/postgres"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                psycopg.connect(f"host=127.0.0.1 port={port} user=camnang dbname=postgres").close()
-                break
-            except psycopg.OperationalError:
-                time.sleep(0.3)
+    with postgres() as url:
         yield url
-    finally:
-        subprocess.run(
-            [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            capture_output=True,
-        )
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_api_storage_on_postgresql(postgres_url, corpus, assistant_chain):
@@ -142,3 +63,41 @@ def test_api_storage_on_postgresql(postgres_url, corpus, assistant_chain):
         )
     assert {"api_keys", "feedback", "conversations", "unanswered", "ingest_jobs"} <= tables
     service.close()
+
+
+def test_api_processes_starting_at_once_create_the_tables_once(postgres_url):
+    """`camnang serve --workers N` on a new database: every worker creates the tables at start;
+    without taking turns all but one failed (duplicate pg_type / relation already exists)."""
+    import subprocess
+    import sys
+
+    import psycopg
+
+    with psycopg.connect(
+        postgres_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+    ) as conn:
+        conn.execute("CREATE DATABASE fresh_start")
+    url = postgres_url.rsplit("/", 1)[0] + "/fresh_start"
+    # each process imports and connects once, says so, and waits for the word: they then
+    # create the tables together (without the wait the race was hit one run in three)
+    code = (
+        "import sys; import sqlalchemy; from assistant.server.db import Database; "
+        "sqlalchemy.create_engine(sys.argv[1]).connect().close(); print('ready', flush=True); "
+        "sys.stdin.readline(); Database(sys.argv[1])"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, url],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        for _ in range(3)
+    ]
+    for p in procs:
+        assert p.stdout.readline().strip() == b"ready"
+    for p in procs:
+        p.stdin.write(b"go\n")
+        p.stdin.flush()
+    outputs = [p.communicate(timeout=120)[0].decode(errors="replace") for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], outputs

@@ -40,7 +40,8 @@ from ingest.pipeline import (
     safe_relative_path,
     scan,
 )
-from ingest.store import IndexStore, Manifest
+from ingest.store import Manifest
+from ingest.stores import open_store
 
 log = logging.getLogger(__name__)
 
@@ -383,7 +384,7 @@ class Documents:
         return (rec.meta.get("title") or "") if rec else ""
 
     def _manifest(self) -> Manifest | None:
-        return IndexStore(self.settings.index_dir).manifest()
+        return open_store(self.settings.ingest).manifest()
 
 
 def _who(principal: Principal | None) -> str:

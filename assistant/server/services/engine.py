@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING
 from assistant.server.errors import NotReady
 from assistant.server.metrics import Metrics
 from assistant.settings import Settings
-from ingest.errors import IndexUnavailable
+from ingest.errors import IndexServerUnavailable, IndexUnavailable
 
 if TYPE_CHECKING:
     from assistant.chain import Assistant
     from assistant.snapshot import IndexSnapshot
 
 log = logging.getLogger(__name__)
+
+SERVER_DOWN = "Không kết nối được máy chủ chỉ mục (Chroma); hãy thử lại sau ít phút."
 
 
 class Engine:
@@ -45,6 +47,9 @@ class Engine:
         """The live index, or NotReady (503) when there is none yet."""
         try:
             return self.assistant.provider.get()
+        except IndexServerUnavailable as exc:
+            log.error("%s", exc)
+            raise NotReady(SERVER_DOWN) from exc
         except IndexUnavailable as exc:
             raise NotReady(
                 "Chưa có chỉ mục tài liệu: hãy chạy `camnang ingest` hoặc tải tài liệu lên."
@@ -66,6 +71,9 @@ class Engine:
             return False, "Đang nạp mô hình và chỉ mục…", None, 0
         try:
             snap = self.assistant.provider.get()
+        except IndexServerUnavailable as exc:
+            log.error("%s", exc)
+            return False, SERVER_DOWN, None, 0
         except IndexUnavailable:
             return False, "Chưa có chỉ mục tài liệu: hãy chạy `camnang ingest`.", None, 0
         except Exception as exc:  # a broken index must show up as not ready, not as a 500
