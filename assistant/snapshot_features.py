@@ -70,9 +70,13 @@ def for_segment(cache_dir: Path, segment: StoredSegment) -> SegmentFeatures:
     path = _path(cache_dir, segment.name)
     try:
         with open(path, "rb") as fh:
-            return pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
+            features = pickle.load(fh)
+        if isinstance(features, SegmentFeatures):
+            return features
+    except FileNotFoundError:
         pass
+    except Exception as exc:  # a damaged or foreign file: computed again and replaced
+        log.warning("Cached features %s unreadable (%s); computing them again", path.name, exc)
     features = compute(segment.chunks["documents"], segment.chunks["metadatas"])
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 import random
 import shutil
 import signal
@@ -184,6 +185,35 @@ def test_a_change_adds_a_bm25_segment_and_shares_the_previous_generations_files(
     assert {p.name.split(".")[0] for p in (kb.index / "features").iterdir()} == {
         s["name"] for s in state["segments"]
     }, "features cached for the segments in use (the first generation's segment is shared)"
+
+
+def test_a_damaged_feature_cache_is_computed_again_and_answers_stay_the_same(kb):
+    embedder = make_embeddings(kb.settings.embedding_backend)
+    snapshot_features.warm(kb.index)
+    before = IndexSnapshot(kb.store, embedder)
+    cached = list((kb.index / "features").glob("*.pkl"))
+    assert cached, "camnang ingest's warm-up cached the segments' features"
+    for path in cached:
+        path.write_bytes(b"\x80\x05 not a pickle")
+    after = IndexSnapshot(kb.store, embedder)
+    assert after.doc_freq == before.doc_freq and after.title_bigrams == before.title_bigrams
+    assert all(
+        isinstance(pickle.loads(p.read_bytes()), snapshot_features.SegmentFeatures) for p in cached
+    )
+
+
+def test_an_index_of_an_older_release_gets_its_bm25_rebuilt_with_nothing_changed(kb):
+    lexical_dir = kb.store.current_dir() / "lexical"
+    (lexical_dir / "version.txt").unlink()  # as a release before segments left it
+    (lexical_dir / "version.txt").write_text("lex-v2")
+    generation = kb.store.current_name()
+
+    report = kb.ingest()
+
+    assert report.unchanged == DOC_IDS and report.embedded == 0
+    assert kb.store.current_name() != generation
+    assert bm25_segments.read_state(kb.store.current_dir() / "lexical") is not None
+    assert_consistent(kb.index)
 
 
 def test_deleting_a_file_removes_its_chunks(kb):
