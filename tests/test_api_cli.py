@@ -16,6 +16,7 @@ from assistant.cli import main
 from assistant.server.auth import KeyStore
 from assistant.server.db import Database
 from assistant.settings import get_settings
+from tests.servers import stop_process
 
 
 @pytest.fixture
@@ -100,11 +101,7 @@ def test_serve_starts_api_and_page_on_localhost(corpus, tmp_path):
         assert page.status_code == 200 and "text/html" in page.headers["content-type"]
         assert httpx.get(f"{url}/v1/documents", timeout=10).status_code == 401
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
 
 
 def test_ask_without_words_says_why_in_vietnamese(corpus, capsys):

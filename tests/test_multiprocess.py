@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from tests.conftest import copy_corpus
-from tests.servers import chroma, free_port, postgres
+from tests.servers import chroma, free_port, postgres, stop_process
 from tests.test_api_admin import NEW_SECTION, QUESTION
 
 CAMNANG = Path(sys.executable).with_name("camnang")
@@ -98,12 +98,7 @@ class ApiProcess:
         return self.get("/readyz", key).json().get("generation")
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc, timeout=30)
         self._log.close()
 
 
