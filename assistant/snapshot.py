@@ -323,7 +323,13 @@ class SnapshotProvider:
         snap = self._snapshot
         if snap is not None and snap.generation == name:
             return snap
-        with self._lock:
+        if snap is not None and not self._lock.acquire(blocking=False):
+            # another request is loading the new generation (seconds at 100k chunks): answer
+            # from the one loaded meanwhile, whose files the store keeps (keep=2)
+            return snap
+        if snap is None:
+            self._lock.acquire()
+        try:
             if self._snapshot is None or self._snapshot.generation != self.store.current_name():
                 started = time.perf_counter()
                 self._snapshot = IndexSnapshot(self.store, self.embeddings)
@@ -334,6 +340,8 @@ class SnapshotProvider:
                     time.perf_counter() - started,
                 )
             return self._snapshot
+        finally:
+            self._lock.release()
 
     @property
     def ready(self) -> bool:

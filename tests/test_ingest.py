@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from assistant import settings as settings_module
 from assistant import snapshot_features
 from assistant.cli import main as camnang
 from assistant.settings import Settings
-from assistant.snapshot import IndexSnapshot
+from assistant.snapshot import IndexSnapshot, SnapshotProvider
 from ingest import bm25_segments
 from ingest.embeddings import make_embeddings
 from ingest.errors import RefusedFile
@@ -214,6 +215,30 @@ def test_an_index_of_an_older_release_gets_its_bm25_rebuilt_with_nothing_changed
     assert kb.store.current_name() != generation
     assert bm25_segments.read_state(kb.store.current_dir() / "lexical") is not None
     assert_consistent(kb.index)
+
+
+def test_while_one_request_loads_a_new_generation_the_others_answer_from_the_old_one(kb):
+    provider = SnapshotProvider(kb.index, make_embeddings(kb.settings.embedding_backend))
+    old = provider.get()
+    path = kb.knowledge / "nghi-quyet-1.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nMục bổ sung về lưu trữ hồ sơ.\n")
+    kb.ingest()
+    barrier = threading.Barrier(2)
+    got: list = []
+
+    def ask():
+        barrier.wait()  # both requests arrive together, after the new generation is published
+        got.append(provider.get())
+
+    requests = [threading.Thread(target=ask) for _ in range(2)]
+    for r in requests:
+        r.start()
+    for r in requests:
+        r.join()
+    new = provider.get()
+    assert new.generation == kb.store.current_name() != old.generation
+    # one request loaded the new generation; the other did not wait for it
+    assert sorted(s.generation for s in got) == sorted([old.generation, new.generation])
 
 
 def test_deleting_a_file_removes_its_chunks(kb):
