@@ -195,13 +195,7 @@ def test_a_publish_elsewhere_is_seen_within_the_poll_interval(config):
     assert reader.get().generation == "gen-000001"
     # another host publishes: its pointer record changes on the server, not in this process
     edit(config, "nghi-quyet-1.txt", 81)
-    writer = subprocess.run(
-        [sys.executable, "-c", _INGEST_CHILD, json.dumps(_as_json(config)), "-1"],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    writer = _ingest_in_child(config, -1)
     assert writer.returncode == 0, writer.stderr
     assert on_server(reader.store)["current"] == "gen-000002"  # read with chromadb's own client
     deadline = time.monotonic() + 5
@@ -233,6 +227,17 @@ print(run_ingest(config, cancelled=cancelled).summary())
 """
 
 
+def _ingest_in_child(config, kill_at_check: int) -> subprocess.CompletedProcess:
+    """`run_ingest` in another process (another host), SIGKILLed at that store check (-1: never)."""
+    return subprocess.run(
+        [sys.executable, "-c", _INGEST_CHILD, json.dumps(_as_json(config)), str(kill_at_check)],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 def _as_json(config: IngestConfig) -> dict:
     values = dict(config.__dict__)
     values["knowledge_dir"] = str(config.knowledge_dir)
@@ -247,13 +252,7 @@ def test_a_killed_ingest_loses_nothing_and_the_next_run_collects_what_it_wrote(c
     write_corpus(config.knowledge_dir, {f"ke-hoach-{n}.txt": resolution(100 + n) for n in (0, 1)})
     # two documents to read (checks 1-2), then written one by one: killed at the second write,
     # after the first new document's chunks went to the server
-    killed = subprocess.run(
-        [sys.executable, "-c", _INGEST_CHILD, json.dumps(_as_json(config)), "4"],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    killed = _ingest_in_child(config, 4)
     assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
 
     state = on_server(store)

@@ -232,6 +232,10 @@ class Jobs:
             self.metrics.ingest_documents.labels(outcome=outcome).inc(len(getattr(report, outcome)))
         self.metrics.ingest_documents.labels(outcome="failed").inc(len(report.failed))
         status, message = _outcome(report, row.filename)
+        # load the new generation before the job says it is done, so that whoever waited for
+        # it reads the documents it added (requests during a load get the previous generation)
+        with contextlib.suppress(ServiceError):
+            self.metrics.index_documents.set(len(self.engine.snapshot().manifest.docs))
         self._set_job(
             job_id,
             status=status,
@@ -240,8 +244,6 @@ class Jobs:
             report=_summary(report).model_dump(mode="json"),
         )
         self.metrics.ingest_jobs.labels(kind=row.kind, status=status).inc()
-        with contextlib.suppress(ServiceError):
-            self.metrics.index_documents.set(len(self.engine.snapshot().manifest.docs))
 
     def _wait_cancelled(self, job_id: str, seconds: float) -> bool:
         """Sleep up to `seconds`, waking early (True) if the job is cancelled meanwhile."""
