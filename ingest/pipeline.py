@@ -323,10 +323,7 @@ def run_ingest(
         rebuild = old is None or old.embedder != embedder_id or old.chunker != CHUNKER_VERSION
         previous = {} if rebuild or old is None else old.docs
         todo = _plan(files, previous, report)
-        stale_words = store.keeps_lexical and not lexical.is_current(
-            (store.current_dir() or Path()) / "lexical"
-        )  # an index from an older release: its BM25 is rebuilt even if no file changed
-        if dry_run or (not rebuild and not todo and not report.removed and not stale_words):
+        if dry_run or (not rebuild and not todo and not report.removed and not store.outdated()):
             report.generation = store.current_name()
             return report
 

@@ -51,7 +51,7 @@ from ingest.config import IngestConfig
 from ingest.errors import IndexServerUnavailable, IndexUnavailable
 from ingest.paging import read_collection
 from ingest.remote_collection import GenerationView, GenerationWriter
-from ingest.store import IndexStore, Manifest
+from ingest.store import HNSW, IndexStore, Manifest, search_breadth
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,11 @@ class RemoteIndexStore:
         # and builds what it needs from the chunks it read.
         self.handles = Path(config.index_dir) / "on-chroma-server"
         self._client = None
+
+    def outdated(self) -> bool:
+        """Never: readers build BM25 themselves, and every run sets the chunk collection's
+        search breadth when it opens it."""
+        return False
 
     @property
     def root(self) -> str:
@@ -164,12 +169,14 @@ class RemoteIndexStore:
         name = self.chunks_name(embedder)
         with self._server(f"opening collection {name}"):
             if create:
-                return self.client.get_or_create_collection(
+                collection = self.client.get_or_create_collection(
                     name,
                     embedding_function=None,  # ours, always: Chroma's default downloads a model
-                    configuration={"hnsw": {"space": "cosine"}},
+                    configuration={"hnsw": HNSW},
                     metadata={"embedder": embedder},
                 )
+                search_breadth(collection)
+                return collection
             try:
                 return self.client.get_collection(name, embedding_function=None)
             except NotFoundError:

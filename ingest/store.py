@@ -29,9 +29,14 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
+from ingest import lexical
 from ingest.errors import IngestRunning
 
 COLLECTION = "camnang"
+# HNSW's breadth of search. At Chroma's default (100, below the ~200 dense candidates the
+# retriever asks for) the candidates for one query differed between processes on the same index,
+# so two `make eval` runs of one commit differed by a question; at 1000 they were identical.
+HNSW = {"space": "cosine", "ef_search": 1000}
 MANIFEST_VERSION = 1
 _GEN = re.compile(r"^gen-(\d{6})$")
 
@@ -71,6 +76,14 @@ class Manifest:
         return cls(embedder=data["embedder"], chunker=data["chunker"], docs=docs)
 
 
+def search_breadth(collection) -> None:
+    """Give a collection made before HNSW["ef_search"] was set that breadth (the one HNSW
+    setting Chroma lets a collection change)."""
+    current = (collection.configuration_json or {}).get("hnsw") or {}
+    if current.get("ef_search") != HNSW["ef_search"]:
+        collection.modify(configuration={"hnsw": {"ef_search": HNSW["ef_search"]}})
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -107,7 +120,7 @@ def open_chroma(gen_dir: Path, embeddings: Embeddings) -> Chroma:
         collection_name=COLLECTION,
         embedding_function=embeddings,  # ours, always: Chroma's default would download a model
         client=client,
-        collection_configuration={"hnsw": {"space": "cosine"}},
+        collection_configuration={"hnsw": HNSW},
     )
 
 
@@ -145,6 +158,18 @@ class IndexStore:
         name = self.current_name()
         return self.generations / name if name else None
 
+    def outdated(self) -> bool:
+        """Whether the live generation was written by an older release (BM25 from before
+        segments, or another HNSW search breadth): the next ingest then writes a new one even
+        if no file changed."""
+        gen = self.current_dir()
+        if gen is None:
+            return False
+        if not lexical.is_current(gen / "lexical"):
+            return True
+        hnsw = (open_collection(gen).configuration_json or {}).get("hnsw") or {}
+        return hnsw.get("ef_search") != HNSW["ef_search"]
+
     def manifest(self, gen_dir: Path | None = None) -> Manifest | None:
         gen_dir = gen_dir or self.current_dir()
         if gen_dir is None:
@@ -179,9 +204,10 @@ class IndexStore:
         collection = client.get_or_create_collection(
             COLLECTION,
             embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
+            configuration={"hnsw": HNSW},
             metadata={"embedder": manifest.embedder, "chunker": manifest.chunker},
         )
+        search_breadth(collection)
         return client, collection
 
     def discard_staging(self) -> list[str]:

@@ -30,8 +30,15 @@ from assistant.snapshot import IndexSnapshot, SnapshotProvider
 from ingest import bm25_segments
 from ingest.embeddings import make_embeddings
 from ingest.errors import RefusedFile
-from ingest.pipeline import embedding_text, prepare, run_ingest, safe_relative_path, scan
-from ingest.store import IndexStore
+from ingest.pipeline import (
+    close_chroma,
+    embedding_text,
+    prepare,
+    run_ingest,
+    safe_relative_path,
+    scan,
+)
+from ingest.store import HNSW, IndexStore, open_collection
 from tests.ingest_fixtures import (
     assert_consistent,
     cached_vectors,
@@ -239,6 +246,20 @@ def test_while_one_request_loads_a_new_generation_the_others_answer_from_the_old
     assert new.generation == kb.store.current_name() != old.generation
     # one request loaded the new generation; the other did not wait for it
     assert sorted(s.generation for s in got) == sorted([old.generation, new.generation])
+
+
+def test_an_index_searched_at_chromas_default_breadth_gets_ours_with_nothing_changed(kb):
+    gen = kb.store.current_dir()
+    open_collection(gen).modify(configuration={"hnsw": {"ef_search": 100}})  # Chroma's default
+    close_chroma(gen / "chroma")
+    assert kb.store.outdated()
+
+    report = kb.ingest()
+
+    assert report.unchanged == DOC_IDS and report.embedded == 0
+    assert kb.store.current_dir() != gen and not kb.store.outdated()
+    hnsw = open_collection(kb.store.current_dir()).configuration_json["hnsw"]
+    assert hnsw["ef_search"] == HNSW["ef_search"] and hnsw["space"] == "cosine"
 
 
 def test_deleting_a_file_removes_its_chunks(kb):
