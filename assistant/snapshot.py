@@ -30,7 +30,7 @@ from ingest.errors import EmbedderMismatch, IndexMissing, IndexUnavailable
 from ingest.lexical import LexicalIndex, live_segments
 from ingest.paging import read_collection
 from ingest.remote_store import RemoteIndexStore
-from ingest.store import IndexStore, Manifest, open_collection
+from ingest.store import IndexStore, Manifest
 from ingest.vocabulary import question_province_names
 
 log = logging.getLogger(__name__)
@@ -74,8 +74,7 @@ class IndexSnapshot:
                 "CAMNANG_EMBEDDING_BACKEND back."
             )
         self.vectorstore = store.open_vectorstore(gen_dir, embeddings, self.manifest)
-        # on disk, Chroma's own collection answers dense queries with ids and distances only
-        self.collection = open_collection(gen_dir) if isinstance(store, IndexStore) else None
+        self.search = store.open_search(gen_dir, self.vectorstore)
         lexical_dir = gen_dir / "lexical"
         if LexicalIndex.is_current(lexical_dir):  # chunks and their features, by segment
             features_dir = store.root / "features"
@@ -127,22 +126,8 @@ class IndexSnapshot:
         self._doc_rows = {d: np.asarray(rows, dtype=np.int64) for d, rows in by_doc.items()}
 
     def nearest(self, vector: list[float], k: int, where: dict | None) -> list[tuple[str, float]]:
-        """(chunk id, cosine distance) of the k nearest chunks: ids and distances only, the
-        texts are here already (fetching them too cost 250 of 263 ms a query at 100k chunks)."""
-        if self.collection is None:  # a generation on a Chroma server: its view does the same
-            hits = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
-                vector, k=k, filter=where
-            )
-            return [(doc.id, distance) for doc, distance in hits if doc.id]
-        if not self.ids:
-            return []
-        got = self.collection.query(
-            query_embeddings=[vector],
-            n_results=min(k, len(self.ids)),
-            where=where,
-            include=["distances"],
-        )
-        return list(zip(got["ids"][0], got["distances"][0], strict=True))
+        """(chunk id, cosine distance) of the k nearest chunks, from the store's search."""
+        return self.search.nearest(vector, k, where)
 
     def embedding_matrix(self) -> np.ndarray:
         """Every chunk's vector, in the snapshot's row order (for the tuner's offline scoring)."""

@@ -121,35 +121,41 @@ class GenerationView:
         with self._errors("reading chunks"):
             return _page(self.ids, include, self.collection, limit, offset)
 
-    def similarity_search_by_vector_with_relevance_scores(
-        self, embedding: list[float], k: int = 4, filter: dict | None = None
-    ) -> list[tuple[Document, float]]:
-        """(chunk, cosine distance) of the k nearest chunks of this generation. The chunks carry
-        their id only: the retriever has every chunk's text and metadata already, and fetching
-        them again cost 210 of 228 ms a query for 2,500 candidates (measured on this server)."""
+    def nearest(self, vector: list[float], k: int, where: dict | None) -> list[tuple[str, float]]:
+        """(chunk id, cosine distance) of the k nearest chunks of this generation. Ids only: the
+        retriever has every chunk's text and metadata already, and fetching them again cost 210
+        of 228 ms a query for 2,500 candidates (measured on this server)."""
         if k <= 0 or not self.ids:
             return []
         with self._errors("searching chunks"):
             others = max(0, self.collection.count() - len(self.ids))
-            where = filter
             if others > self.max_overfetch:
                 # many records of another generation (a rebuild being written, a killed run's
                 # leftovers): only this generation's documents' versions are searched
                 versions = {"fingerprint": {"$in": self._fingerprints}}
-                where = {"$and": [filter, versions]} if filter else versions
+                where = {"$and": [where, versions]} if where else versions
                 others = 0
             got = self.collection.query(
-                query_embeddings=[embedding],
+                query_embeddings=[vector],
                 n_results=k + others,
                 where=where,
                 include=["distances"],
             )
         hits = [
-            (Document(id=cid, page_content=""), distance)
+            (cid, distance)
             for cid, distance in zip(got["ids"][0], got["distances"][0], strict=True)
             if cid in self._members
         ]
         return hits[:k]
+
+    def similarity_search_by_vector_with_relevance_scores(
+        self, embedding: list[float], k: int = 4, filter: dict | None = None
+    ) -> list[tuple[Document, float]]:
+        """`nearest`, shaped as LangChain's Chroma store answers (chunks carry their id only)."""
+        return [
+            (Document(id=cid, page_content=""), distance)
+            for cid, distance in self.nearest(embedding, k, filter)
+        ]
 
     def similarity_search(
         self, query: str, k: int = 4, filter: dict | None = None

@@ -242,6 +242,10 @@ class RemoteIndexStore:
             errors=self._server,
         )
 
+    def open_search(self, gen_dir: Path, vectorstore: GenerationView) -> GenerationView:
+        """The generation's dense search (`nearest`): its view of the shared collection."""
+        return vectorstore
+
     # -- an ingest run -------------------------------------------------------------------------
     def discard_staging(self) -> list[str]:
         """Remove what a killed ingest left: its scratch folder here, its chunks on the server."""

@@ -3,7 +3,7 @@
 
 Both offer what the pipeline and the snapshot call: `lock`, `cache_path`, `discard_staging`,
 `manifest`, `current_name`/`current_dir`, `new_staging`, `open_staging`, `publish` and
-`open_vectorstore`, and `keeps_lexical` (whether the generation keeps its BM25 segments).
+`open_vectorstore`, `open_search` (dense search returning ids and distances), and `keeps_lexical` (whether the generation keeps its BM25 segments).
 """
 
 from __future__ import annotations
