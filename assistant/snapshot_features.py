@@ -116,7 +116,7 @@ def assemble(cache_dir: Path, stored: list[StoredSegment]) -> Assembled:
         out.doc_freq.update(features.doc_freq)
         unigrams.update(features.unigrams)
         bigrams.update(features.bigrams)
-        dead = sorted(set(range(len(chunks["ids"]))) - set(live))
+        dead = segment.deleted
         if dead:
             docs = [chunks["documents"][r] for r in dead]
             metas = [chunks["metadatas"][r] for r in dead]

@@ -160,11 +160,12 @@ def sync(get: Callable[..., dict], directory: Path, before: set[str], after: set
 
 @dataclass
 class StoredSegment:
-    """One segment's chunks as stored: all rows, and which of them are live."""
+    """One segment's chunks as stored: all rows, which of them are live and which deleted."""
 
     name: str
     chunks: dict  # ids, documents, metadatas: every row, deleted ones too
     live: np.ndarray  # row numbers
+    deleted: list[int]  # row numbers, as segments.json lists them
 
 
 def live_segments(directory: Path) -> list[StoredSegment]:
@@ -178,7 +179,9 @@ def live_segments(directory: Path) -> list[StoredSegment]:
 def stored_segment(directory: Path, segment: dict) -> StoredSegment:
     """One segment of `segments.json`'s list, read."""
     chunks = segments.read_chunks(directory, segment["name"])
-    return StoredSegment(segment["name"], chunks, segments.live_rows(segment))
+    return StoredSegment(
+        segment["name"], chunks, segments.live_rows(segment), sorted(segment["deleted"])
+    )
 
 
 def _live_chunks(directory: Path, segment: dict) -> dict:
