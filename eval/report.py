@@ -38,6 +38,7 @@ ABLATIONS = (
     "situation prior",
     "named-document scope",
     "procedure named",
+    "law-intent routing",
 )
 SINGLE_SIGNALS = {
     "ours with reciprocal-rank fusion": RetrievalConfig(fusion="rrf"),

@@ -1,0 +1,78 @@
+"""Fit the law-intent model (assistant/intent.py) and write `assistant/data/law_intent.json`.
+
+    python -m eval.route
+
+A question is labelled by the document that answers it: a law (1) or the handbook or a
+resolution (0). It learns from the answerable questions of the gold set and the development
+sets (`eval/dev*/`), never from a held-out set. It prints the 5-fold cross-validated accuracy
+on each set; the routing weights it feeds were chosen with those cross-validated predictions
+(see eval/dev_laws/README.md).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import make_pipeline
+
+from assistant.chain import Assistant
+from assistant.intent import MODEL_PATH, vectorizer
+from assistant.settings import get_settings
+from eval.calibrate import training_sets
+from eval.harness import read_questions
+
+C = 1.0  # 0.3-10 route the development sets alike (eval/dev_laws/README.md)
+
+
+def labelled(law_docs: frozenset[str], paths: list[Path]) -> tuple[list[str], np.ndarray, list]:
+    texts, labels, sources = [], [], []
+    for path in paths:
+        for row in read_questions(path):
+            if not row.get("answerable", True) or not row.get("doc"):
+                continue
+            texts.append(row["question"])
+            labels.append(int(row["doc"] in law_docs))
+            sources.append(path.parent.name)
+    return texts, np.asarray(labels), sources
+
+
+def model():
+    return make_pipeline(
+        vectorizer(), LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
+    )
+
+
+def fit(texts: list[str], y: np.ndarray, trained_on: list[str]) -> dict:
+    """The fitted model as the JSON that assistant/intent.py reads."""
+    fitted = model().fit(texts, y)
+    vec, clf = fitted[0], fitted[1]
+    return {
+        "trained_on": trained_on,
+        "C": C,
+        "terms": vec.get_feature_names_out().tolist(),
+        "idf": [round(float(v), 6) for v in vec.idf_],
+        "coef": [round(float(v), 6) for v in clf.coef_[0]],
+        "intercept": round(float(clf.intercept_[0]), 6),
+    }
+
+
+def main() -> None:
+    law_docs = Assistant(get_settings()).provider.get().statute_docs
+    texts, y, sources = labelled(law_docs, training_sets())
+    cv = cross_val_predict(
+        model(), texts, y, cv=StratifiedKFold(5, shuffle=True, random_state=0), method="predict"
+    )
+    for name in dict.fromkeys(sources):
+        m = np.asarray(sources) == name
+        print(f"{name}: {m.sum()} questions, cross-validated accuracy {(cv[m] == y[m]).mean():.3f}")
+    fitted = fit(texts, y, sorted(set(sources)))
+    MODEL_PATH.write_text(json.dumps(fitted, ensure_ascii=False), encoding="utf-8")
+    print(f"wrote {MODEL_PATH} ({len(fitted['terms'])} terms)")
+
+
+if __name__ == "__main__":
+    main()
