@@ -16,7 +16,7 @@ from langchain_core.runnables import RunnableLambda
 
 from assistant.answer_state import AnswerState, Composed
 from assistant.citations import CitationBuilder, blockquote
-from assistant.confidence import amount_missing, asks_amount, confidence
+from assistant.confidence import LEGAL_CONFIDENCE_FROM, amount_missing, asks_amount, confidence
 from assistant.extractive import Unit, clean_quote, ranked_units, select_units
 from assistant.figures import asks_figure, disagreement
 from assistant.follow_up import is_follow_up, topic_of
@@ -142,9 +142,10 @@ class Assistant:
         """One article of a law in the index, whole ("Điều 22"); None if it has no such article."""
         return self.cite.article(doc_id, article)
 
-    def confidence(self, question: str, passages: list[Passage]) -> float:
-        """Probability that the passages answer (assistant/confidence.py, fitted on the gold set)."""
-        return confidence(self.provider.get(), question, passages)
+    def confidence(self, question: str, passages: list[Passage], legal: bool = False) -> float:
+        """Probability that the passages answer (assistant/confidence.py); `legal` when the
+        question was ranked as a citizen's legal question."""
+        return confidence(self.provider.get(), question, passages, legal)
 
     # -- steps -------------------------------------------------------------------------------
     def condense(self, state: AnswerState) -> AnswerState:
@@ -195,7 +196,8 @@ class Assistant:
 
     def decide(self, state: AnswerState) -> AnswerState:
         passages = state.passages
-        state.confidence = self.confidence(state.standalone, passages)
+        legal = self.searcher.law_probability(state.search[0]) > LEGAL_CONFIDENCE_FROM
+        state.confidence = self.confidence(state.standalone, passages, legal)
         state.refused = not passages or state.confidence < self.settings.refusal_threshold
         state.refusal_reason = "weak evidence" if state.refused else ""
         scope = self.provider.get().scope.detect(state.standalone)

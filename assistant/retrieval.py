@@ -148,6 +148,14 @@ class HybridSearcher:
         self.synonyms = synonyms or load_synonyms()
         self.intent = intent or load_law_intent()
 
+    def law_probability(self, query: str) -> float:
+        """How surely this is a citizen's legal question (0 with routing off)."""
+        return self.intent.probability(query) if self.config.law_intent else 0.0
+
+    def routes_as_law(self, query: str) -> bool:
+        """Whether `search` ranks this question with the legal-question weights."""
+        return self.law_probability(query) > self.config.law_intent_threshold
+
     def prepare_query(
         self, query: str, snap: IndexSnapshot, config: RetrievalConfig, context: str = ""
     ) -> dict[str, str]:

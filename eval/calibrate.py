@@ -1,8 +1,11 @@
-"""Fit the refusal confidence (assistant/confidence.py) on the gold set and the development sets
-(`eval/dev*/`; never a held-out set) and print its constants,
-with a 5-fold cross-validated table of refusal rates per threshold.
+"""Fit the refusal confidence (assistant/confidence.py) and print its constants, with a 5-fold
+cross-validated table of refusal rates per threshold.
 
     python -m eval.calibrate
+
+Two models: GENERAL on the gold set, and LEGAL on the questions the retriever routes as a
+citizen's legal question (assistant/intent.py) in the gold set and the development sets
+(`eval/dev*/`). Never a held-out set.
 """
 
 from __future__ import annotations
@@ -26,23 +29,14 @@ def training_sets() -> list[Path]:
     return [GOLD, *sorted((PROJECT_ROOT / "eval").glob("dev*/questions.jsonl"))]
 
 
-def main() -> None:
-    assistant = Assistant(get_settings())
-    snap = assistant.provider.get()
-    X, y = [], []
-    # the gold set and every development set (eval/dev*/): never a held-out set
-    rows = [row for path in training_sets() for row in read_questions(path)]
-    for row in rows:
-        state = assistant.prepare(request_for(row))
-        X.append(features(snap, state.standalone, state.passages))
-        y.append(int(row.get("answerable", True)))
-    X, y = np.asarray(X), np.asarray(y)
+def fit(name: str, X: np.ndarray, y: np.ndarray) -> None:
     model = make_pipeline(
         StandardScaler(), LogisticRegression(C=0.3, class_weight="balanced", max_iter=1000)
     )
     cv = cross_val_predict(
         model, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=0), method="predict_proba"
     )[:, 1]
+    print(f"\n{name}: {int(y.sum())} answerable, {int((y == 0).sum())} unanswerable")
     print("threshold | correct refusal | false refusal  (5-fold cross-validated)")
     for th in np.arange(0.2, 0.65, 0.05):
         cr = ((cv < th) & (y == 0)).sum() / max((y == 0).sum(), 1)
@@ -50,11 +44,33 @@ def main() -> None:
         print(f"{th:.2f} | {cr:.3f} | {fr:.3f}")
     model.fit(X, y)
     scaler, clf = model[0], model[1]
-    print("\nFEATURES =", FEATURES)
-    print("MEAN =", tuple(round(float(v), 5) for v in scaler.mean_))
-    print("SCALE =", tuple(round(float(v), 5) for v in scaler.scale_))
-    print("COEF =", tuple(round(float(v), 5) for v in clf.coef_[0]))
-    print("INTERCEPT =", round(float(clf.intercept_[0]), 5))
+    print("FEATURES =", FEATURES)
+    print("mean =", tuple(round(float(v), 5) for v in scaler.mean_))
+    print("scale =", tuple(round(float(v), 5) for v in scaler.scale_))
+    print("coef =", tuple(round(float(v), 5) for v in clf.coef_[0]))
+    print("intercept =", round(float(clf.intercept_[0]), 5))
+
+
+def main() -> None:
+    assistant = Assistant(get_settings())
+    snap = assistant.provider.get()
+    general: tuple[list, list] = ([], [])
+    legal: tuple[list, list] = ([], [])
+    for path in training_sets():
+        for row in read_questions(path):
+            state = assistant.prepare(request_for(row))
+            if not state.passages:
+                continue
+            x = features(snap, state.standalone, state.passages)
+            y = int(row.get("answerable", True))
+            if path == GOLD:
+                general[0].append(x)
+                general[1].append(y)
+            if assistant.searcher.routes_as_law(state.search[0]):
+                legal[0].append(x)
+                legal[1].append(y)
+    fit("GENERAL (gold set)", np.asarray(general[0]), np.asarray(general[1]))
+    fit("LEGAL (routed questions, gold + dev sets)", np.asarray(legal[0]), np.asarray(legal[1]))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The law-intent model: what eval/route.py fits is what assistant/intent.py computes, the shipped
 model tells a citizen's legal question from a question about commune work, and the retriever
-ranks a legal question with the law's weights (real index: tests/conftest.py `law_corpus`)."""
+ranks a legal question with the law's weights and the chain judges it with the legal refusal model
+(real index: tests/conftest.py `law_corpus`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from assistant.confidence import LEGAL_CONFIDENCE_FROM
 from assistant.intent import LawIntent, load_law_intent
+from assistant.schemas import AskRequest
 from eval.route import fit, model
 
 TEXTS = [
@@ -62,3 +65,24 @@ def test_a_legal_question_is_ranked_with_the_laws_weights(law_assistant):
     # a question about commune work keeps the handbook-first weights
     work = "Cán bộ tư pháp xã tiếp nhận hồ sơ đăng ký khai sinh cần kiểm tra gì?"
     assert searcher.config.for_question(searcher.intent.probability(work)) == searcher.config
+
+
+def test_a_surely_legal_question_is_judged_by_the_legal_refusal_model(law_assistant):
+    threshold = law_assistant.settings.refusal_threshold
+    legal_q = "Anh em con chú con bác có được lấy nhau không?"
+    assert law_assistant.searcher.law_probability(legal_q) > LEGAL_CONFIDENCE_FROM
+    state = law_assistant.prepare(AskRequest(question=legal_q))
+    general = law_assistant.confidence(state.standalone, state.passages)
+    legal = law_assistant.confidence(state.standalone, state.passages, legal=True)
+    # the law's words ("trong phạm vi ba đời") cover the everyday ones little; the legal model
+    # weighs the embedder's similarity more and answers
+    assert general < threshold <= legal
+    result = law_assistant.ask(AskRequest(question=legal_q))
+    assert not result.refused and result.confidence == legal
+    assert result.citations[0].doc_id == "luat-hon-nhan-va-gia-dinh"
+    # a question about commune work keeps the general model
+    work_q = "Cán bộ tư pháp xã tiếp nhận hồ sơ đăng ký khai tử cần kiểm tra giấy tờ gì?"
+    assert law_assistant.searcher.law_probability(work_q) <= LEGAL_CONFIDENCE_FROM
+    work = law_assistant.prepare(AskRequest(question=work_q))
+    expected = law_assistant.confidence(work.standalone, work.passages)
+    assert law_assistant.ask(AskRequest(question=work_q)).confidence == expected
