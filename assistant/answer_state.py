@@ -42,6 +42,7 @@ class AnswerState:
     refused: bool = False
     refusal_reason: str = ""
     uncovered_places: tuple[str, ...] = ()
+    named_docs: tuple[str, ...] = ()  # the named province's documents, when they do not answer
     units: list[Unit] | None = None  # the quotable sentences, chosen once
     # compose
     answer: str = ""

@@ -60,6 +60,10 @@ SAMPLE_NOTE = (
 # Below this confidence the retrieved places are unrelated to the question ("giá vé máy bay"
 # gets 0.01, a near-domain "hộ chiếu" 0.33): a refusal names no nearest sections.
 NEAREST_FLOOR = 0.15
+OTHER_PLACE_WARNING = (
+    "Văn bản của tỉnh được hỏi không nêu nội dung này; đoạn trích là của tỉnh khác, chỉ để tham "
+    "khảo."
+)
 
 
 class Assistant:
@@ -200,12 +204,22 @@ class Assistant:
         state.confidence = self.confidence(state.standalone, passages, legal)
         state.refused = not passages or state.confidence < self.settings.refusal_threshold
         state.refusal_reason = "weak evidence" if state.refused else ""
-        scope = self.provider.get().scope.detect(state.standalone)
-        state.uncovered_places = scope.uncovered if not scope.named else ()
-        if passages and state.uncovered_places and passages[0].doc_id in scope.other:
+        snap = self.provider.get()
+        scope = snap.scope.detect(state.standalone)
+        state.uncovered_places = scope.uncovered
+        if passages and scope.uncovered and not scope.named and passages[0].doc_id in scope.other:
             # asked about a province no document covers: another province's rule is no answer
             state.refused, state.refusal_reason = True, "place not covered"
             return state
+        named_places = {d for d in scope.named if d in snap.scope.places}
+        if passages and named_places and not state.refused:
+            units = self._units(state)
+            if units and units[0].passage.doc_id in scope.other:
+                # the named province's own text does not say it: another province's text is
+                # offered only as that (the refusal quotes it, labelled as another province's)
+                state.refused, state.refusal_reason = True, "named place not stated"
+                state.named_docs = tuple(sorted(named_places))
+                return state
         if passages and asks_amount(state.standalone):
             # do the sentences that answer best state the figure asked for? An on-topic passage
             # that leaves the amount to another text ("theo Nghị quyết HĐND tỉnh") is no answer
@@ -320,9 +334,13 @@ class Assistant:
             numbers = self._cite_both(conflict, units, citations, lines)
             warnings.append(FIGURES_DIFFER.format(a=numbers[0], b=numbers[1]))
         if state.uncovered_places:
+            places = ", ".join(state.uncovered_places)
             warnings.append(
-                f"Chưa có văn bản riêng của {', '.join(state.uncovered_places)}; câu trả lời "
-                "theo cẩm nang dùng chung."
+                f"Chưa có văn bản riêng của {places}; câu trả lời theo cẩm nang dùng chung."
+                if not any(c.doc_id in self.provider.get().scope.places for c in citations)
+                else f"Kho tài liệu chưa có văn bản của {places}; đoạn trích dưới đây là của văn "
+                "bản được ghi ở từng trích dẫn, không phải của "
+                f"{places}."
             )
         warnings += self._source_warnings(citations)
         if SAMPLE_WARNING in warnings:
@@ -440,9 +458,44 @@ class Assistant:
                 break
         return out
 
+    def _other_place(self, state: AnswerState) -> Composed:
+        """The named province's text does not say it; what another province's text says, quoted
+        and cited as that province's ("Kế hoạch của Hưng Yên không nêu …; Nghị quyết của Tây
+        Ninh nêu …"), never as the answer for the province asked about."""
+        named = "; ".join(doc_label(self.cite.meta(d, d)) for d in state.named_docs)
+        scope = self.provider.get().scope.detect(state.standalone)
+        others = [u for u in self._units(state) if u.passage.doc_id in scope.other][:2]
+        citations: list[Citation] = []
+        lines = [
+            f"{named} không nêu nội dung anh/chị hỏi. Văn bản của tỉnh khác có nêu; nội dung "
+            "dưới đây chỉ để tham khảo, không phải quy định hay chỉ tiêu của tỉnh được hỏi:"
+        ]
+        last_source = None
+        for unit in others:
+            citations.append(self.cite.citation(len(citations) + 1, unit))
+            source = citations[-1].reference
+            if source != last_source:
+                lines.append(f"Theo {source}:")
+                last_source = source
+            lines.append(f"{blockquote(unit.text)} [{citations[-1].n}]")
+        lines.append(
+            "Anh/chị vui lòng đối chiếu văn bản của tỉnh mình hoặc liên hệ bộ phận hỗ trợ nghiệp "
+            "vụ của tỉnh."
+        )
+        warnings = [OTHER_PLACE_WARNING, *self._source_warnings(citations)]
+        return Composed(
+            "\n\n".join(lines),
+            citations,
+            "refusal",
+            warnings,
+            refusal_reason="named place not stated",
+        )
+
     def _refusal(self, state: AnswerState) -> Composed:
         snap = self.provider.get()
         n_docs = len(snap.manifest.docs)
+        if state.refusal_reason == "named place not stated":
+            return self._other_place(state)
         if state.refusal_reason == "place not covered":
             answer = (
                 f"Xin lỗi, kho tài liệu chưa có văn bản của {', '.join(state.uncovered_places)}; "

@@ -155,3 +155,25 @@ def test_the_shared_handbook_still_answers_for_any_province_and_says_so(chain):
     assert not result.refused
     assert result.citations[0].doc_id == "05-ho-tich"
     assert any("Đồng Nai" in w and "cẩm nang dùng chung" in w for w in result.warnings)
+
+
+def test_what_the_named_province_does_not_say_is_offered_only_as_another_provinces(chain):
+    # only Tây Ninh's resolution sets a target for university degrees
+    result = chain.ask(AskRequest(question="Bắc Ninh đặt mục tiêu trình độ đại học của cán bộ?"))
+    assert result.refused and result.refusal_reason == "named place not stated"
+    assert result.answer.startswith("Nghị quyết của Ban Thường vụ Tỉnh ủy Bắc Ninh")
+    assert "không nêu nội dung anh/chị hỏi" in result.answer
+    assert "không phải quy định hay chỉ tiêu của tỉnh được hỏi" in result.answer
+    # Tây Ninh's sentence is quoted and cited as Tây Ninh's, never as Bắc Ninh's answer
+    assert result.citations and all(c.doc_id == "tay-ninh" for c in result.citations)
+    assert "100% cán bộ cơ sở có trình độ đại học" in result.answer
+    assert any("tỉnh khác" in w for w in result.warnings)
+    # what Bắc Ninh's own text does say is answered from it
+    own = chain.ask(AskRequest(question="Bắc Ninh đặt tỷ lệ cán bộ nữ bao nhiêu?"))
+    assert not own.refused and own.citations[0].doc_id == "bac-ninh"
+
+
+def test_a_province_without_documents_named_beside_one_with_them_is_said_to_have_none(chain):
+    result = chain.ask(AskRequest(question="Đồng Nai và Bắc Ninh đặt tỷ lệ cán bộ nữ bao nhiêu?"))
+    assert not result.refused and result.citations[0].doc_id == "bac-ninh"
+    assert any("chưa có văn bản của Đồng Nai" in w for w in result.warnings)
