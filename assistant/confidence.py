@@ -71,11 +71,11 @@ class RefusalModel:
         return round(1 / (1 + math.exp(-z)), 4)
 
 
-# Fitted on the gold set (C=0.3, balanced) before the laws were routed; `eval.calibrate` now prints
-# slightly different constants for it, not adopted without a held-out run. Cross-validated on the gold set at threshold 0.35: 84%
-# of unanswerable questions refused, 1% of answerable ones wrongly refused (the refusal threshold
-# setting defaults to 0.35). The chain adds answer-type and place checks on top
-# (assistant/chain.py `_decide`).
+# Fitted on the gold set (C=0.3, balanced) before the laws were routed; `eval.calibrate` now
+# prints slightly different constants for it, not adopted without a held-out run. Cross-validated
+# on the gold set at threshold 0.35: 84% of unanswerable questions refused, 1% of answerable ones
+# wrongly refused (the refusal threshold setting defaults to 0.35). The chain adds answer-type and
+# place checks on top (assistant/chain.py `decide`).
 GENERAL = RefusalModel(
     mean=(0.75969, 0.82466, 0.01191, 0.89499, 0.02691),
     scale=(0.23598, 0.2112, 0.0462, 0.0284, 0.16181),
