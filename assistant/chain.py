@@ -26,7 +26,7 @@ from assistant.privacy import for_search, redact
 from assistant.provenance import UNREVIEWED_WARNING, is_unreviewed
 from assistant.questions import question_types
 from assistant.related import best_article_unit, related_articles
-from assistant.retrieval import HybridSearcher, RetrievalConfig
+from assistant.retrieval import HybridSearcher, RetrievalConfig, defines
 from assistant.schemas import (
     AnswerResult,
     AskRequest,
@@ -204,6 +204,10 @@ class Assistant:
         state.confidence = self.confidence(state.standalone, passages, legal)
         state.refused = not passages or state.confidence < self.settings.refusal_threshold
         state.refusal_reason = "weak evidence" if state.refused else ""
+        if state.refused and passages and defines(state.standalone, passages[0].text):
+            # "X là gì?" and the best passage states X word for word: the evidence that it
+            # answers this question, whatever the overlap scores say
+            state.refused, state.refusal_reason = False, ""
         snap = self.provider.get()
         scope = snap.scope.detect(state.standalone)
         state.uncovered_places = scope.uncovered

@@ -7,6 +7,7 @@ normalised per query and combined with weights chosen on the gold set (see eval/
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -46,6 +47,7 @@ class RetrievalConfig:
     law_intent_threshold: float = 0.5
     law_dense_weight: float = 1.0
     law_statute_penalty: float = 0.2
+    concept_boost: float = 0.8
     title_weight: float = 0.0  # how much of the procedure's own title the question contains
     # The question names the whole procedure ("… đăng ký khai sinh …" and "5.1. Đăng ký khai
     # sinh"): a precise signal where "5.6. Đăng ký lại khai sinh …" shares most words. 0.1-0.3
@@ -127,6 +129,52 @@ def scope_prior(snap: IndexSnapshot, question: str, config: RetrievalConfig) -> 
 def _rest(text: str, snap: IndexSnapshot) -> str:
     """The text without the words that name a document (they choose the document, see scope)."""
     return snap.scope.detect(text).rest if text else ""
+
+
+_CONCEPT = re.compile(
+    r"^(?:(?:cho (?:toi |em )?hoi|xin hoi)\s+)?(?P<x>.+?)\s+(?:la gi|la cai gi|nghia la gi|"
+    r"gom nhung gi|gom gi|bao gom nhung gi|gom nhung noi dung gi|la nhu the nao)\s*[?.!]*$"
+)
+
+
+def concept_of(question: str) -> str:
+    """ "6 ro" for "6 rõ là gì?": the phrase a short concept question asks about ("" if none)."""
+    m = _CONCEPT.match(" ".join(fold(question).lower().split()))
+    if not m or len(m.group("x").split()) > 6:
+        return ""
+    return m.group("x")
+
+
+def _phrase_pattern(words: list[str]) -> re.Pattern[str]:
+    """The phrase where a text defines it (accent-folded): quoted, or followed by ":", "là",
+    "gồm", "bao gồm", "được hiểu": 'nguyên tắc "6 rõ": Rõ người, …', "Hộ tịch là …". A mere
+    mention ("… hộ chiếu, thẻ căn cước …") is not a definition."""
+    phrase = r"\W+".join(map(re.escape, words))
+    return re.compile(
+        rf"[\"“'‘]{phrase}[\"”'’]|(?<!\w){phrase}[\"”'’]?\s*(?::|\s(?:la|gom|bao gom|duoc hieu)(?:\s|:))"
+    )
+
+
+def defines(question: str, text: str) -> bool:
+    """Whether `text` defines, word for word, the concept a "X là gì?" question asks about."""
+    words = re.findall(r"\w+", concept_of(question))
+    return bool(words) and bool(_phrase_pattern(words).search(fold(text).lower()))
+
+
+def concept_rows(snap: IndexSnapshot, question: str) -> np.ndarray:
+    """Rows whose text defines the concept's phrase as written (accent-folded)."""
+    phrase = concept_of(question)
+    words = re.findall(r"\w+", phrase)
+    if not words:
+        return np.zeros(0, dtype=np.int64)
+    candidates = None
+    for w in set(words):
+        raw = snap.lexical.scores(w, "folded")
+        rows = set(snap.lex_to_row[np.nonzero(raw)[0]].tolist())
+        candidates = rows if candidates is None else candidates & rows
+    pattern = _phrase_pattern(words)
+    hits = [r for r in sorted(candidates or ()) if pattern.search(fold(snap.texts[r]).lower())]
+    return np.asarray(hits, dtype=np.int64)
 
 
 def reviewed_first(passages: list[Passage]) -> list[Passage]:
@@ -225,6 +273,11 @@ class HybridSearcher:
             # quotes as its basis), unless the question names a law
             fused = fused - config.statute_penalty * snap.is_statute
         fused = fused + scope_prior(snap, f"{query} {context}".strip(), config)
+        if config.concept_boost and not context:
+            rows = concept_rows(snap, query)
+            if rows.size:
+                fused = fused.copy()
+                fused[rows] += config.concept_boost
         if config.title_weight or config.title_named_boost:
             signals["title"] = snap.title_index.match(q["folded"])
             fused = fused + config.title_weight * signals["title"]
