@@ -177,3 +177,16 @@ def test_a_province_without_documents_named_beside_one_with_them_is_said_to_have
     result = chain.ask(AskRequest(question="Đồng Nai và Bắc Ninh đặt tỷ lệ cán bộ nữ bao nhiêu?"))
     assert not result.refused and result.citations[0].doc_id == "bac-ninh"
     assert any("chưa có văn bản của Đồng Nai" in w for w in result.warnings)
+
+
+def test_the_page_shows_the_other_provinces_quote_under_the_refusal_title(chain):
+    from assistant.ui import render_conversation
+
+    result = chain.ask(AskRequest(question="Bắc Ninh đặt mục tiêu trình độ đại học của cán bộ?"))
+    page = render_conversation(
+        [{"question": result.question, "answer": result.answer, "result": result.model_dump()}]
+    )
+    assert "Văn bản của tỉnh được hỏi không nêu nội dung này" in page  # the refusal's title
+    assert "cn-chip" in page and "cn-answer" in page  # quoted and cited like an answer
+    assert "&gt; " not in page  # the quote is rendered, not shown as Markdown source
+    assert "Gợi ý: nêu rõ tên thủ tục" not in page

@@ -28,6 +28,7 @@ APP_TITLE = t("app_title")
 REFUSAL_TITLE_KEYS = {
     "amount not stated": "refusal_title_amount_not_stated",
     "place not covered": "refusal_title_place_not_covered",
+    "named place not stated": "refusal_title_named_place_not_stated",
 }
 
 # Answers quote documents, and an uploaded document can hold Markdown images and links to any
@@ -136,9 +137,14 @@ def _error_note(error: str) -> str:
     )
 
 
-def _refusal_note(result: dict) -> str:
+def _refusal_note(result: dict, body: bool = True) -> str:
+    """The refusal's title, and its text unless that is shown as an answer (`body` False: a
+    refusal that quotes another province's text, with citations)."""
     reason = result.get("refusal_reason", "")
     title = t(REFUSAL_TITLE_KEYS.get(reason, "refusal_title"))
+    if not body:
+        return f'<div class="cn-note cn-note-refused"><div class="cn-note-title">{esc(title)}</div></div>'
+
     tips = (
         ""  # the answer already says what is missing; rephrasing will not find it
         if reason in REFUSAL_TITLE_KEYS
@@ -240,6 +246,10 @@ def render_turn(i: int, turn: dict) -> str:
     parts = ['<div class="cn-a">']
     if turn.get("error"):
         parts.append(_error_note(turn["error"]))
+    elif result and result.get("refused") and citations:
+        # the named province's text does not say it; another province's, quoted and cited
+        parts.append(_refusal_note(result, body=False))
+        parts += _answer_parts(i, turn, numbers)
     elif result and result.get("refused"):
         parts.append(_refusal_note(result))
     else:
