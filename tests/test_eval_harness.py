@@ -151,9 +151,9 @@ def test_ranking_metrics():
     )
 
 
-@pytest.mark.parametrize("name", ["holdout_laws", "dev_laws"])
+@pytest.mark.parametrize("name", ["holdout_laws", "holdout_laws2", "dev_laws"])
 def test_the_law_question_set_quotes_each_law_verbatim_inside_the_named_article(name):
-    """eval/holdout_laws (held out) and eval/dev_laws (for tuning): every answerable quote is an
+    """eval/holdout_laws and holdout_laws2 (held out), eval/dev_laws (for tuning): every answerable quote is an
     exact substring of its law, inside the article the line names; unaccented questions are
     plain ASCII; ids are unique."""
     import json
