@@ -48,8 +48,10 @@ class LawIntent:
         self.vectorizer.idf_ = np.asarray(model["idf"], dtype=np.float64)
         self.coef = np.asarray(model["coef"], dtype=np.float64)
         self.intercept = float(model["intercept"])
+        # the retriever and the chain's refusal decision both ask about the same question
+        self.probability = lru_cache(maxsize=1024)(self._probability)
 
-    def probability(self, question: str) -> float:
+    def _probability(self, question: str) -> float:
         """P(the question is answered by a law's article rather than the handbook)."""
         if not question.strip():
             return 0.0

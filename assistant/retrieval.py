@@ -167,13 +167,9 @@ def concept_rows(snap: IndexSnapshot, question: str) -> np.ndarray:
     words = re.findall(r"\w+", phrase)
     if not words:
         return np.zeros(0, dtype=np.int64)
-    candidates = None
-    for w in set(words):
-        raw = snap.lexical.scores(w, "folded")
-        rows = set(snap.lex_to_row[np.nonzero(raw)[0]].tolist())
-        candidates = rows if candidates is None else candidates & rows
+    candidates = snap.lex_to_row[snap.lexical.rows_with_all(phrase, "folded")]
     pattern = _phrase_pattern(words)
-    hits = [r for r in sorted(candidates or ()) if pattern.search(fold(snap.texts[r]).lower())]
+    hits = [r for r in sorted(candidates.tolist()) if pattern.search(fold(snap.texts[r]).lower())]
     return np.asarray(hits, dtype=np.int64)
 
 

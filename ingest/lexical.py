@@ -254,6 +254,19 @@ class LexicalIndex:
             scorers[view] = segments.Scorer(seg, vocab.ids)
         return cls(ids, scorers)
 
+    def rows_with_all(self, query: str, view: str) -> np.ndarray:
+        """Positions (aligned with `ids`) of the chunks holding every word pair of the query, or
+        its one word: the few chunks a phrase can stand in, found without reading any text."""
+        terms = tokens(query, view)
+        pairs = [t for t in terms if "_" in t] or terms
+        if not self.ids or not pairs:
+            return np.zeros(0, dtype=np.int64)
+        scorer = self.scorers[view]
+        found = np.ones(len(self.ids), dtype=bool)
+        for term in dict.fromkeys(pairs):
+            found &= scorer.scores([term]) > 0
+        return np.nonzero(found)[0]
+
     def scores(self, query: str, view: str) -> np.ndarray:
         """BM25 score of every chunk, aligned with `ids` (zeros for an empty index or a query
         with no words)."""

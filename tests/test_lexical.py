@@ -120,3 +120,15 @@ def test_a_build_replaces_an_index_of_the_previous_layout(tmp_path):
     _build(old, chunks)
     assert lexical.is_current(old) and not (old / "plain").exists()
     _assert_same(LexicalIndex.load(old), chunks)
+
+
+def test_rows_holding_a_phrase_need_its_words_side_by_side():
+    index = LexicalIndex.in_memory(
+        ["a", "b", "c"],
+        ["Viên chức là người được tuyển dụng.", "Chức vụ của viên kế toán.", "Hộ tịch."],
+        [{}, {}, {}],
+    )
+    assert index.rows_with_all("vien chuc", "folded").tolist() == [0]  # "viên … chức" apart: no
+    assert index.rows_with_all("ho tich", "folded").tolist() == [2]
+    assert index.rows_with_all("tich", "folded").tolist() == [2]  # one word: the word itself
+    assert index.rows_with_all("", "folded").size == 0
