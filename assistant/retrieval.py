@@ -145,10 +145,14 @@ def concept_of(question: str) -> str:
     return m.group("x")
 
 
-def _phrase_pattern(words: list[str]) -> re.Pattern[str]:
-    """The phrase where a text defines it (accent-folded): quoted, or followed by ":", "là",
-    "gồm", "bao gồm", "được hiểu": 'nguyên tắc "6 rõ": Rõ người, …', "Hộ tịch là …". A mere
-    mention ("… hộ chiếu, thẻ căn cước …") is not a definition."""
+def _definition(question: str) -> re.Pattern[str] | None:
+    """Where a text defines the concept a "X là gì?" question asks about (accent-folded): X
+    quoted, or followed by ":", "là", "gồm", "bao gồm", "được hiểu" ('nguyên tắc "6 rõ": Rõ
+    người, …', "Hộ tịch là …"). A mere mention ("… hộ chiếu, thẻ căn cước …") is no definition.
+    None when the question asks about no concept."""
+    words = re.findall(r"\w+", concept_of(question))
+    if not words:
+        return None
     phrase = r"\W+".join(map(re.escape, words))
     return re.compile(
         rf"[\"“'‘]{phrase}[\"”'’]|(?<!\w){phrase}[\"”'’]?\s*(?::|\s(?:la|gom|bao gom|duoc hieu)(?:\s|:))"
@@ -157,18 +161,16 @@ def _phrase_pattern(words: list[str]) -> re.Pattern[str]:
 
 def defines(question: str, text: str) -> bool:
     """Whether `text` defines, word for word, the concept a "X là gì?" question asks about."""
-    words = re.findall(r"\w+", concept_of(question))
-    return bool(words) and bool(_phrase_pattern(words).search(fold(text).lower()))
+    pattern = _definition(question)
+    return pattern is not None and bool(pattern.search(fold(text).lower()))
 
 
 def concept_rows(snap: IndexSnapshot, question: str) -> np.ndarray:
     """Rows whose text defines the concept's phrase as written (accent-folded)."""
-    phrase = concept_of(question)
-    words = re.findall(r"\w+", phrase)
-    if not words:
+    pattern = _definition(question)
+    if pattern is None:
         return np.zeros(0, dtype=np.int64)
-    candidates = snap.lex_to_row[snap.lexical.rows_with_all(phrase, "folded")]
-    pattern = _phrase_pattern(words)
+    candidates = snap.lex_to_row[snap.lexical.rows_with_all(concept_of(question), "folded")]
     hits = [r for r in sorted(candidates.tolist()) if pattern.search(fold(snap.texts[r]).lower())]
     return np.asarray(hits, dtype=np.int64)
 
@@ -270,10 +272,7 @@ class HybridSearcher:
             fused = fused - config.statute_penalty * snap.is_statute
         fused = fused + scope_prior(snap, f"{query} {context}".strip(), config)
         if config.concept_boost and not context:
-            rows = concept_rows(snap, query)
-            if rows.size:
-                fused = fused.copy()
-                fused[rows] += config.concept_boost
+            fused[concept_rows(snap, query)] += config.concept_boost
         if config.title_weight or config.title_named_boost:
             signals["title"] = snap.title_index.match(q["folded"])
             fused = fused + config.title_weight * signals["title"]
