@@ -303,10 +303,8 @@ class Assistant:
                     ranks.append(rank)
         return out, ranks
 
-    def _compose_extractive(self, state: AnswerState) -> Composed:
-        units = self._units(state)
-        if not units:
-            return self._refusal(state)
+    def _quoted(self, units: list[Unit]) -> tuple[list[Citation], list[str]]:
+        """Each unit quoted and numbered, under "Theo <source>:" whenever the source changes."""
         citations: list[Citation] = []
         lines: list[str] = []
         last_source = None
@@ -318,6 +316,13 @@ class Assistant:
                 lines.append(f"Theo {source}:")
                 last_source = source
             lines.append(f"{blockquote(unit.text)} [{n}]")
+        return citations, lines
+
+    def _compose_extractive(self, state: AnswerState) -> Composed:
+        units = self._units(state)
+        if not units:
+            return self._refusal(state)
+        citations, lines = self._quoted(units)
         related = related_articles(
             self.provider.get(), [(c.n, u.passage) for c, u in zip(citations, units, strict=True)]
         )
@@ -343,8 +348,7 @@ class Assistant:
                 f"Chưa có văn bản riêng của {places}; câu trả lời theo cẩm nang dùng chung."
                 if not any(c.doc_id in self.provider.get().scope.places for c in citations)
                 else f"Kho tài liệu chưa có văn bản của {places}; đoạn trích dưới đây là của văn "
-                "bản được ghi ở từng trích dẫn, không phải của "
-                f"{places}."
+                f"bản được ghi ở từng trích dẫn, không phải của {places}."
             )
         warnings += self._source_warnings(citations)
         if SAMPLE_WARNING in warnings:
@@ -469,19 +473,12 @@ class Assistant:
         named = "; ".join(doc_label(self.cite.meta(d, d)) for d in state.named_docs)
         scope = self.provider.get().scope.detect(state.standalone)
         others = [u for u in self._units(state) if u.passage.doc_id in scope.other][:2]
-        citations: list[Citation] = []
+        citations, quotes = self._quoted(others)
         lines = [
             f"{named} không nêu nội dung anh/chị hỏi. Văn bản của tỉnh khác có nêu; nội dung "
-            "dưới đây chỉ để tham khảo, không phải quy định hay chỉ tiêu của tỉnh được hỏi:"
+            "dưới đây chỉ để tham khảo, không phải quy định hay chỉ tiêu của tỉnh được hỏi:",
+            *quotes,
         ]
-        last_source = None
-        for unit in others:
-            citations.append(self.cite.citation(len(citations) + 1, unit))
-            source = citations[-1].reference
-            if source != last_source:
-                lines.append(f"Theo {source}:")
-                last_source = source
-            lines.append(f"{blockquote(unit.text)} [{citations[-1].n}]")
         lines.append(
             "Anh/chị vui lòng đối chiếu văn bản của tỉnh mình hoặc liên hệ bộ phận hỗ trợ nghiệp "
             "vụ của tỉnh."
