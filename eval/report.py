@@ -39,6 +39,7 @@ ABLATIONS = (
     "named-document scope",
     "procedure named",
     "law-intent routing",
+    "glossary article lowered",
 )
 SINGLE_SIGNALS = {
     "ours with reciprocal-rank fusion": RetrievalConfig(fusion="rrf"),
