@@ -48,10 +48,6 @@ class RetrievalConfig:
     law_dense_weight: float = 1.0
     law_statute_penalty: float = 0.2
     concept_boost: float = 0.8
-    # A law's glossary article ("Điều 3. Giải thích từ ngữ") holds many of a question's words
-    # but answers only "X là gì?": lowered for any other question. On eval/dev_laws hit@1
-    # 0.731 -> 0.744 at 0.2-0.3 (0.5 lost a concept question), gold and dev_trust unchanged.
-    glossary_penalty: float = 0.3
     title_weight: float = 0.0  # how much of the procedure's own title the question contains
     # The question names the whole procedure ("… đăng ký khai sinh …" and "5.1. Đăng ký khai
     # sinh"): a precise signal where "5.6. Đăng ký lại khai sinh …" shares most words. 0.1-0.3
@@ -109,7 +105,6 @@ class RetrievalConfig:
             },
             "procedure named": {"title_named_boost": 0.0},
             "law-intent routing": {"law_intent": False},
-            "glossary article lowered": {"glossary_penalty": 0.0},
         }
         return replace(self, **flags[component])
 
@@ -276,8 +271,6 @@ class HybridSearcher:
             # quotes as its basis), unless the question names a law
             fused = fused - config.statute_penalty * snap.is_statute
         fused = fused + scope_prior(snap, f"{query} {context}".strip(), config)
-        if config.glossary_penalty and not concept_of(query):
-            fused = fused - config.glossary_penalty * snap.is_glossary
         if config.concept_boost and not context:
             fused[concept_rows(snap, query)] += config.concept_boost
         if config.title_weight or config.title_named_boost:

@@ -23,7 +23,7 @@ from langchain_core.embeddings import Embeddings
 from assistant import snapshot_features
 from assistant.query_terms import TitleIndex, content_terms
 from assistant.scope import ScopeDetector
-from assistant.statute import GLOSSARY, is_statute
+from assistant.statute import is_statute
 from assistant.validity import out_of_force
 from ingest.accents import AccentRestorer
 from ingest.errors import EmbedderMismatch, IndexMissing, IndexUnavailable
@@ -110,12 +110,6 @@ class IndexSnapshot:
         self.in_force = ~np.isin(self.doc_ids, list(self.out_of_force))
         self.is_statute = np.asarray(
             [float(m["doc_id"] in self.statute_docs) for m in self.metas], dtype=np.float32
-        )
-        # a law's glossary article ("Điều 3. Giải thích từ ngữ") defines words; it answers a
-        # "X là gì?" question, rarely any other
-        self.is_glossary = np.asarray(
-            [float(bool(GLOSSARY.match(m.get("section", "")))) for m in self.metas],
-            dtype=np.float32,
         )
         self.is_situation = np.asarray(
             [float("tình huống" in m.get("section", "").lower()) for m in self.metas],

@@ -15,8 +15,6 @@ from ingest.text import fold
 
 STATUTE_TYPES = ("Luật", "Bộ luật", "Hiến pháp", "Pháp lệnh", "Nghị định", "Thông tư")
 _ARTICLE = re.compile(r"^Điều (?P<n>\d+[a-z]?)(?:\. (?P<title>.+))?$")
-# a law's glossary article: "Điều 3. Giải thích từ ngữ", "Điều 4. Giải thích thuật ngữ"
-GLOSSARY = re.compile(r"^Điều \d+[a-z]?\. Giải thích (từ ngữ|thuật ngữ)")
 _CLAUSE_LINE = re.compile(r"^(?P<n>\d{1,3})\.\s+\S", re.MULTILINE)
 _POINT_LINE = re.compile(r"^(?P<p>[a-zđ])\)\s+\S", re.MULTILINE)
 # "Điều 20", "Điều 131, 132, 135", "Điều 27 khoản 3"

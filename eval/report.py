@@ -39,7 +39,6 @@ ABLATIONS = (
     "named-document scope",
     "procedure named",
     "law-intent routing",
-    "glossary article lowered",
 )
 SINGLE_SIGNALS = {
     "ours with reciprocal-rank fusion": RetrievalConfig(fusion="rrf"),

@@ -8,9 +8,7 @@ và gia đình), real embedder, real chain.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
-import numpy as np
 import pytest
 
 from assistant.schemas import AskRequest
@@ -127,30 +125,3 @@ def test_the_api_returns_the_linked_article_with_the_handbook_passage(law_client
     docs = {d["doc_id"]: d for d in law_client.get("/v1/documents").json()}
     assert docs["luat-cu-tru"]["effective"] == "2021-07-01"
     assert "2023" in docs["luat-cu-tru"]["version"]
-
-
-def test_a_glossary_article_is_lowered_except_for_the_concept_it_defines(searcher):
-    """Điều 3 of Luật Hôn nhân và gia đình defines "tảo hôn": it answers "Tảo hôn là gì?" at full
-    weight; for any other question it stays in the list, lowered by the glossary penalty."""
-    snap = searcher.provider.get()
-    glossary = {snap.metas[i]["section"].split(" › ")[0] for i in np.flatnonzero(snap.is_glossary)}
-    assert glossary == {"Điều 2. Giải thích từ ngữ", "Điều 3. Giải thích từ ngữ"}
-    unpenalised = replace(searcher.config, glossary_penalty=0.0)
-    penalty = searcher.config.glossary_penalty
-    assert penalty > 0
-
-    def scores(question, config=None):
-        return {p.section: p.score for p in searcher.search(question, k=5, config=config)}
-
-    asked, plain = (
-        scores("Tảo hôn có bị cấm không?"),
-        scores("Tảo hôn có bị cấm không?", unpenalised),
-    )
-    article = "Điều 3. Giải thích từ ngữ"
-    defined = next(s for s in plain if s.startswith(article))
-    assert asked[defined] == pytest.approx(plain[defined] - penalty)
-    others = [s for s in plain if not s.startswith(article) and s in asked]
-    assert others and all(asked[s] == pytest.approx(plain[s]) for s in others)
-    concept = scores("Tảo hôn là gì?")
-    assert next(iter(concept)).startswith(article)
-    assert concept == pytest.approx(scores("Tảo hôn là gì?", unpenalised))
