@@ -25,6 +25,17 @@ def relevant(passage_text: str, quote: Quotes) -> bool:
     return any(squash(q) in text for q in ([quote] if isinstance(quote, str) else quote))
 
 
+def states(quoted: str, quote: Quotes, min_chars: int = 40) -> bool:
+    """Whether the words an answer quotes state the gold answer: they hold a gold quote, or are
+    themselves a part of one long enough to say something (a sentence of a gold paragraph).
+    Stricter than `relevant` on the cited passage, which a whole handbook section passes."""
+    said = squash(quoted)
+    if not said:
+        return False
+    golds = [squash(q) for q in ([quote] if isinstance(quote, str) else quote)]
+    return any(g in said or (len(said) >= min_chars and said in g) for g in golds)
+
+
 def first_hit(texts: list[str], quote: Quotes) -> int | None:
     """1-based rank of the first relevant passage, or None."""
     for i, text in enumerate(texts, 1):

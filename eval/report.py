@@ -22,6 +22,7 @@ from eval.metrics import (
     recall_curve,
     relevant,
     retrieval_scores,
+    states,
 )
 from eval.places import build_place_report, place_section, read_previous, with_previous
 from ingest.pipeline import run_ingest
@@ -203,6 +204,7 @@ def retrieval_runs(assistant: Assistant, naive: NaiveBaselines, answerable: list
 def answer_metrics(assistant: Assistant, answers: list) -> dict:
     """Answer-level metrics on the chain's output: citations, refusals, the Điều, latency."""
     cited_hits, correct_ref, false_ref, article_hits = [], [], [], []
+    quoted_hits, lead_hits = [], []
     snap = assistant.provider.get()
     for row, res, _ in answers:
         if row.get("article"):
@@ -216,6 +218,10 @@ def answer_metrics(assistant: Assistant, answers: list) -> dict:
                 if c.chunk_id in passages or c.chunk_id in snap.position
             ]
             cited_hits.append(any(relevant(t, gold_quotes(row)) for t in cited_texts))
+            # stricter: the words quoted state the answer, and the answer leads with them
+            quotes = [] if res.refused else [c.quote for c in res.citations]
+            quoted_hits.append(any(states(q, gold_quotes(row)) for q in quotes))
+            lead_hits.append(bool(quotes) and states(quotes[0], gold_quotes(row)))
             false_ref.append(res.refused)
         elif not row.get("answerable", True):
             correct_ref.append(res.refused)
@@ -224,6 +230,8 @@ def answer_metrics(assistant: Assistant, answers: list) -> dict:
     compose_ms = [res.timings.compose_ms for _, res, _ in answers]
     return {
         "citation_hit_rate": sum(cited_hits) / (len(cited_hits) or 1),
+        "quote_hit_rate": sum(quoted_hits) / (len(quoted_hits) or 1),
+        "lead_hit_rate": sum(lead_hits) / (len(lead_hits) or 1),
         "correct_refusal": sum(correct_ref) / (len(correct_ref) or 1),
         "false_refusal": sum(false_ref) / (len(false_ref) or 1),
         "n_answerable": len(cited_hits),
@@ -395,6 +403,8 @@ def holdout_section(gold: dict, held: dict[str, dict], previous: dict | None = N
         ("hit@5 (ours)", "systems", "hit@5"),
         ("MRR (ours)", "systems", "mrr"),
         ("citation hit rate", "answers", "citation_hit_rate"),
+        ("the words quoted state the answer", "answers", "quote_hit_rate"),
+        ("the answer leads with them", "answers", "lead_hit_rate"),
         ("correct refusal", "answers", "correct_refusal"),
         ("false refusal", "answers", "false_refusal"),
         ("first citation names the right Điều", "answers", "article_hit_rate"),

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from assistant.settings import PROJECT_ROOT
-from eval.metrics import first_hit, ndcg_at_k, relevant, retrieval_scores
+from eval.metrics import first_hit, ndcg_at_k, relevant, retrieval_scores, states
 
 SECOND_CORPUS = {
     "quy-che-thu-vien.md": """---
@@ -136,6 +136,25 @@ def test_eval_run_on_a_second_corpus_in_its_own_index(tmp_path):
 def test_relevance_ignores_accents_case_and_line_breaks():
     assert relevant("Thời hạn giải quyết\nlà 15 ngày", "thoi han GIAI QUYET la 15 ngay")
     assert not relevant("Thời hạn giải quyết là 15 ngày", "30 ngày")
+
+
+def test_the_words_quoted_state_the_answer_only_when_they_hold_it_or_a_real_part_of_it():
+    gold = "Gia hạn: trong thời hạn 15 ngày trước ngày hết thời hạn tạm trú, công dân làm thủ tục."
+    assert states(
+        "4. Gia hạn: trong thời hạn 15 ngày trước ngày hết thời hạn tạm trú, công dân làm thủ tục.",
+        gold,
+    )
+    # a sentence of a longer gold paragraph, typed without accents in the gold set
+    assert states(
+        "trong thời hạn 15 ngày trước ngày hết thời hạn tạm trú",
+        "gia han: trong thoi han 15 ngay truoc ngay het thoi han tam tru, cong dan lam thu tuc",
+    )
+    # the processing time of the same section is not the answer; nor is a scrap of the sentence
+    assert not states("Thời hạn giải quyết: 03 ngày làm việc kể từ ngày nhận đủ hồ sơ.", gold)
+    assert not states("15 ngày", gold) and not states("", gold)
+    # words that run past the gold sentence into another one hold neither it nor a part of it
+    assert not states("tạm trú, công dân làm thủ tục. Lệ phí: không thu.", ["khác", gold])
+    assert states("Công dân làm thủ tục gia hạn.", ["khác", "Công dân làm thủ tục gia hạn."])
 
 
 def test_ranking_metrics():
