@@ -11,6 +11,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator
+from functools import partial
 
 from langchain_core.runnables import RunnableLambda
 
@@ -275,7 +276,14 @@ class Assistant:
             # what is asked comes from the user's own words: "Mất bao lâu?" after a question on
             # papers asks for the deadline, though the carried topic still says "giấy tờ"
             types = question_types(state.request.question) or question_types(state.standalone)
-            state.units = select_units(state.standalone, passages, ranks=ranks, types=types)
+            # a concept question ("X là gì?") is answered by the sentence that defines X
+            state.units = select_units(
+                state.standalone,
+                passages,
+                ranks=ranks,
+                types=types,
+                leads=partial(defines, state.standalone),
+            )
         return state.units
 
     def _with_section_siblings(

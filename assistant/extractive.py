@@ -9,6 +9,7 @@ a list of papers).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.provenance import is_instruction_like
@@ -20,6 +21,9 @@ from ingest.text import fold, words
 OTHER_SECTION_FACTOR = 0.8  # another procedure is quoted only when it answers nearly as well (measured: citation hit 0.859 at 0.8, 0.828 at 0.9)
 _CAVEAT = re.compile(r"^(luu y|chu y)\b")
 _BASIS = re.compile(r"^can cu phap ly")
+# a worked case's own labels: what happened, then how to handle it (the answer)
+_CASE = re.compile(r"^tinh huong\s*:")
+_HANDLING = re.compile(r"^(cach|huong) xu ly\s*:")
 
 
 @dataclass
@@ -145,15 +149,19 @@ def select_units(
     max_passages: int = 4,
     ranks: list[int] | None = None,
     types: list[str] | None = None,
+    leads: Callable[[str], bool] | None = None,
 ) -> list[Unit]:
-    """The best quotable units of the top passages (see `ranked_units`)."""
+    """The best quotable units of the top passages (see `ranked_units`). `leads` names the
+    text that answers the question outright (the sentence defining what "X là gì?" asks): the
+    best such unit is quoted first, whatever its overlap score."""
     ranked = ranked_units(question, passages, max_passages, ranks, types)
     if not ranked:
         return []
     best = ranked[0].score
-    chosen: list[Unit] = []
-    used = 0
-    top = ranked[0].passage
+    first = next((u for u in ranked if leads(u.text)), None) if leads is not None else None
+    chosen: list[Unit] = [first] if first is not None else []
+    used = len(first.text) if first is not None else 0
+    top = (first or ranked[0]).passage
     for u in ranked:
         if len(chosen) >= max_units or u.score < best * 0.75:
             break
@@ -168,7 +176,26 @@ def select_units(
             continue
         chosen.append(u)
         used += len(u.text)
-    return chosen  # best first: the answer to the question, then what supports it
+    return handling_first(chosen)  # best first: the answer, then what supports it
+
+
+def _head(u: Unit) -> str:
+    return fold(u.text).lower().lstrip("*-+ ").replace("*", "")
+
+
+def handling_first(units: list[Unit]) -> list[Unit]:
+    """A worked case's description ("Tình huống: Ông T. mang đến …") restates the question; its
+    "Cách xử lý" is the answer. When both are quoted, the handling takes the description's place
+    and the description follows it."""
+    out = list(units)
+    for case in [u for u in units if _CASE.search(_head(u))]:
+        handling = [
+            u for u in out if u.passage.id == case.passage.id and _HANDLING.search(_head(u))
+        ]
+        if handling and out.index(handling[0]) > out.index(case):
+            out.remove(handling[0])
+            out.insert(out.index(case), handling[0])
+    return out
 
 
 def clean_quote(text: str) -> str:

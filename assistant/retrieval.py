@@ -132,7 +132,7 @@ def _rest(text: str, snap: IndexSnapshot) -> str:
 
 
 _CONCEPT = re.compile(
-    r"^(?:(?:cho (?:toi |em )?hoi|xin hoi)\s+)?(?P<x>.+?)\s+(?:la gi|la cai gi|nghia la gi|"
+    r"^(?:(?:cho (?:toi |em )?hoi|xin hoi)\s+)?(?P<x>.+?)\s+(?:la gi|la ai|la cai gi|nghia la gi|"
     r"gom nhung gi|gom gi|bao gom nhung gi|gom nhung noi dung gi|la nhu the nao)\s*[?.!]*$"
 )
 

@@ -98,6 +98,18 @@ def test_a_follow_up_leads_with_what_it_asks_not_what_the_first_question_asked(a
     assert "thời hạn" not in papers.citations[0].quote.lower()  # the first question's answer
 
 
+def test_a_worked_case_is_answered_with_how_to_handle_it_before_what_happened(ask):
+    # the case's description restates the question better than its handling does; the handling
+    # is the answer, so it leads and the description follows it
+    result = ask("Giấy bán đất viết tay thì xã có chứng thực chữ ký cho không?")
+    assert not result.refused
+    quotes = [c.quote.lstrip("*").lower() for c in result.citations]
+    assert quotes[0].startswith("cách xử lý"), quotes
+    assert "từ chối chứng thực" in quotes[0]
+    case = [i for i, q in enumerate(quotes) if q.startswith("tình huống:")]
+    assert all(i > 0 for i in case)
+
+
 def test_a_full_new_question_is_not_treated_as_a_follow_up():
     assert is_follow_up("Còn lệ phí thì sao?")
     assert is_follow_up("thoi han bao lau")

@@ -68,6 +68,7 @@ def test_the_concept_of_a_short_question_is_read_with_or_without_diacritics():
     assert concept_of("6 rõ là gì?") == "6 ro"
     assert concept_of("nguyen tac 6 ro gom nhung gi") == "nguyen tac 6 ro"
     assert concept_of("Cho hỏi hộ tịch là gì") == "ho tich"
+    assert concept_of("Khách du lịch là ai?") == "khach du lich"
     assert concept_of("Thủ tục đăng ký khai tử thế nào?") == ""
     # a long sentence before "là gì" is a question about a situation, not a concept
     assert concept_of("Nhà tôi xây lấn sang đất hàng xóm một chút thì hậu quả là gì?") == ""

@@ -125,3 +125,14 @@ def test_the_api_returns_the_linked_article_with_the_handbook_passage(law_client
     docs = {d["doc_id"]: d for d in law_client.get("/v1/documents").json()}
     assert docs["luat-cu-tru"]["effective"] == "2021-07-01"
     assert "2023" in docs["luat-cu-tru"]["version"]
+
+
+@pytest.mark.parametrize("question", ["Nơi thường trú là gì?", "noi thuong tru la gi"])
+def test_a_concept_question_is_answered_first_with_the_khoan_that_defines_it(ask, question):
+    """Điều 2 of Luật Cư trú defines many terms; "Lưu trú …" names "nơi thường trú" too and
+    shares more words with the question, but the answer leads with the definition asked for."""
+    result = ask(question)
+    assert not result.refused
+    first = result.citations[0]
+    assert first.reference.startswith("Luật Cư trú, Điều 2 (Giải thích từ ngữ), khoản ")
+    assert first.quote.lstrip("0123456789. ").startswith("Nơi thường trú là nơi công dân sinh sống")
