@@ -30,7 +30,7 @@ _AMOUNTS = (
         re.compile(
             r"\b(bao nhieu tien|bao nhieu dong|muc tien|so tien|may trieu|bao nhieu trieu|tien la bao nhieu)\b"
         ),
-        re.compile(r"\d[\d.,]*\s*(dong|d\b|trieu|ty|nghin|vnd)|mien (le )?phi|khong thu"),
+        re.compile(r"\d[\d.,]*\s*(dong|d\b|trieu|ty|nghin|vnd)|mien (le )?phi|khong thu\b"),
     ),
     (re.compile(r"\b(phan tram|bao nhieu %|ty le bao nhieu)\b"), re.compile(r"\d\s*%|phan tram")),
     (re.compile(r"\b(met vuong|m2|dien tich toi thieu)\b"), re.compile(r"\d\s*(m2|met vuong)")),

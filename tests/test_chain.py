@@ -149,6 +149,9 @@ def test_a_question_asking_for_an_amount_the_documents_do_not_state_is_refused(a
     )
     assert amount_missing("lệ phí bao nhiêu tiền", "Lệ phí: 8.000 đồng/bản.") == 0.0
     assert amount_missing("thủ tục gồm những gì", "Tờ khai.") == 0.0  # not asking an amount
+    # "không thu lệ phí" states the amount (none); "không thuộc thẩm quyền" states nothing
+    assert amount_missing("lệ phí bao nhiêu tiền", "Không thu lệ phí.") == 0.0
+    assert amount_missing("lệ phí bao nhiêu tiền", "Hồ sơ không thuộc thẩm quyền của xã.") == 1.0
     result = ask("Mức lương cơ sở hiện nay là bao nhiêu tiền một tháng?")
     assert result.refused
 
