@@ -18,7 +18,14 @@ from langchain_core.runnables import RunnableLambda
 from assistant.answer_state import AnswerState, Composed
 from assistant.citations import CitationBuilder, blockquote
 from assistant.confidence import LEGAL_CONFIDENCE_FROM, amount_missing, asks_amount, confidence
-from assistant.extractive import Unit, clean_quote, ranked_units, select_units
+from assistant.extractive import (
+    AMOUNT_BUDGET,
+    QUOTE_BUDGET,
+    Unit,
+    clean_quote,
+    ranked_units,
+    select_units,
+)
 from assistant.figures import asks_figure, disagreement
 from assistant.follow_up import is_follow_up, topic_of
 from assistant.labels import doc_label, section_label
@@ -227,8 +234,10 @@ class Assistant:
                 return state
         if passages and asks_amount(state.standalone):
             # do the sentences that answer best state the figure asked for? An on-topic passage
-            # that leaves the amount to another text ("theo Nghị quyết HĐND tỉnh") is no answer
-            units = self._units(state)
+            # that leaves the amount to another text ("theo Nghị quyết HĐND tỉnh") is no answer.
+            # Read within AMOUNT_BUDGET characters: a longer answer quotes more of a section, and
+            # a figure for something else in it must not pass for the amount asked
+            units = self._select(state, AMOUNT_BUDGET)
             if amount_missing(state.standalone, " ".join(u.text for u in units)):
                 state.refused, state.refusal_reason = True, "amount not stated"
         return state
@@ -272,19 +281,23 @@ class Assistant:
     def _units(self, state: AnswerState) -> list[Unit]:
         """The quotable sentences that answer best, chosen once per question."""
         if state.units is None:
-            passages, ranks = self._with_section_siblings(state.passages)
-            # what is asked comes from the user's own words: "Mất bao lâu?" after a question on
-            # papers asks for the deadline, though the carried topic still says "giấy tờ"
-            types = question_types(state.request.question) or question_types(state.standalone)
-            # a concept question ("X là gì?") is answered by the sentence that defines X
-            state.units = select_units(
-                state.standalone,
-                passages,
-                ranks=ranks,
-                types=types,
-                leads=partial(defines, state.standalone),
-            )
+            state.units = self._select(state, QUOTE_BUDGET)
         return state.units
+
+    def _select(self, state: AnswerState, budget: int) -> list[Unit]:
+        passages, ranks = self._with_section_siblings(state.passages)
+        # what is asked comes from the user's own words: "Mất bao lâu?" after a question on
+        # papers asks for the deadline, though the carried topic still says "giấy tờ"
+        types = question_types(state.request.question) or question_types(state.standalone)
+        # a concept question ("X là gì?") is answered by the sentence that defines X
+        return select_units(
+            state.standalone,
+            passages,
+            budget=budget,
+            ranks=ranks,
+            types=types,
+            leads=partial(defines, state.standalone),
+        )
 
     def _with_section_siblings(
         self, passages: list[Passage], top: int = 2
