@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -145,6 +146,7 @@ def concept_of(question: str) -> str:
     return m.group("x")
 
 
+@lru_cache(maxsize=1024)  # asked of every quotable unit of an answer (select_units `leads`)
 def _definition(question: str) -> re.Pattern[str] | None:
     """Where a text defines the concept a "X là gì?" question asks about (accent-folded): X
     quoted, or followed by ":", "là", "gồm", "bao gồm", "được hiểu" ('nguyên tắc "6 rõ": Rõ
