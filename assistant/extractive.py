@@ -114,7 +114,7 @@ def score_units(question: str, units: list[Unit], types: list[str]) -> None:
         bigram = len(q_bigrams & set(zip(terms, terms[1:], strict=False)))
         type_bonus = 0.0
         folded = fold(u.text).lower()
-        head = folded.lstrip("*-+ ").replace("*", "")
+        head = _head(folded)
         for t in types:
             qt = QUESTION_TYPES[t]
             if qt.label is not None and qt.label.search(head):
@@ -190,8 +190,13 @@ def select_units(
     return handling_first(chosen)  # best first: the answer, then what supports it
 
 
-def _head(u: Unit) -> str:
-    return fold(u.text).lower().lstrip("*-+ ").replace("*", "")
+def _head(folded: str) -> str:
+    """A unit's accent-folded text from its first word, without list marks or bold markers."""
+    return folded.lstrip("*-+ ").replace("*", "")
+
+
+def _unit_head(u: Unit) -> str:
+    return _head(fold(u.text).lower())
 
 
 def handling_first(units: list[Unit]) -> list[Unit]:
@@ -199,9 +204,9 @@ def handling_first(units: list[Unit]) -> list[Unit]:
     "Cách xử lý" is the answer. When both are quoted, the handling takes the description's place
     and the description follows it."""
     out = list(units)
-    for case in [u for u in units if _CASE.search(_head(u))]:
+    for case in [u for u in units if _CASE.search(_unit_head(u))]:
         handling = [
-            u for u in out if u.passage.id == case.passage.id and _HANDLING.search(_head(u))
+            u for u in out if u.passage.id == case.passage.id and _HANDLING.search(_unit_head(u))
         ]
         if handling and out.index(handling[0]) > out.index(case):
             out.remove(handling[0])
