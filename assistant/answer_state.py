@@ -43,6 +43,7 @@ class AnswerState:
     refusal_reason: str = ""
     uncovered_places: tuple[str, ...] = ()
     named_docs: tuple[str, ...] = ()  # the named province's documents, when they do not answer
+    ranked: list[Unit] | None = None  # every quotable sentence, scored once, best first
     units: list[Unit] | None = None  # the quotable sentences, chosen once
     # compose
     answer: str = ""

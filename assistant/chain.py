@@ -22,6 +22,7 @@ from assistant.extractive import (
     AMOUNT_BUDGET,
     QUOTE_BUDGET,
     Unit,
+    choose_units,
     clean_quote,
     ranked_units,
     select_units,
@@ -285,19 +286,14 @@ class Assistant:
         return state.units
 
     def _select(self, state: AnswerState, budget: int) -> list[Unit]:
-        passages, ranks = self._with_section_siblings(state.passages)
-        # what is asked comes from the user's own words: "Mất bao lâu?" after a question on
-        # papers asks for the deadline, though the carried topic still says "giấy tờ"
-        types = question_types(state.request.question) or question_types(state.standalone)
+        if state.ranked is None:
+            passages, ranks = self._with_section_siblings(state.passages)
+            # what is asked comes from the user's own words: "Mất bao lâu?" after a question on
+            # papers asks for the deadline, though the carried topic still says "giấy tờ"
+            types = question_types(state.request.question) or question_types(state.standalone)
+            state.ranked = ranked_units(state.standalone, passages, ranks=ranks, types=types)
         # a concept question ("X là gì?") is answered by the sentence that defines X
-        return select_units(
-            state.standalone,
-            passages,
-            budget=budget,
-            ranks=ranks,
-            types=types,
-            leads=partial(defines, state.standalone),
-        )
+        return choose_units(state.ranked, budget=budget, leads=partial(defines, state.standalone))
 
     def _with_section_siblings(
         self, passages: list[Passage], top: int = 2

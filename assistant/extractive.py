@@ -160,12 +160,22 @@ def select_units(
     max_passages: int = 4,
     ranks: list[int] | None = None,
     types: list[str] | None = None,
+) -> list[Unit]:
+    """The best quotable units of the top passages (see `ranked_units` and `choose_units`)."""
+    return choose_units(
+        ranked_units(question, passages, max_passages, ranks, types), max_units, budget
+    )
+
+
+def choose_units(
+    ranked: list[Unit],
+    max_units: int = 3,
+    budget: int = QUOTE_BUDGET,
     leads: Callable[[str], bool] | None = None,
 ) -> list[Unit]:
-    """The best quotable units of the top passages (see `ranked_units`). `leads` names the
-    text that answers the question outright (the sentence defining what "X là gì?" asks): the
-    best such unit is quoted first, whatever its overlap score."""
-    ranked = ranked_units(question, passages, max_passages, ranks, types)
+    """The units to quote from units ranked best first, within `max_units` and `budget`
+    characters. `leads` names the text that answers the question outright (the sentence
+    defining what "X là gì?" asks): the best such unit is quoted first, whatever its score."""
     if not ranked:
         return []
     best = ranked[0].score
