@@ -142,17 +142,15 @@ def _refusal_note(result: dict, body: bool = True) -> str:
     refusal that quotes another province's text, with citations)."""
     reason = result.get("refusal_reason", "")
     title = t(REFUSAL_TITLE_KEYS.get(reason, "refusal_title"))
-    if not body:
-        return f'<div class="cn-note cn-note-refused"><div class="cn-note-title">{esc(title)}</div></div>'
-
     tips = (
         ""  # the answer already says what is missing; rephrasing will not find it
         if reason in REFUSAL_TITLE_KEYS
         else f'<div class="cn-note-tips">{t_html("refusal_tips")}</div>'
     )
+    text = f"<div>{esc(result.get('answer', ''))}</div>{tips}" if body else ""
     return (
         f'<div class="cn-note cn-note-refused"><div class="cn-note-title">{esc(title)}</div>'
-        f"<div>{esc(result.get('answer', ''))}</div>{tips}</div>"
+        f"{text}</div>"
     )
 
 
