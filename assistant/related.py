@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from assistant.extractive import Unit, select_units
 from assistant.snapshot import IndexSnapshot, Passage
-from assistant.statute import article_label, legal_basis_links
+from assistant.statute import article_label, article_of, legal_basis_links
 
 BASIS_LABEL = "Căn cứ pháp lý"
 MAX_RELATED = 6  # articles offered per answer
@@ -67,6 +67,24 @@ def related_articles(snap: IndexSnapshot, cited: list[tuple[int, Passage]]) -> l
             if len(out) >= MAX_RELATED:
                 return out
     return out
+
+
+def basis_first(snap: IndexSnapshot, passages: list[Passage], window: int) -> list[Passage]:
+    """A citizen's legal question answered by a handbook section whose legal basis names an
+    article also retrieved within the first `window` passages: the article first, the handbook
+    rule next. Both state the rule, and the question asks what the law says."""
+    laws = snap.statute_metas
+    if not passages or passages[0].doc_id in laws:
+        return passages
+    named = {
+        (link.doc_id, link.article)
+        for link in legal_basis_links(basis_text(snap, passages[0]), laws)
+    }
+    for j, passage in enumerate(passages[1:window], start=1):
+        article = article_of(passage.section)
+        if passage.doc_id in laws and article and (passage.doc_id, article[0]) in named:
+            return [passage, *passages[:j], *passages[j + 1 :]]
+    return passages
 
 
 def best_article_unit(question: str, related: list[Related]) -> tuple[Related, Unit] | None:

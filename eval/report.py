@@ -40,6 +40,7 @@ ABLATIONS = (
     "named-document scope",
     "procedure named",
     "law-intent routing",
+    "legal basis first",
 )
 SINGLE_SIGNALS = {
     "ours with reciprocal-rank fusion": RetrievalConfig(fusion="rrf"),
