@@ -185,6 +185,17 @@ def concept_rows(snap: IndexSnapshot, question: str) -> np.ndarray:
     return np.asarray(hits, dtype=np.int64)
 
 
+@dataclass(frozen=True)
+class Measured:
+    """A question's signals over every chunk, before any weight is applied."""
+
+    query: str
+    context: str
+    law_probability: float
+    mask: np.ndarray  # chunks it may be answered from (filters, texts in force)
+    signals: dict[str, np.ndarray]
+
+
 def reviewed_first(passages: list[Passage]) -> list[Passage]:
     """Unreviewed uploads after every reviewed passage, each group in rank order: an upload
     can add to an answer but never displace the maintainers' documents."""
@@ -241,13 +252,28 @@ class HybridSearcher:
         context: str = "",
     ) -> list[Passage]:
         config = config or self.config
+        measured = self.measure(query, config, filters, context)
+        return [] if measured is None else self.rank(measured, config, k)
+
+    def measure(
+        self,
+        query: str,
+        config: RetrievalConfig | None = None,
+        filters: dict | None = None,
+        context: str = "",
+        every_signal: bool = False,
+    ) -> Measured | None:
+        """Each signal's score of every chunk for this question (None: nothing to search).
+        The weights come later (`rank`), so `eval/tune.py` measures once and ranks many times;
+        `every_signal` also computes the signals whose weight is 0."""
+        config = config or self.config
         law_probability = self.intent.probability(query) if config.law_intent else 0.0
         if config.law_intent:
             config = config.for_question(law_probability)
         snap = self.provider.get()
         n = len(snap.ids)
         if n == 0 or not query.strip():
-            return []
+            return None
         q = self.prepare_query(query, snap, config, context)
         allowed = snap.allowed_docs(filters)
         mask = np.ones(n, dtype=bool) if allowed is None else snap.doc_mask(allowed)
@@ -256,7 +282,7 @@ class HybridSearcher:
             named = snap.scope.detect(f"{query} {context}".strip()).named
             mask &= snap.in_force | snap.doc_mask(named)
         if not mask.any():
-            return []
+            return None
         signals: dict[str, np.ndarray] = {}
         if config.use_dense:
             signals["dense"] = self._dense(snap, q["dense"], allowed, config)
@@ -264,16 +290,27 @@ class HybridSearcher:
             ("plain", config.use_plain, config.plain_weight),
             ("folded", config.use_folded, config.folded_weight),
         ):
-            if flag and weight:
+            if flag and (weight or every_signal):
                 raw = snap.lexical.scores(q[view], view)
                 aligned = np.zeros(n, dtype=np.float32)
                 aligned[snap.lex_to_row] = raw
                 signals[view] = aligned
-        if config.use_labels and config.label_weight:
+        if config.use_labels and (config.label_weight or every_signal):
             types = question_types(query)
             signals["label"] = np.asarray(
                 [label_affinity(types, lab) for lab in snap.labels], dtype=np.float32
             )
+        if config.title_weight or config.title_named_boost or every_signal:
+            signals["title"] = snap.title_index.match(q["folded"])
+        return Measured(query, context, law_probability, mask, signals)
+
+    def rank(self, measured: Measured, config: RetrievalConfig, k: int = 8) -> list[Passage]:
+        """The top k passages for measured signals under `config`'s weights."""
+        query, context, signals = measured.query, measured.context, measured.signals
+        if config.law_intent:
+            config = config.for_question(measured.law_probability)
+        snap = self.provider.get()
+        mask = measured.mask
         fused = self._fuse(signals, mask, config)
         if config.situation_penalty:
             fused = fused - config.situation_penalty * snap.is_situation
@@ -284,8 +321,7 @@ class HybridSearcher:
         fused = fused + scope_prior(snap, f"{query} {context}".strip(), config)
         if config.concept_boost and not context:
             fused[concept_rows(snap, query)] += config.concept_boost
-        if config.title_weight or config.title_named_boost:
-            signals["title"] = snap.title_index.match(q["folded"])
+        if "title" in signals:
             fused = fused + config.title_weight * signals["title"]
             fused = fused + config.title_named_boost * (signals["title"] >= 1.0)
         ranked = np.argsort(-fused)
@@ -317,7 +353,7 @@ class HybridSearcher:
             )
             if len(passages) == k:
                 break
-        if config.law_basis_window and law_probability > config.law_basis_from:
+        if config.law_basis_window and measured.law_probability > config.law_basis_from:
             passages = basis_first(snap, passages, config.law_basis_window)
         return reviewed_first(passages)
 
@@ -350,6 +386,8 @@ class HybridSearcher:
         }
         total = np.zeros(mask.shape[0], dtype=np.float32)
         for name, scores in signals.items():
+            if not weights.get(name):
+                continue  # the title match is added apart (`rank`); a weight of 0 adds nothing
             s = np.where(mask, scores, 0.0)
             if name == "label":
                 total += weights[name] * s  # already on a fixed scale: -1..1

@@ -251,3 +251,24 @@ def test_a_set_labelled_by_place_is_scored_and_reported(assistant_chain, tmp_pat
     assert len((out / "answers.jsonl").read_text(encoding="utf-8").splitlines()) == 4
     assert "| correct refusal | 1.000 (0.500) |" in (out / "report.md").read_text(encoding="utf-8")
     assert json.loads((out / "report.json").read_text(encoding="utf-8"))["n_questions"] == 4
+
+
+def test_the_tuner_chooses_the_best_legal_ranking_that_costs_gold_at_most_its_limit():
+    import numpy as np
+
+    from eval.tune import choose
+
+    # 100 gold questions and 10 law questions; config 0 is the current one
+    gold = np.ones((4, 100), dtype=np.int16)
+    gold[1, :2] = 0  # config 1 loses two gold questions: over the 0.01 limit
+    gold[2, :1] = 3  # config 2 loses one: within it
+    gold[3, :1] = 0
+    laws = np.full((4, 10), 2, dtype=np.int16)
+    laws[1] = 1  # the best on the law set, but not allowed
+    laws[2, :6] = 1
+    laws[3, :5] = 1
+    assert choose(gold, laws, current=0) == 2
+    laws[2] = 2
+    assert choose(gold, laws, current=0) == 3
+    laws[3] = 2
+    assert choose(gold, laws, current=0) == 0  # nothing better: the current weights stay
