@@ -88,3 +88,12 @@ def test_synonyms_match_accent_insensitively_and_prefer_longer_phrases():
     assert synonyms.expansions("sổ đỏ") == ["giấy chứng nhận"]
     assert synonyms.expansions("sổ tay") == []
     assert load_synonyms().expansions("chuyen ho khau")  # the shipped map covers everyday words
+
+
+def test_an_everyday_redo_is_the_documents_reissue(searcher):
+    # "làm lại" is how people say "cấp lại": the question and its passage share no other verb
+    question = "sổ đỏ bị mất thì làm lại ở đâu"
+    assert "cấp lại" in searcher.synonyms.expand(question)
+    top = searcher.search(question, k=2)
+    assert top[0].section.endswith("1.4. Cấp lại Giấy chứng nhận bị mất")
+    assert top[0].signals["folded"] > top[1].signals["folded"]
