@@ -53,6 +53,7 @@ class Unit:
 
 
 _POINT = re.compile(r"\s*([a-zđ]\)|[-+•])\s")
+_HEADING = re.compile(r"^\s*#{1,6}\s[^\n]*$")
 _LABEL_ONLY = re.compile(r"^\*\*[^*]{2,80}:\*\*\s*$")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-ZĐÀ-Ỹ\"“(])")
 
@@ -98,7 +99,12 @@ def units_of(passage: Passage, rank: int, max_len: int = 450) -> list[Unit]:
             units.append(Unit(rank, passage, cursor, m.start()))
             cursor = m.end()
         units.append(Unit(rank, passage, cursor, end))
-    return [u for u in units if u.text.strip() and len(words(u.text)) >= 3]
+    # a heading alone ("## Tình huống 7.2. …") names a section but states nothing: never a quote
+    return [
+        u
+        for u in units
+        if u.text.strip() and len(words(u.text)) >= 3 and not _HEADING.match(u.text)
+    ]
 
 
 def score_units(question: str, units: list[Unit], types: list[str]) -> None:

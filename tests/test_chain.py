@@ -166,3 +166,15 @@ def test_an_on_topic_passage_that_leaves_the_figure_to_another_text_is_not_an_an
     stated = ask("Cấp bản sao trích lục hộ tịch mất bao nhiêu tiền một bản?")
     assert not stated.refused
     assert any("8.000 đồng" in c.quote for c in stated.citations)
+
+
+def test_a_heading_alone_is_never_quoted(ask):
+    # "## Tình huống 5.1. …" names the case this question matches best, but states nothing
+    result = ask(
+        "Khai sinh quá hạn cho trẻ sinh tại nhà, không có Giấy chứng sinh thì xử lý thế nào?"
+    )
+    assert not result.refused
+    assert all(not c.quote.lstrip().startswith("#") for c in result.citations), [
+        c.quote[:60] for c in result.citations
+    ]
+    assert all(not line.startswith("> #") for line in result.answer.splitlines())
