@@ -32,6 +32,10 @@ AMOUNT_BUDGET = 900
 OTHER_SECTION_FACTOR = 0.8  # another procedure is quoted only when it answers nearly as well (measured: citation hit 0.859 at 0.8, 0.828 at 0.9)
 _CAVEAT = re.compile(r"^(luu y|chu y)\b")
 _BASIS = re.compile(r"^can cu phap ly")
+# A chapter's status notice ("Tình trạng: chương này là bản mẫu …"): every citation already shows
+# the text's status and review date; the notice answers only a question about them.
+_STATUS = re.compile(r"^tinh trang\s*:")
+_ASKS_STATUS = re.compile(r"\b(tinh trang|ra soat|hieu luc|ban mau|cap nhat|chinh thuc)\b")
 # a worked case's own labels: what happened, then how to handle it (the answer)
 _CASE = re.compile(r"^tinh huong\s*:")
 _HANDLING = re.compile(r"^(cach|huong) xu ly\s*:")
@@ -109,6 +113,7 @@ def units_of(passage: Passage, rank: int, max_len: int = 450) -> list[Unit]:
 
 def score_units(question: str, units: list[Unit], types: list[str]) -> None:
     asks_basis = "basis" in types
+    asks_status = bool(_ASKS_STATUS.search(fold(question).lower()))
     q_terms = content_terms(question)
     q_bigrams = set(zip(q_terms, q_terms[1:], strict=False))
     if not q_terms:
@@ -132,6 +137,8 @@ def score_units(question: str, units: list[Unit], types: list[str]) -> None:
         penalty = (0.15 if len(u.text) < 40 else 0.0) + (0.2 if _CAVEAT.search(head) else 0.0)
         if _BASIS.search(head):
             penalty += -0.6 if asks_basis else 0.5  # a bonus only when the basis is asked
+        if _STATUS.search(head) and not asks_status:
+            penalty += 1.0
         u.score = overlap + 0.25 * min(bigram, 3) + type_bonus + 0.6 * rank_prior - penalty
 
 

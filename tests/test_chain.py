@@ -178,3 +178,11 @@ def test_a_heading_alone_is_never_quoted(ask):
         c.quote[:60] for c in result.citations
     ]
     assert all(not line.startswith("> #") for line in result.answer.splitlines())
+
+
+def test_a_chapters_status_notice_answers_only_a_question_about_its_status(ask):
+    # every citation carries the text's status; the chapter's notice is no answer to a topic
+    topic = ask("Hộ tịch là gì?")
+    assert all(not c.quote.startswith("Tình trạng:") for c in topic.citations), topic.answer
+    status = ask("Cẩm nang chương hộ tịch đã rà soát đến văn bản nào?")
+    assert status.citations[0].quote.startswith("Tình trạng: chương này là bản mẫu")
