@@ -292,8 +292,16 @@ class Assistant:
             # papers asks for the deadline, though the carried topic still says "giấy tờ"
             types = question_types(state.request.question) or question_types(state.standalone)
             state.ranked = ranked_units(state.standalone, passages, ranks=ranks, types=types)
-        # a concept question ("X là gì?") is answered by the sentence that defines X
-        return choose_units(state.ranked, budget=budget, leads=partial(defines, state.standalone))
+        # a concept question ("X là gì?") is answered by the sentence that defines X; a question
+        # read surely as a citizen's legal one by the article ranked first, though the handbook
+        # or another article may share more of its words (eval/dev_laws: the first citation
+        # names the right Điều 0.641 -> 0.712, the other development sets unchanged)
+        return choose_units(
+            state.ranked,
+            budget=budget,
+            leads=partial(defines, state.standalone),
+            lead_from_first=self.searcher.law_probability(state.search[0]) > LEGAL_CONFIDENCE_FROM,
+        )
 
     def _with_section_siblings(
         self, passages: list[Passage], top: int = 2

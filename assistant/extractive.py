@@ -185,14 +185,18 @@ def choose_units(
     max_units: int = 3,
     budget: int = QUOTE_BUDGET,
     leads: Callable[[str], bool] | None = None,
+    lead_from_first: bool = False,
 ) -> list[Unit]:
     """The units to quote from units ranked best first, within `max_units` and `budget`
     characters. `leads` names the text that answers the question outright (the sentence
-    defining what "X là gì?" asks): the best such unit is quoted first, whatever its score."""
+    defining what "X là gì?" asks): the best such unit is quoted first, whatever its score.
+    Otherwise, with `lead_from_first`, the best unit of the passage ranked first leads."""
     if not ranked:
         return []
     best = ranked[0].score
     first = next((u for u in ranked if leads(u.text)), None) if leads is not None else None
+    if first is None and lead_from_first:
+        first = next((u for u in ranked if u.passage_rank == 0), None)
     chosen: list[Unit] = [first] if first is not None else []
     used = len(first.text) if first is not None else 0
     top = (first or ranked[0]).passage

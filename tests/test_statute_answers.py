@@ -161,3 +161,24 @@ def test_an_officials_question_keeps_the_handbook_rule_first(searcher):
     question = "Nộp đủ hồ sơ đăng ký thường trú thì bao nhiêu ngày công an mới giải quyết xong?"
     assert searcher.law_probability(question) < searcher.config.law_basis_from
     assert searcher.search(question, k=1)[0].doc_id == "10-cu-tru"
+
+
+def test_a_legal_answer_can_lead_with_the_article_ranked_first():
+    from assistant.extractive import Unit, choose_units
+    from assistant.snapshot import Passage
+
+    def passage(doc_id: str, section: str, text: str) -> Passage:
+        return Passage(
+            id=doc_id, doc_id=doc_id, text=text, title=doc_id, number="", doc_type="",
+            section=section, status="", start=0, end=len(text), page=0, chunk_index=0,
+        )  # fmt: skip
+
+    article = passage("luat-cu-tru", "Điều 30. Thông báo lưu trú", "Điều 30. Thông báo lưu trú")
+    handbook = passage("10-cu-tru", "10.3. Thông báo lưu trú", "Chủ nhà thông báo lưu trú.")
+    ranked = [Unit(1, handbook, 0, len(handbook.text), 2.0), Unit(0, article, 0, 26, 1.2)]
+    assert choose_units(ranked)[0].passage is handbook  # best score first
+    led = choose_units(ranked, lead_from_first=True)
+    assert [u.passage for u in led] == [article, handbook]
+    # a definition still leads before anything else
+    defined = choose_units(ranked, leads=lambda text: "Chủ nhà" in text, lead_from_first=True)
+    assert defined[0].passage is handbook
