@@ -170,13 +170,14 @@ def test_ranking_metrics():
     )
 
 
-@pytest.mark.parametrize("name", ["holdout_laws", "holdout_laws2", "dev_laws"])
+@pytest.mark.parametrize("name", ["holdout_laws", "holdout_laws2", "holdout_laws3", "dev_laws"])
 def test_the_law_question_set_quotes_each_law_verbatim_inside_the_named_article(name):
-    """eval/holdout_laws and holdout_laws2 (held out), eval/dev_laws (for tuning): every answerable quote is an
+    """eval/holdout_laws, holdout_laws2 and holdout_laws3 (held out), eval/dev_laws (for tuning): every answerable quote is an
     exact substring of its law, inside the article the line names; unaccented questions are
     plain ASCII; ids are unique."""
     import json
     import re
+    import unicodedata
 
     from assistant.settings import PROJECT_ROOT
 
@@ -197,11 +198,17 @@ def test_the_law_question_set_quotes_each_law_verbatim_inside_the_named_article(
             assert r["question"].isascii(), r["id"]
         if not r["answerable"]:
             continue
-        text = texts.setdefault(r["doc"], (laws / f"{r['doc']}.txt").read_text(encoding="utf-8"))
-        at = text.find(r["quote"])
-        assert at >= 0, r["id"]
-        heads = re.findall(r"^Điều (\d+[a-z]?)\.", text[:at], re.M)
-        assert heads and f"Điều {heads[-1]}" == r["article"], r["id"]
+        # some law files hold decomposed characters ("Điều 229." in Bộ luật Dân sự); the quotes
+        # and the index are NFC
+        text = texts.setdefault(
+            r["doc"],
+            unicodedata.normalize("NFC", (laws / f"{r['doc']}.txt").read_text(encoding="utf-8")),
+        )
+        # the quote lies inside the named article (a sentence may recur in another article)
+        starts = [m.start() for m in re.finditer(re.escape(r["quote"]), text)]
+        assert starts, r["id"]
+        articles = [re.findall(r"^Điều (\d+[a-z]?)\.", text[:at], re.M)[-1:] for at in starts]
+        assert [f"Điều {a[0]}" for a in articles if a].count(r["article"]) >= 1, r["id"]
 
 
 def test_a_place_label_matches_its_section_and_the_sections_below_it():
