@@ -2,29 +2,47 @@
 """Standalone validator for the trust2 held-out question set (standard library only).
 
 Usage: python3 check.py [questions.jsonl] [topics.md]
-Defaults: questions.jsonl next to this script, /work/trust2_in/topics.md.
+Defaults: questions.jsonl and topics.md next to this script.
 Exit code 0 when every check passes, 1 otherwise.
 """
+
 import collections
 import json
 import os
 import re
 import sys
 import unicodedata
+from pathlib import Path
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 QFILE = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "questions.jsonl")
-TOPICS = sys.argv[2] if len(sys.argv) > 2 else "/work/trust2_in/topics.md"
+TOPICS = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "topics.md")
 
-ALLOWED_TAGS = {"clean", "no-diacritic", "everyday", "long", "concept", "province",
-                "near-domain", "out-of-domain", "phrasing"}
+ALLOWED_TAGS = {
+    "clean",
+    "no-diacritic",
+    "everyday",
+    "long",
+    "concept",
+    "province",
+    "near-domain",
+    "out-of-domain",
+    "phrasing",
+}
 REQUIRED = ("id", "question", "answerable", "doc", "section", "tags")
 GROUP_LETTER_TAG = {"a": "clean", "b": "no-diacritic", "c": "everyday", "d": "long"}
 MINIMUMS = {
-    "answerable": 150, "phrasing_groups": 16, "phrasing_rows": 64, "unanswerable": 130,
-    "no-diacritic": 70, "everyday": 40, "long": 15,
-    "concept_answerable": 10, "concept_unanswerable": 10,
-    "province_answerable": 8, "province_unanswerable": 15,
+    "answerable": 150,
+    "phrasing_groups": 16,
+    "phrasing_rows": 64,
+    "unanswerable": 130,
+    "no-diacritic": 70,
+    "everyday": 40,
+    "long": 15,
+    "concept_answerable": 10,
+    "concept_unanswerable": 10,
+    "province_answerable": 8,
+    "province_unanswerable": 15,
     "group_docs_distinct": 8,
 }
 CONCEPT_MARKERS = ("là gì", "gồm", "khác nhau", "la gi", "gom", "khac nhau")
@@ -39,7 +57,7 @@ def err(msg):
 # ---------------------------------------------------------------- topics.md
 def parse_topics(path):
     """Return (sections_by_doc, handbook_docs, province_docs, law_docs)."""
-    text = open(path, encoding="utf-8").read()
+    text = Path(path).read_text(encoding="utf-8")
     text = unicodedata.normalize("NFC", text)
     sections = {}
     handbook, province, law = set(), set(), set()
@@ -49,9 +67,15 @@ def parse_topics(path):
         s = line.strip()
         if s.startswith("## "):
             low = s.lower()
-            part = ("handbook" if "handbook" in low else
-                    "province" if "provincial" in low else
-                    "law" if "law" in low else part)
+            part = (
+                "handbook"
+                if "handbook" in low
+                else "province"
+                if "provincial" in low
+                else "law"
+                if "law" in low
+                else part
+            )
             cur = None
             continue
         m = re.match(r"^### doc `([^`]+)`", s)
@@ -69,9 +93,11 @@ def parse_topics(path):
             continue
         if cur and s.startswith("- "):
             body = s[2:]
-            m = (re.match(r"^(Tình huống \d+\.\d+)\.", body) or
-                 re.match(r"^(Chương \d+)\.", body) or
-                 re.match(r"^(\d+\.\d+)\.", body))
+            m = (
+                re.match(r"^(Tình huống \d+\.\d+)\.", body)
+                or re.match(r"^(Chương \d+)\.", body)
+                or re.match(r"^(\d+\.\d+)\.", body)
+            )
             if m:
                 sections[cur].add(m.group(1))
     return sections, handbook, province, law
@@ -79,10 +105,12 @@ def parse_topics(path):
 
 SECTIONS, HANDBOOK, PROVINCE_DOCS, LAW_DOCS = parse_topics(TOPICS)
 if len(HANDBOOK) != 10 or len(PROVINCE_DOCS) != 4 or len(LAW_DOCS) != 17:
-    err(f"topics.md parse looks wrong: handbook={len(HANDBOOK)} province={len(PROVINCE_DOCS)} laws={len(LAW_DOCS)}")
+    err(
+        f"topics.md parse looks wrong: handbook={len(HANDBOOK)} province={len(PROVINCE_DOCS)} laws={len(LAW_DOCS)}"
+    )
 
 # ---------------------------------------------------------------- questions
-raw = open(QFILE, "rb").read()
+raw = Path(QFILE).read_bytes()
 try:
     content = raw.decode("utf-8")
 except UnicodeDecodeError as e:
@@ -94,7 +122,7 @@ if content.startswith("\ufeff"):
 rows = []
 for ln, line in enumerate(content.split("\n"), 1):
     if not line.strip():
-        if line != "" :
+        if line != "":
             err(f"line {ln}: whitespace-only line")
         continue
     if unicodedata.normalize("NFC", line) != line:
@@ -186,7 +214,9 @@ for r in rows:
     if "long" in tags:
         n_sent = len([s for s in re.split(r"[.?!]+(?:\s+|$)", q) if s.strip()])
         if len(q) < 150 or not (2 <= n_sent <= 4):
-            err(f"{rid}: 'long' row should be >=150 chars and 2-4 sentences (got {len(q)} chars, {n_sent} sentences)")
+            err(
+                f"{rid}: 'long' row should be >=150 chars and 2-4 sentences (got {len(q)} chars, {n_sent} sentences)"
+            )
     if "concept" in tags and not any(mk in q.lower() for mk in CONCEPT_MARKERS):
         err(f"{rid}: 'concept' row lacks a concept marker (là gì / gồm / khác nhau)")
 
@@ -224,12 +254,16 @@ for g, members in sorted(groups.items()):
     if len(texts) != 4:
         err(f"group {g}: members must have four different phrasings")
 
+
 # ---------------------------------------------------------------- counts
 def count(pred):
     return sum(1 for r in rows if pred(r))
 
 
-T = lambda r, t: t in (r.get("tags") or [])
+def T(r, t):
+    return t in (r.get("tags") or [])
+
+
 counts = {
     "total": len(rows),
     "answerable": count(lambda r: r.get("answerable") is True),
