@@ -209,8 +209,7 @@ class Assistant:
 
     def decide(self, state: AnswerState) -> AnswerState:
         passages = state.passages
-        legal = self.searcher.law_probability(state.search[0]) > LEGAL_CONFIDENCE_FROM
-        state.confidence = self.confidence(state.standalone, passages, legal)
+        state.confidence = self.confidence(state.standalone, passages, self._surely_legal(state))
         state.refused = not passages or state.confidence < self.settings.refusal_threshold
         state.refusal_reason = "weak evidence" if state.refused else ""
         if state.refused and passages and defines(state.standalone, passages[0].text):
@@ -300,8 +299,13 @@ class Assistant:
             state.ranked,
             budget=budget,
             leads=partial(defines, state.standalone),
-            lead_from_first=self.searcher.law_probability(state.search[0]) > LEGAL_CONFIDENCE_FROM,
+            lead_from_first=self._surely_legal(state),
         )
+
+    def _surely_legal(self, state: AnswerState) -> bool:
+        """Whether the question reads surely as a citizen's legal one (assistant/intent.py): it
+        is judged by the legal refusal model and answered first from the article ranked first."""
+        return self.searcher.law_probability(state.search[0]) > LEGAL_CONFIDENCE_FROM
 
     def _with_section_siblings(
         self, passages: list[Passage], top: int = 2

@@ -90,6 +90,8 @@ GENERAL = RefusalModel(
 # The legal model judges only questions routed surely (P > 0.6): at P 0.5-0.6 it would refuse short
 # handbook questions ("nguyen tac 6 ro", P 0.51) on their lower dense similarity. Chosen on the same
 # cross-validated predictions: 39 of 45 refused, 13 of 160 wrongly (cut 0.5: 36 and 12; 0.7: 36, 17).
+# The same cut says where the retriever puts a handbook rule's article first and where the answer
+# leads with the passage ranked first (assistant/retrieval.py, assistant/chain.py).
 LEGAL_CONFIDENCE_FROM = 0.6
 LEGAL = RefusalModel(
     mean=(0.58384, 0.61739, 0.01248, 0.89324, 0.02439),

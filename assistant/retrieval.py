@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.confidence import LEGAL_CONFIDENCE_FROM
 from assistant.intent import LawIntent, load_law_intent
 from assistant.provenance import is_unreviewed
 from assistant.questions import label_affinity, question_types
@@ -54,7 +55,7 @@ class RetrievalConfig:
     # basis goes first when it is retrieved within the first 3 passages (the answer quotes
     # both). On eval/dev_laws hit@1 0.731 -> 0.756, gold unchanged (eval/dev_laws/README.md).
     law_basis_window: int = 3
-    law_basis_from: float = 0.6
+    law_basis_from: float = LEGAL_CONFIDENCE_FROM
     concept_boost: float = 0.8
     title_weight: float = 0.0  # how much of the procedure's own title the question contains
     # The question names the whole procedure ("… đăng ký khai sinh …" and "5.1. Đăng ký khai
@@ -266,10 +267,8 @@ class HybridSearcher:
         """Each signal's score of every chunk for this question (None: nothing to search).
         The weights come later (`rank`), so `eval/tune.py` measures once and ranks many times;
         `every_signal` also computes the signals whose weight is 0."""
-        config = config or self.config
+        config = config or self.config  # routing changes weights only: applied in `rank`
         law_probability = self.intent.probability(query) if config.law_intent else 0.0
-        if config.law_intent:
-            config = config.for_question(law_probability)
         snap = self.provider.get()
         n = len(snap.ids)
         if n == 0 or not query.strip():
