@@ -15,6 +15,15 @@ from ingest.text import squash
 Quotes = str | Sequence[str]
 
 
+def has_gold_quote(row: dict) -> bool:
+    """An answerable row labelled with the words that answer it (place-labelled rows have none)."""
+    return bool(row.get("answerable", True) and row.get("quote"))
+
+
+def _listed(quote: Quotes) -> Sequence[str]:
+    return [quote] if isinstance(quote, str) else quote
+
+
 def gold_quotes(row: dict) -> list[str]:
     """The question's gold quote and any other quotes accepted as stating the same answer."""
     return [row["quote"], *(alt["quote"] for alt in row.get("also") or [])]
@@ -22,7 +31,7 @@ def gold_quotes(row: dict) -> list[str]:
 
 def relevant(passage_text: str, quote: Quotes) -> bool:
     text = squash(passage_text)
-    return any(squash(q) in text for q in ([quote] if isinstance(quote, str) else quote))
+    return any(squash(q) in text for q in _listed(quote))
 
 
 def states(quoted: str, quote: Quotes, min_chars: int = 40) -> bool:
@@ -32,7 +41,7 @@ def states(quoted: str, quote: Quotes, min_chars: int = 40) -> bool:
     said = squash(quoted)
     if not said:
         return False
-    golds = [squash(q) for q in ([quote] if isinstance(quote, str) else quote)]
+    golds = [squash(q) for q in _listed(quote)]
     return any(g in said or (len(said) >= min_chars and said in g) for g in golds)
 
 

@@ -17,6 +17,7 @@ from eval.harness import answer_all, output_line, read_questions, request_for
 from eval.metrics import (
     first_hit,
     gold_quotes,
+    has_gold_quote,
     ndcg_at_k,
     percentile,
     recall_curve,
@@ -127,7 +128,7 @@ def build_report(
     if ingest:
         print("ingest:", run_ingest(settings.ingest, progress=False).summary().splitlines()[0])
     rows = read_questions(gold)
-    answerable = [r for r in rows if r.get("answerable", True) and r.get("quote")]
+    answerable = [r for r in rows if has_gold_quote(r)]
     assistant, naive = systems or (Assistant(settings), NaiveBaselines(settings))
 
     # 1. The full chain (what users get): answers, refusals, citations, latency.
@@ -210,7 +211,7 @@ def answer_metrics(assistant: Assistant, answers: list) -> dict:
     for row, res, _ in answers:
         if row.get("article"):
             article_hits.append(first_citation_names_article(row, res))
-        if row.get("answerable", True) and row.get("quote"):
+        if has_gold_quote(row):
             # the passage each citation was drawn from (a retrieved passage, or its chunk)
             passages = {p.id: p.text for p in res.retrieved}
             cited_texts = [

@@ -28,7 +28,7 @@ from assistant.chain import Assistant
 from assistant.retrieval import RetrievalConfig
 from assistant.settings import get_settings
 from eval.harness import read_questions, request_for
-from eval.metrics import first_hit, gold_quotes
+from eval.metrics import first_hit, gold_quotes, has_gold_quote, retrieval_scores
 from eval.report import GOLD
 
 DEV_LAWS = Path(__file__).resolve().parent / "dev_laws" / "questions.jsonl"
@@ -44,7 +44,7 @@ GOLD_LOSS = 0.01  # hit@1 the gold set may lose against the current weights
 
 
 def answerable(path: Path) -> list[dict]:
-    return [r for r in read_questions(path) if r.get("answerable", True) and r.get("quote")]
+    return [r for r in read_questions(path) if has_gold_quote(r)]
 
 
 def ranks_for(assistant: Assistant, rows: list[dict], configs: list[RetrievalConfig]) -> np.ndarray:
@@ -63,11 +63,12 @@ def ranks_for(assistant: Assistant, rows: list[dict], configs: list[RetrievalCon
     return out
 
 
-def summary(ranks: np.ndarray) -> dict[str, float]:
-    """hit@1 and MRR per config (one row of ranks each)."""
-    found = ranks > 0
-    rr = np.where(found, 1.0 / np.maximum(ranks, 1), 0.0)
-    return {"hit@1": (ranks == 1).mean(axis=-1), "mrr": rr.mean(axis=-1)}
+def summary(ranks: np.ndarray) -> dict[str, np.ndarray]:
+    """hit@1 and MRR (eval/metrics.py `retrieval_scores`) of each config's row of ranks."""
+    rows = np.atleast_2d(ranks)
+    scores = [retrieval_scores([int(r) or None for r in row], []) for row in rows]
+    out = {key: np.asarray([sc[key] for sc in scores]) for key in ("hit@1", "mrr")}
+    return out if ranks.ndim > 1 else {key: value[0] for key, value in out.items()}
 
 
 def choose(gold: np.ndarray, laws: np.ndarray, current: int) -> int:
