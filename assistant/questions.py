@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.text import fold
 
@@ -102,6 +103,33 @@ _DEMOTED = {
     "doi tuong thuc hien": ("subject", 0.4),
     "bieu mau": ("form", 0.3),
 }
+
+
+# What a figure is counted in: "mấy lần", "bao nhiêu ngày", "bao nhiêu tiền một trang", "bao lâu
+# một lần". The sentence that answers states a number in that measure ("tối đa 02 lần", "01 ngày
+# trong tuần", "2.000 đồng/trang", "hằng năm"); a paragraph labelled for the kind of fact (a
+# deadline, a fee) may state another one.
+_MEASURES = r"ngay|thang|nam|lan|tuan|gio|trang|nguoi|buoi|ky|dot|phut|ban|cap|quy"
+_ASKS_COUNT = re.compile(rf"\b(?:may|bao nhieu)\s+({_MEASURES})\b")
+_ASKS_PER = re.compile(rf"\b(?:may|bao nhieu|bao lau)(?:\s+\w+)?\s+(?:mot|moi)\s+({_MEASURES})\b")
+_NUMERAL = r"(?:\d+|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)"
+_FREQUENCY = r"hang (?:ngay|tuan|thang|quy|nam)|dinh ky|moi (?:ngay|tuan|thang|quy|nam)"
+
+
+@lru_cache(maxsize=1024)
+def asked_measure(question: str) -> re.Pattern[str] | None:
+    """What a sentence stating the figure a question asks for looks like (accent-folded): a
+    number in the measure asked ("mấy lần" -> "02 lần"), per the unit asked ("bao nhiêu tiền một
+    trang" -> "/trang", "mỗi trang"; "bao lâu một lần" -> "hằng năm"). None when the question
+    asks for no counted figure."""
+    q = fold(question).lower()
+    parts = [rf"\b{_NUMERAL}\s*(?:{m.group(1)})\b" for m in _ASKS_COUNT.finditer(q)]
+    per = [m.group(1) for m in _ASKS_PER.finditer(q)]
+    if "lan" in per and re.search(r"\bbao lau\b", q):
+        per.remove("lan")  # "bao lâu một lần": how often, not "một lần"
+        parts.append(rf"\b(?:{_FREQUENCY})\b")
+    parts += [rf"(?:/\s*|\b(?:moi|trong|mot)\s+){unit}\b" for unit in per]
+    return re.compile("|".join(dict.fromkeys(parts))) if parts else None
 
 
 def question_types(question: str) -> list[str]:

@@ -186,3 +186,13 @@ def test_a_chapters_status_notice_answers_only_a_question_about_its_status(ask):
     assert all(not c.quote.startswith("Tình trạng:") for c in topic.citations), topic.answer
     status = ask("Cẩm nang chương hộ tịch đã rà soát đến văn bản nào?")
     assert status.citations[0].quote.startswith("Tình trạng: chương này là bản mẫu")
+
+
+def test_a_count_question_leads_with_the_figure_in_the_measure_it_asks(ask):
+    # "mấy tháng" is stated under "Lưu ý" ("06 tháng"), not in the steps, and "bao nhiêu tiền
+    # một trang" by the fee per page, not by the steps of the procedure
+    months = ask("giay xac nhan tinh trang hon nhan dung duoc may thang")
+    assert not months.refused
+    assert "06 tháng" in months.citations[0].quote, months.citations[0].quote[:80]
+    per_page = ask("Công chứng bản sao giấy tờ ở xã hết bao nhiêu tiền một trang?")
+    assert "đồng/trang" in per_page.citations[0].quote, per_page.citations[0].quote[:80]

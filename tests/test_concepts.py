@@ -108,3 +108,14 @@ def test_the_rows_that_define_the_concept_are_lifted(chain):
 def test_a_word_the_documents_only_mention_is_not_defined_by_them(chain):
     result = chain.ask(AskRequest(question="Hộ chiếu là gì?"))
     assert result.refused
+
+
+def test_the_measure_a_count_question_asks_for():
+    from assistant.questions import asked_measure
+
+    assert asked_measure("được gia hạn mấy lần?").search("toi da 02 lan")
+    assert asked_measure("bao nhiêu tiền một trang?").search("2.000 dong/trang")
+    assert asked_measure("phải kiểm kê bao lâu một lần?").search("kiem ke hang nam")
+    assert not asked_measure("phải kiểm kê bao lâu một lần?").search("chi mot lan")
+    assert asked_measure("tiếp dân mấy ngày một tuần?").search("01 ngay trong tuan")
+    assert asked_measure("Ai ký giấy xác nhận?") is None
