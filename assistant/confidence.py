@@ -33,7 +33,12 @@ _AMOUNTS = (
         re.compile(r"\d[\d.,]*\s*(dong|d\b|trieu|ty|nghin|vnd)|mien (le )?phi|khong thu\b"),
     ),
     (re.compile(r"\b(phan tram|bao nhieu %|ty le bao nhieu)\b"), re.compile(r"\d\s*%|phan tram")),
-    (re.compile(r"\b(met vuong|m2|dien tich toi thieu)\b"), re.compile(r"\d\s*(m2|met vuong)")),
+    # an area asked for: "bao nhiêu mét vuông", "diện tích tối thiểu là bao nhiêu" (not "nhỏ hơn
+    # diện tích tối thiểu có được tách không"); stated as "50 m²", "50 m2", "50 mét vuông"
+    (
+        re.compile(r"^(?=.*\b(bao nhieu|may|la gi)\b).*\b(met vuong|m2|dien tich toi thieu)\b"),
+        re.compile(r"\d\s*(m2|m²|met vuong)"),
+    ),
     (
         re.compile(r"\b(he so luong|bang luong|muc luong)\b"),
         re.compile(r"he so \d|\d[\d.,]*\s*dong"),

@@ -258,7 +258,7 @@ def handling_first(units: list[Unit], ranked: list[Unit] | None = None) -> list[
         def handles(u: Unit, case: Unit = case) -> bool:
             return u.passage.id == case.passage.id and bool(_HANDLING.search(_paragraph_head(u)))
 
-        handling = [u for u in out if handles(u)]
+        handling = sorted((u for u in out if handles(u)), key=lambda u: u.start)
         if not handling and ranked is not None:
             handling = [u for u in ranked if handles(u)][:1]
             if handling:

@@ -168,6 +168,18 @@ def test_an_on_topic_passage_that_leaves_the_figure_to_another_text_is_not_an_an
     assert any("8.000 đồng" in c.quote for c in stated.citations)
 
 
+def test_a_yes_no_question_naming_a_minimum_area_is_not_an_area_asked(ask):
+    from assistant.confidence import amount_missing, asks_amount
+
+    assert not asks_amount("Phần còn lại nhỏ hơn diện tích tối thiểu có được tách không?")
+    assert asks_amount("Diện tích tối thiểu được tách thửa là bao nhiêu?")
+    assert amount_missing("bao nhiêu mét vuông", "diện tích tối thiểu tại xã là 50 m².") == 0.0
+    # was refused as "amount not stated": the case "Tách thửa chia cho con …" answers it
+    result = ask("Tách thửa mà phần còn lại nhỏ hơn diện tích tối thiểu có được không?")
+    assert not result.refused, result.refusal_reason
+    assert "Tình huống 1.3" in result.citations[0].section
+
+
 def test_a_heading_alone_is_never_quoted(ask):
     # "## Tình huống 5.1. …" names the case this question matches best, but states nothing
     result = ask(
