@@ -11,6 +11,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import partial
 
 from langchain_core.runnables import RunnableLambda
@@ -44,6 +45,7 @@ from assistant.schemas import (
     RetrievedPassage,
     Timings,
 )
+from assistant.scope import Scope
 from assistant.settings import Settings
 from assistant.snapshot import Passage, SnapshotProvider
 from assistant.validity import out_of_force_warning, review_warning
@@ -73,6 +75,9 @@ OTHER_PLACE_WARNING = (
     "Văn bản của tỉnh được hỏi không nêu nội dung này; đoạn trích là của tỉnh khác, chỉ để tham "
     "khảo."
 )
+
+
+OTHER_PLACES_TRIED = 3  # other provinces' texts read for what the named one does not state
 
 
 class Assistant:
@@ -232,15 +237,42 @@ class Assistant:
                 state.refused, state.refusal_reason = True, "named place not stated"
                 state.named_docs = tuple(sorted(named_places))
                 return state
-        if passages and asks_amount(state.standalone):
-            # do the sentences that answer best state the figure asked for? An on-topic passage
-            # that leaves the amount to another text ("theo Nghị quyết HĐND tỉnh") is no answer.
-            # Read within AMOUNT_BUDGET characters: a longer answer quotes more of a section, and
-            # a figure for something else in it must not pass for the amount asked
-            units = self._select(state, AMOUNT_BUDGET)
-            if amount_missing(state.standalone, " ".join(u.text for u in units)):
-                state.refused, state.refusal_reason = True, "amount not stated"
+        # do the sentences that answer best state the figure asked for? An on-topic passage that
+        # leaves the amount to another text ("theo Nghị quyết HĐND tỉnh") is no answer. Read
+        # within AMOUNT_BUDGET characters: a longer answer quotes more of a section, and a figure
+        # for something else in it must not pass for the amount asked
+        if passages and asks_amount(state.standalone) and self._amount_missing(state):
+            state.refused, state.refusal_reason = True, "amount not stated"
+        if state.refused and named_places and scope.other:
+            self._offer_other_place(state, scope, named_places)
         return state
+
+    def _amount_missing(self, state: AnswerState) -> bool:
+        units = self._select(state, AMOUNT_BUDGET)
+        return bool(amount_missing(state.standalone, " ".join(u.text for u in units)))
+
+    def _offer_other_place(self, state: AnswerState, scope: Scope, named: set[str]) -> None:
+        """The named province's documents do not answer; when another province's text answers
+        this question as surely as an answer needs, the refusal quotes it as that province's
+        ("Kế hoạch của Hưng Yên không nêu …; Nghị quyết của Tây Ninh nêu …"). The question is
+        still refused: the other text is never the answer for the province asked about."""
+        question = scope.rest or state.standalone
+        found = self.searcher.search(
+            question, k=self.settings.top_k, filters={"doc_id": sorted(scope.other)}
+        )
+        for doc in list(dict.fromkeys(p.doc_id for p in found))[:OTHER_PLACES_TRIED]:
+            # each province's text on its own: one states the figure another leaves out
+            passages = [p for p in found if p.doc_id == doc]
+            if self.confidence(question, passages) < self.settings.refusal_threshold:
+                continue
+            offered = replace(state, passages=passages, ranked=None, units=None)
+            if asks_amount(state.standalone) and self._amount_missing(offered):
+                continue
+            break
+        else:
+            return
+        state.passages, state.ranked, state.units = passages, None, None
+        state.refusal_reason, state.named_docs = "named place not stated", tuple(sorted(named))
 
     def compose(self, state: AnswerState) -> AnswerState:
         t = time.perf_counter()

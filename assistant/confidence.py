@@ -30,7 +30,8 @@ _AMOUNTS = (
         re.compile(
             r"\b(bao nhieu tien|bao nhieu dong|muc tien|so tien|may trieu|bao nhieu trieu|tien la bao nhieu)\b"
         ),
-        re.compile(r"\d[\d.,]*\s*(dong|d\b|trieu|ty|nghin|vnd)|mien (le )?phi|khong thu\b"),
+        # a figure ends in a digit: "năm 2030, tỷ lệ …" is no "2030 tỷ"
+        re.compile(r"\d(?:[\d.,]*\d)?\s*(dong|d|trieu|ty|nghin|vnd)\b|mien (le )?phi|khong thu\b"),
     ),
     (re.compile(r"\b(phan tram|bao nhieu %|ty le bao nhieu)\b"), re.compile(r"\d\s*%|phan tram")),
     # an area asked for: "bao nhiêu mét vuông", "diện tích tối thiểu là bao nhiêu" (not "nhỏ hơn

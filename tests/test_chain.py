@@ -152,6 +152,9 @@ def test_a_question_asking_for_an_amount_the_documents_do_not_state_is_refused(a
     # "không thu lệ phí" states the amount (none); "không thuộc thẩm quyền" states nothing
     assert amount_missing("lệ phí bao nhiêu tiền", "Không thu lệ phí.") == 0.0
     assert amount_missing("lệ phí bao nhiêu tiền", "Hồ sơ không thuộc thẩm quyền của xã.") == 1.0
+    # a year before "tỷ lệ" is no sum of money ("2030, tỷ" read as "2030 tỷ" did)
+    assert amount_missing("hỗ trợ bao nhiêu tiền", "Đến năm 2030, tỷ lệ cán bộ trẻ …") == 1.0
+    assert amount_missing("hỗ trợ bao nhiêu tiền", "Hỗ trợ lần đầu 1,5 tỷ đồng.") == 0.0
     result = ask("Mức lương cơ sở hiện nay là bao nhiêu tiền một tháng?")
     assert result.refused
 
