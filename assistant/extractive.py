@@ -221,14 +221,20 @@ def choose_units(
             continue  # another procedure's paragraph only when it answers about as well
         if used + len(u.text) > budget and chosen:
             continue
-        if any(
-            c.passage.id == u.passage.id and not (u.end <= c.start or u.start >= c.end)
-            for c in chosen
-        ):
+        if any(_overlap(c, u) for c in chosen):
             continue
         chosen.append(u)
         used += len(u.text)
     return handling_first(chosen, ranked)  # best first: the answer, then what supports it
+
+
+def _overlap(a: Unit, b: Unit) -> bool:
+    """Whether two units quote the same words of a document: overlapping chunks of one section
+    (a sibling chunk repeats its neighbour's last sentences) must not give one sentence twice."""
+    if a.passage.doc_id != b.passage.doc_id:
+        return False
+    a0, b0 = a.passage.start + a.start, b.passage.start + b.start
+    return a0 < b.passage.start + b.end and b0 < a.passage.start + a.end
 
 
 def _head(folded: str) -> str:

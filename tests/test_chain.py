@@ -211,3 +211,18 @@ def test_a_count_question_leads_with_the_figure_in_the_measure_it_asks(ask):
     assert "06 tháng" in months.citations[0].quote, months.citations[0].quote[:80]
     per_page = ask("Công chứng bản sao giấy tờ ở xã hết bao nhiêu tiền một trang?")
     assert "đồng/trang" in per_page.citations[0].quote, per_page.citations[0].quote[:80]
+
+
+def test_one_sentence_is_never_quoted_twice(ask):
+    # neighbouring chunks of one section overlap; the sentence they share was quoted from each
+    for question in (
+        "Tây Ninh muốn mỗi năm bao nhiêu phần trăm cán bộ cơ sở hoàn thành tốt nhiệm vụ?",
+        "tay ninh quy hoach lanh dao xa den 2030 can bao nhieu phan tram can bo nu",
+    ):
+        result = ask(question)
+        assert not result.refused
+        spans = [(c.doc_id, c.start, c.end) for c in result.citations]
+        for i, (doc, start, end) in enumerate(spans):
+            for other_doc, other_start, other_end in spans[i + 1 :]:
+                overlap = doc == other_doc and start < other_end and other_start < end
+                assert not overlap, [c.quote[:50] for c in result.citations]
