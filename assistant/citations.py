@@ -12,6 +12,7 @@ from assistant.related import Related, article_reference
 from assistant.schemas import Citation, RelatedPassage
 from assistant.snapshot import Passage, SnapshotProvider
 from assistant.statute import is_statute, reference
+from ingest.text import squash
 
 
 def quote_reference(meta: dict, passage: Passage, offset: int) -> str:
@@ -23,7 +24,10 @@ def quote_reference(meta: dict, passage: Passage, offset: int) -> str:
         if is_statute(meta)
         else section_label(passage.section)
     )
-    return f"{label}, {where}" if where else label
+    # a preamble's section is the document's own title: naming it twice says nothing more
+    if not where or squash(where.rstrip("… ")) in squash(label):
+        return label
+    return f"{label}, {where}"
 
 
 def blockquote(text: str) -> str:

@@ -130,6 +130,23 @@ def test_section_labels_read_like_a_reference():
     )
 
 
+def test_a_preamble_is_not_named_twice():
+    # the preamble's section is the document's own title (cut with "…" when long)
+    from assistant.citations import quote_reference
+    from assistant.snapshot import Passage
+
+    title = "Nghị quyết của Ban Thường vụ Tỉnh ủy Bắc Ninh về nâng cao chất lượng cán bộ xã"
+    meta = {"doc_type": "Nghị quyết", "title": title}
+
+    def passage(section: str) -> Passage:
+        return Passage("c", "d", "…", title, "", "Nghị quyết", section, "", 0, 1, 0, 0)
+
+    assert quote_reference(meta, passage(title[:60] + "…"), 0) == title
+    assert quote_reference(meta, passage("II- NHIỆM VỤ › 5. Sắp xếp bộ máy"), 0) == (
+        f"{title}, mục II.5 (Sắp xếp bộ máy)"
+    )
+
+
 def test_streaming_gives_pieces_then_the_same_structured_result(assistant_chain):
     events = list(
         assistant_chain.stream(AskRequest(question="Lệ phí chứng thực bản sao là bao nhiêu?"))
