@@ -11,7 +11,7 @@ import re
 import numpy as np
 
 from ingest.lexical import ocr_repair
-from ingest.text import fold, words
+from ingest.text import fold, nfc, words
 
 _CONTENT = re.compile(r"\w+")
 STOP = set(
@@ -125,6 +125,11 @@ class TitleIndex:
                 counts[rows] += 1
         share = np.divide(counts, self.sizes, out=np.zeros_like(counts), where=self.sizes > 0)
         return share.astype(np.float32)
+
+
+def accented_terms(text: str) -> list[str]:
+    """The syllables that carry meaning, as written (lower-cased, NFC, diacritics kept)."""
+    return [w for w in words(nfc(text)) if fold(w) not in STOP and len(w) > 1]
 
 
 def content_terms(text: str) -> list[str]:

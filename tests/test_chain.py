@@ -243,3 +243,11 @@ def test_one_sentence_is_never_quoted_twice(ask):
             for other_doc, other_start, other_end in spans[i + 1 :]:
                 overlap = doc == other_doc and start < other_end and other_start < end
                 assert not overlap, [c.quote[:50] for c in result.citations]
+
+
+def test_words_typed_with_diacritics_are_not_matched_to_other_words_that_fold_alike(ask):
+    # "sổ" (đỏ) folds to the "sơ" of "hồ sơ": every paragraph naming the papers matched it, and
+    # the list of papers led an answer to "where"
+    result = ask("sổ đỏ bị mất thì làm lại ở đâu")
+    assert not result.refused
+    assert result.citations[0].quote.startswith("**Thẩm quyền:**"), result.citations[0].quote[:60]
