@@ -130,24 +130,24 @@ def score_units(question: str, units: list[Unit], types: list[str]) -> None:
     asks_status = bool(_ASKS_STATUS.search(fold(question).lower()))
     typed_accents = diacritic_ratio(words(question)) >= LOST_DIACRITICS
     folded_terms = content_terms(question)
+    q_bigrams = set(zip(folded_terms, folded_terms[1:], strict=False))
+    q_exact = set(accented_terms(question)) if typed_accents else set()
     measure = asked_measure(question)
     if not folded_terms:
         return
     for u in units:
         text = u.text + " " + u.passage.section.split("›")[-1]
-        # words compared with their diacritics when both sides have them: "sổ" (đỏ) is not
-        # "sơ" (hồ sơ) nor "số"; folded when either was typed or scanned without them
+        # both written with diacritics: "sổ" (đỏ) is not "sơ" (hồ sơ) nor "số", though they
+        # fold alike; a question or unit typed or scanned without them is compared folded only
         accented = typed_accents and diacritic_ratio(words(u.text)) >= LOST_DIACRITICS
         terms = content_terms(text)
         tset = set(terms)
         overlap = sum(1 for t in set(folded_terms) if t in tset) / len(set(folded_terms))
         if accented:
-            # a folded match that the diacritics deny counts half
+            # a folded match that the diacritics deny counts FOLDED_ONLY less
             exact = set(accented_terms(text))
-            q_exact = set(accented_terms(question))
             denied = sum(1 for t in q_exact if t not in exact and fold(t) in tset)
             overlap -= FOLDED_ONLY * denied / len(set(folded_terms))
-        q_bigrams = set(zip(folded_terms, folded_terms[1:], strict=False))
         bigram = len(q_bigrams & set(zip(terms, terms[1:], strict=False)))
         type_bonus = 0.0
         folded = fold(u.text).lower()
@@ -271,9 +271,10 @@ def _paragraph_head(u: Unit) -> str:
 
 def handling_first(units: list[Unit], ranked: list[Unit] | None = None) -> list[Unit]:
     """A worked case's description ("Tình huống: Ông T. mang đến …") restates the question; its
-    "Cách xử lý" is the answer. The handling takes the description's place and the description
-    follows it; with `ranked`, a handling that was not chosen is brought in from there (the
-    description then gives way if that makes one unit too many)."""
+    "Cách xử lý" is the answer. When both are quoted, the handling's first sentence takes the
+    description's place and the description follows it; when only the description was chosen,
+    the best sentence of its handling in `ranked` replaces it (the citation still names the
+    case)."""
     out = list(units)
     for case in [u for u in units if _CASE.search(_unit_head(u))]:
 
@@ -284,9 +285,7 @@ def handling_first(units: list[Unit], ranked: list[Unit] | None = None) -> list[
         if not handling and ranked is not None:
             handling = [u for u in ranked if handles(u)][:1]
             if handling:
-                out.insert(out.index(case), handling[0])
-                if len(out) > len(units):
-                    out.remove(case)
+                out[out.index(case)] = handling[0]
                 continue
         if handling and out.index(handling[0]) > out.index(case):
             out.remove(handling[0])
