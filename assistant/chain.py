@@ -322,17 +322,29 @@ class Assistant:
             # what is asked comes from the user's own words: "Mất bao lâu?" after a question on
             # papers asks for the deadline, though the carried topic still says "giấy tờ"
             types = question_types(state.request.question) or question_types(state.standalone)
-            state.ranked = ranked_units(state.standalone, passages, ranks=ranks, types=types)
+            # the words naming a document chose it; in its sentences they match other words
+            # ("Hiến pháp" and "hiến mô, bộ phận cơ thể người")
+            scoped = self.provider.get().scope.detect(state.standalone).rest or state.standalone
+            state.ranked = ranked_units(scoped, passages, ranks=ranks, types=types)
         # a concept question ("X là gì?") is answered by the sentence that defines X; a question
         # read surely as a citizen's legal one by the article ranked first, though the handbook
         # or another article may share more of its words (eval/dev_laws: the first citation
         # names the right Điều 0.641 -> 0.712, the other development sets unchanged)
-        return choose_units(
-            state.ranked,
+        choose = partial(
+            choose_units,
             budget=budget,
             leads=partial(defines, state.standalone),
             lead_from_first=self._surely_legal(state),
         )
+        units = choose(state.ranked)
+        # a question naming a province is answered from its documents and the shared ones: the
+        # other provinces' sentences are no part of its answer (when one of them answers best,
+        # `decide` refuses and offers it as that province's)
+        scope = self.provider.get().scope.detect(state.standalone)
+        named = scope.named & set(self.provider.get().scope.places)
+        if named and units and units[0].passage.doc_id not in scope.other:
+            units = choose([u for u in state.ranked if u.passage.doc_id not in scope.other])
+        return units
 
     def _surely_legal(self, state: AnswerState) -> bool:
         """Whether the question reads surely as a citizen's legal one (assistant/intent.py): it

@@ -173,6 +173,23 @@ def test_what_the_named_province_does_not_say_is_offered_only_as_another_provinc
     assert not own.refused and own.citations[0].doc_id == "bac-ninh"
 
 
+def test_an_answer_for_the_named_province_quotes_no_other_provinces_sentence(chain):
+    # Bắc Ninh's "Tỷ lệ cán bộ nữ đạt từ 30%" shares every word of the question but Tây Ninh's
+    result = chain.ask(
+        AskRequest(question="Nghị quyết 34 của Tây Ninh đặt tỷ lệ cán bộ nữ bao nhiêu?")
+    )
+    assert not result.refused and result.citations[0].doc_id == "tay-ninh"
+    assert "bac-ninh" not in {c.doc_id for c in result.citations}, result.answer
+
+
+def test_the_words_naming_a_document_do_not_choose_its_sentence(chain):
+    # "Tây Ninh … nghị quyết 34" chose the document; inside it they matched its preamble
+    # ("Tỉnh ủy Tây Ninh ban hành Nghị quyết 34 …"), which then led the answer
+    result = chain.ask(AskRequest(question="Tây Ninh ban hành nghị quyết 34 về cán bộ nữ thế nào?"))
+    assert not result.refused
+    assert "cán bộ nữ" in result.citations[0].quote, result.citations[0].quote[:60]
+
+
 def test_a_province_without_documents_named_beside_one_with_them_is_said_to_have_none(chain):
     result = chain.ask(AskRequest(question="Đồng Nai và Bắc Ninh đặt tỷ lệ cán bộ nữ bao nhiêu?"))
     assert not result.refused and result.citations[0].doc_id == "bac-ninh"
