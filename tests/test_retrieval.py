@@ -97,3 +97,11 @@ def test_an_everyday_redo_is_the_documents_reissue(searcher):
     top = searcher.search(question, k=2)
     assert top[0].section.endswith("1.4. Cấp lại Giấy chứng nhận bị mất")
     assert top[0].signals["folded"] > top[1].signals["folded"]
+
+
+def test_an_everyday_single_status_certificate_is_the_marital_status_one(searcher):
+    # "xác nhận độc thân" is how people ask for the "Giấy xác nhận tình trạng hôn nhân"
+    question = "xin xac nhan doc than o dau"
+    assert "tình trạng hôn nhân" in searcher.synonyms.expand(question)
+    top = searcher.search(question, k=1)
+    assert top[0].section.endswith("5.5. Cấp Giấy xác nhận tình trạng hôn nhân")
