@@ -132,9 +132,15 @@ def asked_measure(question: str) -> re.Pattern[str] | None:
     return re.compile("|".join(dict.fromkeys(parts))) if parts else None
 
 
+_BARE_PROCEDURE = re.compile(r"^\W*thu tuc\b(?!.*(?:\b(?:gi|khong|nao|sao|ai|dau|bao)\b|\?))")
+
+
 def question_types(question: str) -> list[str]:
     q = fold(question).lower()
-    return [name for name, t in QUESTION_TYPES.items() if t.asked.search(q)]
+    types = [name for name, t in QUESTION_TYPES.items() if t.asked.search(q)]
+    # a procedure named as in a search box ("thủ tục đăng ký kết hôn"), nothing asked of it:
+    # its steps ("làm thủ tục gì", "thủ tục … có cần … không" ask something else)
+    return types or (["steps"] if _BARE_PROCEDURE.match(q) else [])
 
 
 def last_heading(section: str) -> str:

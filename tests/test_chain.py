@@ -251,3 +251,15 @@ def test_words_typed_with_diacritics_are_not_matched_to_other_words_that_fold_al
     result = ask("sổ đỏ bị mất thì làm lại ở đâu")
     assert not result.refused
     assert result.citations[0].quote.startswith("**Thẩm quyền:**"), result.citations[0].quote[:60]
+
+
+def test_a_procedure_named_as_in_a_search_box_is_answered_with_its_steps(ask):
+    from assistant.questions import question_types
+
+    assert question_types("thu tuc dang ky khai sinh") == ["steps"]
+    assert "steps" not in question_types("Mất giấy khai sinh thì làm thủ tục gì?")
+    result = ask("thu tuc dang ky khai sinh")
+    assert not result.refused
+    assert result.citations[0].quote.startswith("**Trình tự thực hiện:**"), result.citations[
+        0
+    ].quote[:60]
