@@ -117,11 +117,12 @@ _FREQUENCY = r"hang (?:ngay|tuan|thang|quy|nam)|dinh ky|moi (?:ngay|tuan|thang|q
 
 
 @lru_cache(maxsize=1024)
-def asked_measure(question: str) -> re.Pattern[str] | None:
-    """What a sentence stating the figure a question asks for looks like (accent-folded): a
-    number in the measure asked ("mấy lần" -> "02 lần"), per the unit asked ("bao nhiêu tiền một
-    trang" -> "/trang", "mỗi trang"; "bao lâu một lần" -> "hằng năm"). None when the question
-    asks for no counted figure."""
+def asked_measures(question: str) -> tuple[re.Pattern[str], ...]:
+    """What a sentence stating the figure a question asks for looks like (accent-folded), one
+    pattern for each thing asked: a number in the measure asked ("mấy lần" -> "02 lần"), per the
+    unit asked ("bao nhiêu tiền một trang" -> "/trang", "mỗi trang"; "bao lâu một lần" -> "hằng
+    năm"). "mấy ngày một tuần" asks two: "01 ngày" and "trong tuần". Empty when the question asks
+    for no counted figure."""
     q = fold(question).lower()
     parts = [rf"\b{_NUMERAL}\s*(?:{m.group(1)})\b" for m in _ASKS_COUNT.finditer(q)]
     per = [m.group(1) for m in _ASKS_PER.finditer(q)]
@@ -129,7 +130,7 @@ def asked_measure(question: str) -> re.Pattern[str] | None:
         per.remove("lan")  # "bao lâu một lần": how often, not "một lần"
         parts.append(rf"\b(?:{_FREQUENCY})\b")
     parts += [rf"(?:/\s*|\b(?:moi|trong|mot)\s+){unit}\b" for unit in per]
-    return re.compile("|".join(dict.fromkeys(parts))) if parts else None
+    return tuple(re.compile(part) for part in dict.fromkeys(parts))
 
 
 _BARE_PROCEDURE = re.compile(r"^\W*thu tuc\b(?!.*(?:\b(?:gi|khong|nao|sao|ai|dau|bao)\b|\?))")

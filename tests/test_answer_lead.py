@@ -27,3 +27,11 @@ def test_a_general_question_is_not_answered_with_a_worked_cases_story(ask):
     first = result.citations[0].quote
     assert not first.startswith("**Tình huống:**"), first[:80]
     assert "thụ lý" in first, first[:80]
+
+
+def test_a_count_question_leads_with_the_sentence_stating_all_it_asks(ask):
+    # "mấy ngày một tuần": the deadline paragraph states days ("30 ngày"), the steps state the
+    # days a week ("ít nhất 01 ngày trong tuần")
+    result = ask("Chủ tịch UBND xã phải trực tiếp tiếp dân mấy ngày một tuần?")
+    assert not result.refused
+    assert "01 ngày trong tuần" in result.citations[0].quote, result.citations[0].quote[:80]

@@ -111,11 +111,16 @@ def test_a_word_the_documents_only_mention_is_not_defined_by_them(chain):
 
 
 def test_the_measure_a_count_question_asks_for():
-    from assistant.questions import asked_measure
+    from assistant.questions import asked_measures
 
-    assert asked_measure("được gia hạn mấy lần?").search("toi da 02 lan")
-    assert asked_measure("bao nhiêu tiền một trang?").search("2.000 dong/trang")
-    assert asked_measure("phải kiểm kê bao lâu một lần?").search("kiem ke hang nam")
-    assert not asked_measure("phải kiểm kê bao lâu một lần?").search("chi mot lan")
-    assert asked_measure("tiếp dân mấy ngày một tuần?").search("01 ngay trong tuan")
-    assert asked_measure("Ai ký giấy xác nhận?") is None
+    def matches(question: str, text: str) -> list[bool]:
+        return [bool(m.search(text)) for m in asked_measures(question)]
+
+    assert matches("được gia hạn mấy lần?", "toi da 02 lan") == [True]
+    assert matches("bao nhiêu tiền một trang?", "2.000 dong/trang") == [True]
+    assert matches("phải kiểm kê bao lâu một lần?", "kiem ke hang nam") == [True]
+    assert matches("phải kiểm kê bao lâu một lần?", "chi mot lan") == [False]
+    # two things asked: the number of days, and per week
+    assert matches("tiếp dân mấy ngày một tuần?", "01 ngay trong tuan") == [True, True]
+    assert matches("tiếp dân mấy ngày một tuần?", "khong qua 30 ngay") == [True, False]
+    assert asked_measures("Ai ký giấy xác nhận?") == ()
