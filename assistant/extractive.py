@@ -160,7 +160,9 @@ def score_units(question: str, units: list[Unit], types: list[str]) -> None:
             elif qt.looks_like is not None and qt.looks_like.search(folded):
                 type_bonus += 0.3
         if measures:  # the figure in the measure asked ("02 lần", "/trang"), each part of it
-            type_bonus += MEASURE_BONUS * sum(bool(m.search(folded)) for m in measures) / len(measures)
+            type_bonus += (
+                MEASURE_BONUS * sum(bool(m.search(folded)) for m in measures) / len(measures)
+            )
         rank_prior = 1.0 / (1 + u.passage_rank)  # the retriever's order matters
         # A caveat or a list of legal bases mentions many terms but is rarely the answer itself.
         penalty = (0.15 if len(u.text) < 40 else 0.0) + (0.2 if _CAVEAT.search(head) else 0.0)
