@@ -90,6 +90,8 @@ def test_synonyms_match_accent_insensitively_and_prefer_longer_phrases():
     assert load_synonyms().expansions("chuyen ho khau")  # the shipped map covers everyday words
     # "tách hộ khẩu" is the documents' "tách hộ" ("tách khẩu" did not match it)
     assert "tách hộ" in load_synonyms().expansions("muon tach ho khau ra rieng")
+    # the law counts a small child's age in months ("Con dưới 36 tháng tuổi …")
+    assert "dưới 36 tháng tuổi" in load_synonyms().expansions("con duoi 3 tuoi ai nuoi")
 
 
 def test_an_everyday_redo_is_the_documents_reissue(searcher):
