@@ -228,14 +228,13 @@ class Assistant:
             # asked about a province no document covers: another province's rule is no answer
             state.refused, state.refusal_reason = True, "place not covered"
             return state
-        named_places = {d for d in scope.named if d in snap.scope.places}
-        if passages and named_places and not state.refused:
+        if passages and scope.provincial and not state.refused:
             units = self._units(state)
             if units and units[0].passage.doc_id in scope.other:
                 # the named province's own text does not say it: another province's text is
                 # offered only as that (the refusal quotes it, labelled as another province's)
                 state.refused, state.refusal_reason = True, "named place not stated"
-                state.named_docs = tuple(sorted(named_places))
+                state.named_docs = tuple(sorted(scope.provincial))
                 return state
         # do the sentences that answer best state the figure asked for? An on-topic passage that
         # leaves the amount to another text ("theo Nghị quyết HĐND tỉnh") is no answer. Read
@@ -243,15 +242,15 @@ class Assistant:
         # for something else in it must not pass for the amount asked
         if passages and asks_amount(state.standalone) and self._amount_missing(state):
             state.refused, state.refusal_reason = True, "amount not stated"
-        if state.refused and named_places and scope.other:
-            self._offer_other_place(state, scope, named_places)
+        if state.refused and scope.provincial and scope.other:
+            self._offer_other_place(state, scope)
         return state
 
     def _amount_missing(self, state: AnswerState) -> bool:
         units = self._select(state, AMOUNT_BUDGET)
         return bool(amount_missing(state.standalone, " ".join(u.text for u in units)))
 
-    def _offer_other_place(self, state: AnswerState, scope: Scope, named: set[str]) -> None:
+    def _offer_other_place(self, state: AnswerState, scope: Scope) -> None:
         """The named province's documents do not answer; when another province's text answers
         this question as surely as an answer needs, the refusal quotes it as that province's
         ("Kế hoạch của Hưng Yên không nêu …; Nghị quyết của Tây Ninh nêu …"). The question is
@@ -272,7 +271,8 @@ class Assistant:
         else:
             return
         state.passages, state.ranked, state.units = passages, None, None
-        state.refusal_reason, state.named_docs = "named place not stated", tuple(sorted(named))
+        state.refusal_reason = "named place not stated"
+        state.named_docs = tuple(sorted(scope.provincial))
 
     def compose(self, state: AnswerState) -> AnswerState:
         t = time.perf_counter()
@@ -317,6 +317,7 @@ class Assistant:
         return state.units
 
     def _select(self, state: AnswerState, budget: int) -> list[Unit]:
+        scope = self.provider.get().scope.detect(state.standalone)
         if state.ranked is None:
             passages, ranks = self._with_section_siblings(state.passages)
             # what is asked comes from the user's own words: "Mất bao lâu?" after a question on
@@ -324,7 +325,7 @@ class Assistant:
             types = question_types(state.request.question) or question_types(state.standalone)
             # the words naming a document chose it; in its sentences they match other words
             # ("Hiến pháp" and "hiến mô, bộ phận cơ thể người")
-            scoped = self.provider.get().scope.detect(state.standalone).rest or state.standalone
+            scoped = scope.rest or state.standalone
             state.ranked = ranked_units(scoped, passages, ranks=ranks, types=types)
         # a concept question ("X là gì?") is answered by the sentence that defines X; a question
         # read surely as a citizen's legal one by the article ranked first, though the handbook
@@ -340,9 +341,7 @@ class Assistant:
         # a question naming a province is answered from its documents and the shared ones: the
         # other provinces' sentences are no part of its answer (when one of them answers best,
         # `decide` refuses and offers it as that province's)
-        scope = self.provider.get().scope.detect(state.standalone)
-        named = scope.named & set(self.provider.get().scope.places)
-        if named and units and units[0].passage.doc_id not in scope.other:
+        if scope.provincial and units and units[0].passage.doc_id not in scope.other:
             units = choose([u for u in state.ranked if u.passage.doc_id not in scope.other])
         return units
 

@@ -27,6 +27,7 @@ class Scope:
     rest: str  # the question without the words that named them (or a place none covers)
     names: tuple[str, ...] = ()  # those words, as the question wrote them
     uncovered: tuple[str, ...] = ()  # provinces named that no document is about
+    provincial: frozenset[str] = frozenset()  # the named doc ids that are a province's own text
 
 
 def _phrase(text: str) -> list[str]:
@@ -121,4 +122,5 @@ class ScopeDetector:
             d for d, place in self.places.items() if d not in named and place not in named_places
         }
         names = [t.strip(",.;:?!()\"'") for t, dropped in zip(tokens, drop, strict=True) if dropped]
-        return Scope(frozenset(named), frozenset(other), rest, tuple(names), uncovered)
+        provincial = frozenset(d for d in named if d in self.places)
+        return Scope(frozenset(named), frozenset(other), rest, tuple(names), uncovered, provincial)
