@@ -75,8 +75,6 @@ OTHER_PLACE_WARNING = (
     "Văn bản của tỉnh được hỏi không nêu nội dung này; đoạn trích là của tỉnh khác, chỉ để tham "
     "khảo."
 )
-
-
 OTHER_PLACES_TRIED = 3  # other provinces' texts read for what the named one does not state
 
 

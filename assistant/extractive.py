@@ -31,7 +31,7 @@ QUOTE_BUDGET = 1200
 AMOUNT_BUDGET = 900
 OTHER_SECTION_FACTOR = 0.8  # another procedure is quoted only when it answers nearly as well (measured: citation hit 0.859 at 0.8, 0.828 at 0.9)
 # A unit stating a number in the measure a count question asks ("mấy lần" -> "tối đa 02 lần",
-# assistant/questions.py `asked_measure`): the answer leads with it on the gold set for 0.672 ->
+# assistant/questions.py `asked_measures`): the answer leads with it on the gold set for 0.672 ->
 # 0.697 / 0.702 / 0.702 of the questions at 0.2 / 0.4 / 0.6, eval/dev_laws 0.583 -> 0.596 (all
 # three); 0.6 moved one eval/dev_phrasing question off its place. Nothing else moved. A question
 # asking two things ("mấy ngày một tuần") gives each its share: gold 0.717 -> 0.722.
@@ -133,6 +133,7 @@ def score_units(question: str, units: list[Unit], types: list[str]) -> None:
     folded_terms = content_terms(question)
     q_bigrams = set(zip(folded_terms, folded_terms[1:], strict=False))
     q_exact = set(accented_terms(question)) if typed_accents else set()
+    q_set = set(folded_terms)
     measures = asked_measures(question)
     if not folded_terms:
         return
@@ -143,12 +144,12 @@ def score_units(question: str, units: list[Unit], types: list[str]) -> None:
         accented = typed_accents and diacritic_ratio(words(u.text)) >= LOST_DIACRITICS
         terms = content_terms(text)
         tset = set(terms)
-        overlap = sum(1 for t in set(folded_terms) if t in tset) / len(set(folded_terms))
+        overlap = sum(1 for t in q_set if t in tset) / len(q_set)
         if accented:
             # a folded match that the diacritics deny counts FOLDED_ONLY less
             exact = set(accented_terms(text))
             denied = sum(1 for t in q_exact if t not in exact and fold(t) in tset)
-            overlap -= FOLDED_ONLY * denied / len(set(folded_terms))
+            overlap -= FOLDED_ONLY * denied / len(q_set)
         bigram = len(q_bigrams & set(zip(terms, terms[1:], strict=False)))
         type_bonus = 0.0
         folded = fold(u.text).lower()
@@ -272,6 +273,11 @@ def _paragraph_head(u: Unit) -> str:
     return _head(fold(u.passage.text[start + 2 if start >= 0 else 0 : u.end]).lower())
 
 
+def _handles(case: Unit, u: Unit) -> bool:
+    """Whether `u` is part of the "Cách xử lý" of the worked case `case` is the story of."""
+    return u.passage.id == case.passage.id and bool(_HANDLING.search(_paragraph_head(u)))
+
+
 def handling_first(units: list[Unit], ranked: list[Unit] | None = None) -> list[Unit]:
     """A worked case's description ("Tình huống: Ông T. mang đến …") restates the question; its
     "Cách xử lý" is the answer. When both are quoted, the handling's first sentence takes the
@@ -280,13 +286,9 @@ def handling_first(units: list[Unit], ranked: list[Unit] | None = None) -> list[
     case)."""
     out = list(units)
     for case in [u for u in units if _CASE.search(_unit_head(u))]:
-
-        def handles(u: Unit, case: Unit = case) -> bool:
-            return u.passage.id == case.passage.id and bool(_HANDLING.search(_paragraph_head(u)))
-
-        handling = sorted((u for u in out if handles(u)), key=lambda u: u.start)
+        handling = sorted((u for u in out if _handles(case, u)), key=lambda u: u.start)
         if not handling and ranked is not None:
-            handling = [u for u in ranked if handles(u)][:1]
+            handling = [u for u in ranked if _handles(case, u)][:1]
             if handling:
                 out[out.index(case)] = handling[0]
                 continue
