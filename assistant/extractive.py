@@ -14,8 +14,14 @@ from dataclasses import dataclass
 
 from assistant.provenance import is_instruction_like
 from assistant.query_terms import accented_terms, content_terms
-from assistant.questions import QUESTION_TYPES, asked_measures, question_types
+from assistant.questions import (
+    QUESTION_TYPES,
+    asked_measures,
+    question_types,
+    without_frame,
+)
 from assistant.snapshot import Passage
+from assistant.statute import is_statute
 from ingest.text import LOST_DIACRITICS, diacritic_ratio, fold, words
 
 # Characters an answer quotes at most (the first unit is always quoted). After a 500-character
@@ -75,6 +81,20 @@ _POINT = re.compile(r"\s*([a-zđ]\)|[-+•])\s")
 _HEADING = re.compile(r"^\s*#{1,6}\s[^\n]*$")
 _LABEL_ONLY = re.compile(r"^\*\*[^*]{2,80}:\*\*\s*$")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-ZĐÀ-Ỹ\"“(])")
+# A law's khoản from the second on, at the start of a line: a provision of its own, though the
+# text may put no blank line before it ("Điều 20. 1. … \n2. Không ai bị bắt …" in the Hiến pháp);
+# khoản 1 stays with the article's title above it
+_NEXT_KHOAN = re.compile(r"\n(?=(?:[2-9]|[1-9]\d+)\.\s)")
+
+
+def _khoan_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A paragraph of a law cut before each khoản that starts a line (see _NEXT_KHOAN)."""
+    pieces, cursor = [], start
+    for m in _NEXT_KHOAN.finditer(text, start, end):
+        pieces.append((cursor, m.start()))
+        cursor = m.end()
+    pieces.append((cursor, end))
+    return [(a, b) for a, b in pieces if text[a:b].strip()]
 
 
 def units_of(passage: Passage, rank: int, max_len: int = 450) -> list[Unit]:
@@ -86,6 +106,8 @@ def units_of(passage: Passage, rank: int, max_len: int = 450) -> list[Unit]:
         for m in re.finditer(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*", text)
         if m.group().strip()
     ]
+    if is_statute({"doc_type": passage.doc_type}):
+        paragraphs = [piece for span in paragraphs for piece in _khoan_pieces(text, *span)]
     merged: list[tuple[int, int]] = []
     i = 0
     while i < len(paragraphs):
@@ -130,6 +152,7 @@ def score_units(question: str, units: list[Unit], types: list[str]) -> None:
     asks_basis = "basis" in types
     asks_status = bool(_ASKS_STATUS.search(fold(question).lower()))
     typed_accents = diacritic_ratio(words(question)) >= LOST_DIACRITICS
+    question = without_frame(question)
     folded_terms = content_terms(question)
     q_bigrams = set(zip(folded_terms, folded_terms[1:], strict=False))
     q_exact = set(accented_terms(question)) if typed_accents else set()

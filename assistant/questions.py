@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.text import fold
+from ingest.text import fold, nfc
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,24 @@ def asked_measures(question: str) -> tuple[re.Pattern[str], ...]:
         parts.append(rf"\b(?:{_FREQUENCY})\b")
     parts += [rf"(?:/\s*|\b(?:moi|trong|mot)\s+){unit}\b" for unit in per]
     return tuple(re.compile(part) for part in dict.fromkeys(parts))
+
+
+# "… quy định thế nào về X", "quy định gì về X": the words ask what a text says about X. As
+# terms they match any "theo quy định của luật" and pulled the Hiến pháp's khoản on organ
+# donation ahead of "Không ai bị bắt …" for "Hiến pháp quy định thế nào về việc bắt người?".
+_WHAT_IT_SAYS = re.compile(
+    r"\b(?:duoc |co )?quy dinh(?= (?:(?:nhu )?the nao|ra sao|gi|nhung gi|ve|cu the)\b)"
+)
+
+
+def without_frame(question: str) -> str:
+    """The question without the words that only ask what a text says ("quy định thế nào về")."""
+    q = nfc(question)
+    folded = fold(q).lower()  # the same length as an NFC text: offsets carry over
+    spans = [m.span() for m in _WHAT_IT_SAYS.finditer(folded)]
+    for start, end in reversed(spans):
+        q = q[:start] + q[end:]
+    return q
 
 
 _BARE_PROCEDURE = re.compile(r"^\W*thu tuc\b(?!.*(?:\b(?:gi|khong|nao|sao|ai|dau|bao)\b|\?))")

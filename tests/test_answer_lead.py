@@ -35,3 +35,43 @@ def test_a_count_question_leads_with_the_sentence_stating_all_it_asks(ask):
     result = ask("Chủ tịch UBND xã phải trực tiếp tiếp dân mấy ngày một tuần?")
     assert not result.refused
     assert "01 ngày trong tuần" in result.citations[0].quote, result.citations[0].quote[:80]
+
+
+@pytest.fixture(scope="module")
+def ask_constitution(tmp_path_factory):
+    corpus = ingested(
+        tmp_path_factory.mktemp("hien-phap"),
+        ["laws/hien-phap.txt", "laws/hien-phap.meta.yaml"],
+        n_docs=1,
+        prebuilt=True,
+    )
+    chain = Assistant(corpus.settings)
+    return lambda question: chain.ask(AskRequest(question=question))
+
+
+def test_a_khoan_glued_to_the_one_before_is_quoted_on_its_own(ask_constitution):
+    # The Hiến pháp puts no blank line before "2. Không ai bị bắt …" in Điều 20: it was quoted
+    # inside khoản 1's paragraph. "quy định thế nào về" only asks what the text says; as terms
+    # those words chose khoản 3 ("… theo quy định của luật", on organ donation).
+    result = ask_constitution("Hiến pháp quy định thế nào về việc bắt người?")
+    assert not result.refused
+    first = result.citations[0]
+    assert first.quote.startswith("2. Không ai bị bắt"), first.quote[:80]
+    assert first.reference.startswith("Hiến pháp"), first.reference
+    assert "Điều 20, khoản 2" in first.reference, first.reference
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Hiến pháp quy định thế nào về việc bắt người?", "Hiến pháp thế nào về việc bắt người?"),
+        ("luat cu tru quy dinh gi ve tam vang", "luat cu tru gi ve tam vang"),
+        ("Việc bắt người được quy định như thế nào?", "Việc bắt người như thế nào?"),
+        # "quy định" naming what is asked about stays
+        ("Mức phạt theo quy định xử phạt xây dựng?", "Mức phạt theo quy định xử phạt xây dựng?"),
+    ],
+)
+def test_the_words_asking_what_a_text_says_are_not_terms(question, expected):
+    from assistant.questions import without_frame
+
+    assert " ".join(without_frame(question).split()) == expected
