@@ -42,6 +42,7 @@ class AnswerState:
     refused: bool = False
     refusal_reason: str = ""
     uncovered_places: tuple[str, ...] = ()
+    uncovered_topic: str = ""  # a matter the documents do not guide (assistant/topics.py)
     named_docs: tuple[str, ...] = ()  # the named province's documents, when they do not answer
     ranked: list[Unit] | None = None  # every quotable sentence, scored once, best first
     units: list[Unit] | None = None  # the quotable sentences, chosen once

@@ -48,6 +48,7 @@ from assistant.schemas import (
 from assistant.scope import Scope
 from assistant.settings import Settings
 from assistant.snapshot import Passage, SnapshotProvider
+from assistant.topics import TopicList, load_topics, names_procedure
 from assistant.validity import out_of_force_warning, review_warning
 from ingest.embeddings import make_embeddings
 from ingest.model import SAMPLE_STATUS
@@ -95,6 +96,7 @@ class Assistant:
         self.searcher = HybridSearcher(self.provider, config)
         self.llm = LLMClient(settings) if settings.llm_base_url else None
         self.cite = CitationBuilder(self.provider)
+        self.topics: TopicList = load_topics()
         self.chain = (
             RunnableLambda(self.condense, name="condense")
             | RunnableLambda(self.retrieve, name="retrieve")
@@ -240,6 +242,17 @@ class Assistant:
         # for something else in it must not pass for the amount asked
         if passages and asks_amount(state.standalone) and self._amount_missing(state):
             state.refused, state.refusal_reason = True, "amount not stated"
+        if passages and state.refusal_reason in ("", "weak evidence"):
+            # a matter the documents do not guide ("hộ chiếu"), named in the question and in
+            # none of the passages the answer would quote: a nearby procedure is no answer (and
+            # a refusal for weak evidence says which matter is missing)
+            units = self._units(state)
+            topic = self.topics.uncovered(state.standalone, [u.passage.text for u in units])
+            if topic and not (
+                units and names_procedure(state.standalone, units[0].passage.section)
+            ):
+                state.refused, state.refusal_reason = True, "topic not covered"
+                state.uncovered_topic = topic
         if state.refused and scope.provincial and scope.other:
             self._offer_other_place(state, scope)
         return state
@@ -573,6 +586,13 @@ class Assistant:
                 f"văn bản riêng của tỉnh hiện có: {', '.join(snap.scope.covered) or 'chưa có'}, "
                 "còn cẩm nang nghiệp vụ dùng chung cho mọi xã. Anh/chị vui lòng liên hệ bộ phận hỗ "
                 "trợ nghiệp vụ của tỉnh để được cung cấp văn bản."
+            )
+        elif state.refusal_reason == "topic not covered":
+            answer = (
+                f"Xin lỗi, {n_docs} tài liệu hiện có (văn bản luật, nghị quyết của tỉnh và cẩm "
+                f"nang nghiệp vụ) chưa hướng dẫn về {state.uncovered_topic}. Anh/chị vui lòng "
+                "liên hệ cơ quan chuyên môn phụ trách lĩnh vực này hoặc bộ phận hỗ trợ nghiệp vụ "
+                "của tỉnh."
             )
         elif state.refusal_reason == "amount not stated":
             answer = (

@@ -90,16 +90,20 @@ STOP = set(
 STOP |= {fold(w) for w in STOP}
 
 
-def title_bigrams(section: str) -> set[tuple[str, str]]:
-    """Content bigrams of the procedure a chunk belongs to: the last heading that is not a
-    handbook label ("5.1. Đăng ký khai sinh" in "… › 5.1. Đăng ký khai sinh › Lệ phí")."""
+def procedure_title(section: str) -> str:
+    """The title of the procedure a chunk belongs to: the last heading that is not a handbook
+    label ("5.1. Đăng ký khai sinh" in "… › 5.1. Đăng ký khai sinh › Lệ phí"), without its
+    number ("" when no heading is numbered)."""
     parts = [p.strip() for p in section.split("›") if p.strip()]
     titled = [
         p for p in parts if re.match(r"^(\d|[IVX]+[.\-]|\(|[a-z]\)|Tình huống|Điều|Chương)", p)
     ]
-    if not titled:
-        return set()
-    terms = content_terms(re.sub(r"^[\dIVX.()\-]+\s*", "", titled[-1]))
+    return re.sub(r"^[\dIVX.()\-]+\s*", "", titled[-1]) if titled else ""
+
+
+def title_bigrams(section: str) -> set[tuple[str, str]]:
+    """Content bigrams of the procedure a chunk belongs to (`procedure_title`)."""
+    terms = content_terms(procedure_title(section))
     return set(zip(terms, terms[1:], strict=False))
 
 

@@ -114,7 +114,9 @@ class AnswerResult(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     refused: bool = False
     # why it refused: "weak evidence" (low confidence), "amount not stated" (the best sentences
-    # lack the figure asked for) or "place not covered" (a province no document is about)
+    # lack the figure asked for), "place not covered" (a province no document is about),
+    # "named place not stated" (the province asked about is silent) or "topic not covered" (a
+    # matter the documents do not guide, assistant/topics.py)
     refusal_reason: str = ""
     confidence: float = 0.0  # probability the passages answer; 0 when a check found they don't
     mode: Literal["extractive", "llm", "refusal"] = "extractive"

@@ -29,6 +29,7 @@ REFUSAL_TITLE_KEYS = {
     "amount not stated": "refusal_title_amount_not_stated",
     "place not covered": "refusal_title_place_not_covered",
     "named place not stated": "refusal_title_named_place_not_stated",
+    "topic not covered": "refusal_title_topic_not_covered",
 }
 
 # Answers quote documents, and an uploaded document can hold Markdown images and links to any

@@ -1,0 +1,91 @@
+"""Matters the documents do not guide, named in a question: refuse instead of answering nearby.
+
+Overlap scores cannot tell "làm hộ chiếu cho con cần giấy tờ gì" from "đăng ký khai sinh cho con
+cần giấy tờ gì": both match a list of papers for a child well. What tells them apart is that the
+question names a matter (a passport) that the passage it would be answered from never mentions.
+A general rule on "a question word the passage lacks" refuses too many everyday questions
+("mảnh đất", "bờ rào": eval/dev_trust/README.md), so the matters are a short list kept in
+`data/uncovered_topics.yaml`, written from the fields of commune work that the documents do not
+cover. A question naming one is refused unless a passage it would be quoted from uses one of
+that topic's phrases (the documents may mention it: "thẻ bảo hiểm y tế" in a list of papers).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from assistant.query_terms import content_terms, procedure_title
+from ingest.text import fold, has_diacritics, nfc
+
+DEFAULT_PATH = Path(__file__).parent / "data" / "uncovered_topics.yaml"
+
+
+def _phrase(text: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str  # as the refusal names it ("hộ chiếu, xuất nhập cảnh")
+    accented: tuple[re.Pattern[str], ...]  # the phrases as written (lower-case, NFC)
+    folded: tuple[re.Pattern[str], ...]  # the same without diacritics
+
+    def asked_in(self, question: str) -> bool:
+        """Whether the question names this matter: with diacritics when it is typed with them
+        ("thuê đất" is no "thuế đất"), folded otherwise."""
+        if has_diacritics(question):
+            text = nfc(question).lower()
+            return any(p.search(text) for p in self.accented)
+        return any(p.search(fold(question).lower()) for p in self.folded)
+
+    def mentioned_in(self, text: str) -> bool:
+        """Whether a passage uses any of its phrases (folded: scanned text has no diacritics)."""
+        folded = fold(text).lower()
+        return any(p.search(folded) for p in self.folded)
+
+
+class TopicList:
+    def __init__(self, entries: list[dict]) -> None:
+        self.topics = [
+            Topic(
+                name=str(e["topic"]),
+                accented=tuple(_phrase(nfc(str(p)).lower()) for p in e["phrases"]),
+                folded=tuple(_phrase(fold(str(p)).lower()) for p in e["phrases"]),
+            )
+            for e in entries
+        ]
+
+    def uncovered(self, question: str, texts: list[str]) -> str:
+        """The first matter the question names that none of `texts` mentions ("" if none)."""
+        for topic in self.topics:
+            if topic.asked_in(question) and not any(topic.mentioned_in(t) for t in texts):
+                return topic.name
+        return ""
+
+
+# The question names the procedure it is answered from ("đăng ký tạm trú … có cần hợp đồng lao
+# động không"): the matter it also names is a detail of that procedure, not the question's topic.
+# Named = one comma-separated part of the procedure's title, of at least this many meaningful
+# syllables ("đăng ký tạm trú" of "10.2. Đăng ký tạm trú, gia hạn tạm trú"), found word for word;
+# two ("hồ sơ") would name half the handbook.
+NAMED_PROCEDURE_TERMS = 3
+
+
+def names_procedure(question: str, section: str) -> bool:
+    """Whether the question names the procedure or article that `section` belongs to."""
+    asked = f" {' '.join(content_terms(question))} "
+    for part in re.split(r"[,;:]", re.sub(r"^Điều \d+\w*\.?\s*", "", procedure_title(section))):
+        terms = content_terms(part)
+        if len(terms) >= NAMED_PROCEDURE_TERMS and f" {' '.join(terms)} " in asked:
+            return True
+    return False
+
+
+@lru_cache
+def load_topics(path: Path = DEFAULT_PATH) -> TopicList:
+    return TopicList(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
