@@ -114,6 +114,7 @@ def format_answer(result, show_passages: bool = False) -> str:
     lines = [result.answer, ""]
     if result.citations:
         lines.append("Nguồn:")
+        said: dict[tuple[str, ...], int] = {}  # a text's validity lines, by the source giving them
         for c in result.citations:
             number = f"{c.number} — " if c.number else ""
             lines.append(f"  [{c.n}] {number}{c.reference or c.title}")
@@ -129,12 +130,15 @@ def format_answer(result, show_passages: bool = False) -> str:
                 )
                 if x
             )
-            if validity:
-                lines.append(f"      ({validity})")
-            if c.version:
-                lines.append(f"      {c.version}")
-            if c.review:
-                lines.append(f"      Cần rà soát: {c.review}")
+            about = [f"({validity})" if validity else "", c.version]
+            about.append(f"Cần rà soát: {c.review}" if c.review else "")
+            key = tuple(about)
+            if any(about) and key in said:
+                # the same text's status, version and review note, said once
+                lines.append(f"      (trạng thái và lưu ý như nguồn [{said[key]}])")
+            else:
+                said[key] = c.n
+                lines.extend(f"      {x}" for x in about if x)
             lines.append(f"      (ký tự {c.start}–{c.end}, tài liệu: {c.doc_id})")
     if result.related:
         lines.append("Điều luật liên quan (căn cứ pháp lý của mục được trích):")

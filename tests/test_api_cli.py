@@ -109,3 +109,18 @@ def test_ask_without_words_says_why_in_vietnamese(corpus, capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert err.strip() == "Lỗi: Câu hỏi cần có ít nhất một chữ hoặc chữ số."
+
+
+def test_ask_prints_a_texts_status_and_review_note_once(corpus, capsys):
+    # three quotes of one handbook section: its status line was printed under each of them
+    question = "Thủ tục đăng ký khai sinh cần những giấy tờ gì, nộp ở đâu, mất bao lâu?"
+    code = main(
+        ["ask", "--knowledge", str(corpus.knowledge), "--index", str(corpus.index), question]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    sources = out.split("Nguồn:", 1)[1]
+    cited = sources.count("tài liệu: 05-tu-phap-ho-tich)")
+    assert cited >= 2, out
+    assert sources.count("trạng thái: bản mẫu") == 1, sources
+    assert sources.count("(trạng thái và lưu ý như nguồn [1])") == cited - 1, sources
