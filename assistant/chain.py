@@ -549,6 +549,17 @@ class Assistant:
                 break
         return out
 
+    def _nearest_sentence(self, state: AnswerState) -> str:
+        """ "Các mục gần nhất …: …." when the passages found are near enough to read on."""
+        nearest = self._nearest(state, 3) if state.confidence >= NEAREST_FLOOR else []
+        if not nearest:
+            return ""
+        return (
+            " Các mục gần nhất, có thể không trả lời đúng điều anh/chị hỏi: "
+            + "; ".join(nearest)
+            + "."
+        )
+
     def _other_place(self, state: AnswerState) -> Composed:
         """The named province's text does not say it; what another province's text says, quoted
         and cited as that province's ("Kế hoạch của Hưng Yên không nêu …; Nghị quyết của Tây
@@ -590,9 +601,12 @@ class Assistant:
         elif state.refusal_reason == "topic not covered":
             answer = (
                 f"Xin lỗi, {n_docs} tài liệu hiện có (văn bản luật, nghị quyết của tỉnh và cẩm "
-                f"nang nghiệp vụ) chưa hướng dẫn về {state.uncovered_topic}. Anh/chị vui lòng "
-                "liên hệ cơ quan chuyên môn phụ trách lĩnh vực này hoặc bộ phận hỗ trợ nghiệp vụ "
-                "của tỉnh."
+                f"nang nghiệp vụ) chưa hướng dẫn về {state.uncovered_topic}."
+            )
+            answer += self._nearest_sentence(state)
+            answer += (
+                " Anh/chị vui lòng liên hệ cơ quan chuyên môn phụ trách lĩnh vực này hoặc bộ phận "
+                "hỗ trợ nghiệp vụ của tỉnh."
             )
         elif state.refusal_reason == "amount not stated":
             answer = (
@@ -606,13 +620,7 @@ class Assistant:
                 f"Xin lỗi, tôi chưa tìm thấy nội dung trả lời câu hỏi này trong {n_docs} tài liệu hiện có "
                 "(văn bản luật, nghị quyết của tỉnh và cẩm nang nghiệp vụ)."
             )
-            nearest = self._nearest(state, 3) if state.confidence >= NEAREST_FLOOR else []
-            if nearest:
-                answer += (
-                    " Các mục gần nhất, có thể không trả lời đúng điều anh/chị hỏi: "
-                    + "; ".join(nearest)
-                    + "."
-                )
+            answer += self._nearest_sentence(state)
             answer += (
                 " Anh/chị có thể diễn đạt lại câu hỏi, hoặc liên hệ bộ phận hỗ trợ nghiệp vụ của "
                 "tỉnh để được hướng dẫn."

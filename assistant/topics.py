@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from assistant.query_terms import content_terms, procedure_title
-from ingest.text import fold, has_diacritics, nfc
+from ingest.text import LOST_DIACRITICS, diacritic_ratio, fold, has_diacritics, nfc, words
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "uncovered_topics.yaml"
 
@@ -43,8 +43,13 @@ class Topic:
             return any(p.search(text) for p in self.accented)
         return any(p.search(fold(question).lower()) for p in self.folded)
 
-    def mentioned_in(self, text: str) -> bool:
-        """Whether a passage uses any of its phrases (folded: scanned text has no diacritics)."""
+    def mentioned_in(self, text: str, accented: bool) -> bool:
+        """Whether a passage uses any of its phrases: as written when the question and the
+        passage both carry diacritics ("Giá thuê khoán" does not mention "thuế khoán"), folded
+        otherwise (a scanned text or a question typed without them)."""
+        if accented and diacritic_ratio(words(text)) >= LOST_DIACRITICS:
+            lowered = nfc(text).lower()
+            return any(p.search(lowered) for p in self.accented)
         folded = fold(text).lower()
         return any(p.search(folded) for p in self.folded)
 
@@ -62,8 +67,9 @@ class TopicList:
 
     def uncovered(self, question: str, texts: list[str]) -> str:
         """The first matter the question names that none of `texts` mentions ("" if none)."""
+        accented = has_diacritics(question)
         for topic in self.topics:
-            if topic.asked_in(question) and not any(topic.mentioned_in(t) for t in texts):
+            if topic.asked_in(question) and not any(topic.mentioned_in(t, accented) for t in texts):
                 return topic.name
         return ""
 
