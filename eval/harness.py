@@ -85,6 +85,25 @@ def answer_all(
         yield row, result, (time.perf_counter() - t) * 1000
 
 
+def refused_without_topics(assistant: Assistant, answers: list) -> list[bool]:
+    """Whether each question would be refused without the uncovered-topic check
+    (assistant/topics.py), from the same run: the check only ever turns an answer or a
+    weak-evidence refusal into a topic refusal, so only the questions it refused are asked
+    again, with an empty topic list."""
+    from assistant.topics import TopicList
+
+    topics, assistant.topics = assistant.topics, TopicList([])
+    try:
+        return [
+            assistant.ask(request_for(row)).refused
+            if res.refusal_reason == "topic not covered"
+            else res.refused
+            for row, res, _ in answers
+        ]
+    finally:
+        assistant.topics = topics
+
+
 def run(settings: Settings, questions: Path, out: Path, k: int = 10, ingest: bool = True) -> int:
     """Bring the index up to date with the knowledge folder, then answer every question."""
     if ingest:

@@ -58,14 +58,21 @@ def at_place(doc_id: str, section: str, row: dict) -> bool:
     return doc_id in chapter_alt + section_alt
 
 
-def place_metrics(answers: list[tuple[dict, object, float]], k: int = 5) -> dict:
-    """Answer-level scores of a place-labelled set. `answers` are (row, AnswerResult, ms)."""
+def place_metrics(
+    answers: list[tuple[dict, object, float]], k: int = 5, plain: list[bool] | None = None
+) -> dict:
+    """Answer-level scores of a place-labelled set. `answers` are (row, AnswerResult, ms);
+    `plain`, each question's refusal without the uncovered-topic check (same run)."""
     right_first, right_any, hit1, hitk, false_ref, correct_ref = [], [], [], [], [], []
+    false_plain, correct_plain = [], []
     by_group: dict[str, list[bool]] = {}
-    for row, res, _ in answers:
+    plain = plain if plain is not None else [res.refused for _, res, _ in answers]
+    for (row, res, _), refused_plain in zip(answers, plain, strict=True):
         if not row.get("answerable", True):
             correct_ref.append(res.refused)
+            correct_plain.append(refused_plain)
             continue
+        false_plain.append(refused_plain)
         cites = [(c.doc_id, c.section) for c in res.citations]
         first = not res.refused and bool(cites) and at_place(*cites[0], row)
         right_first.append(first)
@@ -90,6 +97,8 @@ def place_metrics(answers: list[tuple[dict, object, float]], k: int = 5) -> dict
         f"retrieved_place_hit@{k}": share(hitk),
         "correct_refusal": share(correct_ref),
         "false_refusal": share(false_ref),
+        "correct_refusal_without_topics": share(correct_plain),
+        "false_refusal_without_topics": share(false_plain),
         "n_groups": len(by_group),
         # one question asked four ways: each phrasing answered from the group's right place
         "phrasing_consistency": share(members),
@@ -107,6 +116,8 @@ PLACE_ROWS = (
     ("right place in the top 5", "retrieved_place_hit@5"),
     ("correct refusal", "correct_refusal"),
     ("false refusal", "false_refusal"),
+    ("correct refusal without the topic check", "correct_refusal_without_topics"),
+    ("false refusal without the topic check", "false_refusal_without_topics"),
     ("phrasings answered from the right place", "phrasing_consistency"),
     ("groups with all four phrasings right", "groups_all_right"),
 )
@@ -129,13 +140,18 @@ def with_previous(value: float | None, previous: float | None) -> str:
 def build_place_report(assistant, path: Path, out_dir: Path, previous: dict | None) -> dict:
     """Answer every question of a place-labelled set with the full chain; write its scores,
     every answer line and a Markdown table (beside the previous release's figures)."""
-    from eval.harness import answer_all, output_line, read_questions
+    from eval.harness import answer_all, output_line, read_questions, refused_without_topics
 
     rows = read_questions(path)
     answers = list(answer_all(assistant, rows))
+    plain = refused_without_topics(assistant, answers)
     root = Path(__file__).resolve().parent.parent
     shown = path.resolve().relative_to(root) if path.resolve().is_relative_to(root) else path
-    result = {"questions": str(shown), "n_questions": len(rows), **place_metrics(answers)}
+    result = {
+        "questions": str(shown),
+        "n_questions": len(rows),
+        **place_metrics(answers, plain=plain),
+    }
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "report.json").write_text(
         json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8"

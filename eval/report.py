@@ -13,7 +13,13 @@ from assistant.retrieval import RetrievalConfig
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.statute import article_of
 from eval.baselines import NaiveBaselines
-from eval.harness import answer_all, output_line, read_questions, request_for
+from eval.harness import (
+    answer_all,
+    output_line,
+    read_questions,
+    refused_without_topics,
+    request_for,
+)
 from eval.metrics import (
     first_hit,
     gold_quotes,
@@ -206,9 +212,10 @@ def retrieval_runs(assistant: Assistant, naive: NaiveBaselines, answerable: list
 def answer_metrics(assistant: Assistant, answers: list) -> dict:
     """Answer-level metrics on the chain's output: citations, refusals, the Điều, latency."""
     cited_hits, correct_ref, false_ref, article_hits = [], [], [], []
-    quoted_hits, lead_hits = [], []
+    quoted_hits, lead_hits, correct_plain, false_plain = [], [], [], []
     snap = assistant.provider.get()
-    for row, res, _ in answers:
+    plain = refused_without_topics(assistant, answers)
+    for (row, res, _), refused_plain in zip(answers, plain, strict=True):
         if row.get("article"):
             article_hits.append(first_citation_names_article(row, res))
         if has_gold_quote(row):
@@ -225,8 +232,10 @@ def answer_metrics(assistant: Assistant, answers: list) -> dict:
             quoted_hits.append(any(states(q, gold_quotes(row)) for q in quotes))
             lead_hits.append(bool(quotes) and states(quotes[0], gold_quotes(row)))
             false_ref.append(res.refused)
+            false_plain.append(refused_plain)
         elif not row.get("answerable", True):
             correct_ref.append(res.refused)
+            correct_plain.append(refused_plain)
     total_ms = [ms for _, _, ms in answers]
     retrieve_ms = [res.timings.retrieve_ms for _, res, _ in answers]
     compose_ms = [res.timings.compose_ms for _, res, _ in answers]
@@ -236,6 +245,9 @@ def answer_metrics(assistant: Assistant, answers: list) -> dict:
         "lead_hit_rate": sum(lead_hits) / (len(lead_hits) or 1),
         "correct_refusal": sum(correct_ref) / (len(correct_ref) or 1),
         "false_refusal": sum(false_ref) / (len(false_ref) or 1),
+        # the same run without the uncovered-topic check (assistant/topics.py)
+        "correct_refusal_without_topics": sum(correct_plain) / (len(correct_plain) or 1),
+        "false_refusal_without_topics": sum(false_plain) / (len(false_plain) or 1),
         "n_answerable": len(cited_hits),
         # statute questions: the first citation names the right law and Điều
         "article_hit_rate": sum(article_hits) / len(article_hits) if article_hits else None,
@@ -409,6 +421,8 @@ def holdout_section(gold: dict, held: dict[str, dict], previous: dict | None = N
         ("the answer leads with them", "answers", "lead_hit_rate"),
         ("correct refusal", "answers", "correct_refusal"),
         ("false refusal", "answers", "false_refusal"),
+        ("correct refusal without the topic check", "answers", "correct_refusal_without_topics"),
+        ("false refusal without the topic check", "answers", "false_refusal_without_topics"),
         ("first citation names the right Điều", "answers", "article_hit_rate"),
     ]
     previous = previous or {}

@@ -111,3 +111,18 @@ def test_a_weak_evidence_refusal_names_the_matter_too(ask):
     result = ask("Đổi bằng lái xe ô tô hết hạn cần những giấy tờ gì?")
     assert result.refused and result.refusal_reason == "topic not covered"
     assert "giấy phép lái xe" in result.answer
+
+
+def test_the_evaluation_measures_the_same_run_without_the_topic_check(assistant_chain):
+    from eval.harness import answer_all, refused_without_topics
+
+    rows = [
+        {"id": "u", "question": "Làm hộ chiếu cho con dưới 14 tuổi cần giấy tờ gì?"},
+        {"id": "a", "question": "Đăng ký khai sinh cần giấy tờ gì?"},
+    ]
+    answers = list(answer_all(assistant_chain, rows))
+    assert [res.refused for _, res, _ in answers] == [True, False]
+    # without the check the passport question was answered from the birth registration papers
+    assert refused_without_topics(assistant_chain, answers) == [False, False]
+    assert assistant_chain.topics.topics  # the chain's own list is back
+    assert assistant_chain.ask(AskRequest(question=rows[0]["question"])).refused
