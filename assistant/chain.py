@@ -97,6 +97,7 @@ class Assistant:
         self.llm = LLMClient(settings) if settings.llm_base_url else None
         self.cite = CitationBuilder(self.provider)
         self.topics: TopicList = load_topics()
+        self._uncovered: tuple[tuple[str, int], TopicList] | None = None
         self.chain = (
             RunnableLambda(self.condense, name="condense")
             | RunnableLambda(self.retrieve, name="retrieve")
@@ -247,7 +248,8 @@ class Assistant:
             # none of the passages the answer would quote: a nearby procedure is no answer (and
             # a refusal for weak evidence says which matter is missing)
             units = self._units(state)
-            topic = self.topics.uncovered(state.standalone, [u.passage.text for u in units])
+            topics = self.uncovered_topics(snap)
+            topic = topics.uncovered(state.standalone, [u.passage.text for u in units])
             if topic and not (
                 units and names_procedure(state.standalone, units[0].passage.section)
             ):
@@ -256,6 +258,16 @@ class Assistant:
         if state.refused and scope.provincial and scope.other:
             self._offer_other_place(state, scope)
         return state
+
+    def uncovered_topics(self, snap) -> TopicList:
+        """The topic list less what this index's titles and headings cover, once per index
+        generation (and per list: the evaluation swaps it)."""
+        key = (snap.generation, id(self.topics))
+        cached = self._uncovered
+        if cached is None or cached[0] != key:
+            cached = (key, self.topics.without_covered(snap.headings))
+            self._uncovered = cached
+        return cached[1]
 
     def _amount_missing(self, state: AnswerState) -> bool:
         units = self._select(state, AMOUNT_BUDGET)

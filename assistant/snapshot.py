@@ -31,6 +31,7 @@ from ingest.lexical import LexicalIndex, live_segments
 from ingest.paging import read_collection
 from ingest.remote_store import RemoteIndexStore
 from ingest.store import IndexStore, Manifest
+from ingest.text import nfc
 from ingest.vocabulary import question_province_names
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,21 @@ class IndexSnapshot:
             {d: rec.meta for d, rec in self.manifest.docs.items()}, question_province_names()
         )
         self.labels = rows.labels
+        # what the documents are about, by their own titles and headings (lower-case, NFC)
+        self.headings = tuple(
+            sorted(
+                {
+                    nfc(str(rec.meta.get("title") or "")).lower()
+                    for rec in self.manifest.docs.values()
+                }
+                | {
+                    nfc(part.strip()).lower()
+                    for m in self.metas
+                    for part in m.get("section", "").split("›")
+                    if part.strip()
+                }
+            )
+        )
         self._section_cache: dict[tuple[str, str], list[int]] = {}
         self.title_bigrams = rows.title_bigrams
         self.title_index = TitleIndex(rows.title_bigrams)

@@ -13,6 +13,7 @@ that topic's phrases (the documents may mention it: "thẻ bảo hiểm y tế" 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,14 +35,16 @@ class Topic:
     name: str  # as the refusal names it ("hộ chiếu, xuất nhập cảnh")
     accented: tuple[re.Pattern[str], ...]  # the phrases as written (lower-case, NFC)
     folded: tuple[re.Pattern[str], ...]  # the same without diacritics
+    asks: tuple[bool, ...]  # which phrases, named in a question, ask about the matter
 
     def asked_in(self, question: str) -> bool:
         """Whether the question names this matter: with diacritics when it is typed with them
         ("thuê đất" is no "thuế đất"), folded otherwise."""
         if has_diacritics(question):
-            text = nfc(question).lower()
-            return any(p.search(text) for p in self.accented)
-        return any(p.search(fold(question).lower()) for p in self.folded)
+            text, patterns = nfc(question).lower(), self.accented
+        else:
+            text, patterns = fold(question).lower(), self.folded
+        return any(ask and p.search(text) for p, ask in zip(patterns, self.asks, strict=True))
 
     def mentioned_in(self, text: str, accented: bool) -> bool:
         """Whether a passage uses any of its phrases: as written when the question and the
@@ -55,15 +58,24 @@ class Topic:
 
 
 class TopicList:
-    def __init__(self, entries: list[dict]) -> None:
-        self.topics = [
-            Topic(
-                name=str(e["topic"]),
-                accented=tuple(_phrase(nfc(str(p)).lower()) for p in e["phrases"]),
-                folded=tuple(_phrase(fold(str(p)).lower()) for p in e["phrases"]),
-            )
-            for e in entries
-        ]
+    def __init__(self, entries: list[dict], covered: str = "") -> None:
+        """`covered`: the documents' titles and headings; a phrase they use asks nothing
+        uncovered ("Điều 49. Quảng cáo phân bón", or a section on taxes a province adds): the
+        documents guide something about it, and the usual evidence decides. The index, not
+        the list, has the last word on what is covered."""
+        self.entries = entries
+        self.topics = []
+        for e in entries:
+            phrases = [nfc(str(p)).lower() for p in e["phrases"]]
+            accented = tuple(_phrase(p) for p in phrases)
+            asks = tuple(not p.search(covered) for p in accented)
+            if any(asks):
+                folded = tuple(_phrase(fold(p)) for p in phrases)
+                self.topics.append(Topic(str(e["topic"]), accented, folded, asks))
+
+    def without_covered(self, headings: Iterable[str]) -> TopicList:
+        """The same list, less what `headings` (titles and section headings) cover."""
+        return TopicList(self.entries, "\n".join(headings))
 
     def uncovered(self, question: str, texts: list[str]) -> str:
         """The first matter the question names that none of `texts` mentions ("" if none)."""

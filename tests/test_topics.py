@@ -126,3 +126,27 @@ def test_the_evaluation_measures_the_same_run_without_the_topic_check(assistant_
     assert refused_without_topics(assistant_chain, answers) == [False, False]
     assert assistant_chain.topics.topics  # the chain's own list is back
     assert assistant_chain.ask(AskRequest(question=rows[0]["question"])).refused
+
+
+def test_a_phrase_the_documents_headings_use_asks_nothing_uncovered(assistant_chain):
+    # "5.2. Đăng ký khai sinh liên thông: khai sinh - thường trú - thẻ bảo hiểm y tế" heads a
+    # section of this corpus: the documents guide something about health insurance, so the
+    # usual evidence decides; social insurance no heading names
+    snap = assistant_chain.provider.get()
+    assert any("thẻ bảo hiểm y tế" in h for h in snap.headings)
+    topics = assistant_chain.uncovered_topics(snap)
+    question = "Mua bảo hiểm y tế cho bố mẹ già ở đâu?"
+    assert load_topics().uncovered(question, []) != ""
+    assert topics.uncovered(question, []) == ""
+    assert topics.uncovered("Đóng bảo hiểm xã hội tự nguyện ở đâu?", []) != ""
+
+
+def test_a_covered_phrase_still_counts_as_a_mention():
+    topics = TopicList(
+        [{"topic": "bảo hiểm", "phrases": ["bảo hiểm y tế", "bảo hiểm thất nghiệp"]}],
+        covered="5.2. đăng ký khai sinh liên thông: thẻ bảo hiểm y tế",
+    )
+    assert topics.uncovered("Mua bảo hiểm y tế ở đâu?", []) == ""
+    asked = "Hưởng bảo hiểm thất nghiệp ở đâu?"
+    assert topics.uncovered(asked, ["Cấp thẻ bảo hiểm y tế cho trẻ."]) == ""
+    assert topics.uncovered(asked, ["Cấp giấy khai sinh."]) == "bảo hiểm"
