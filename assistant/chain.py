@@ -47,7 +47,7 @@ from assistant.schemas import (
 )
 from assistant.scope import Scope
 from assistant.settings import Settings
-from assistant.snapshot import Passage, SnapshotProvider
+from assistant.snapshot import IndexSnapshot, Passage, SnapshotProvider
 from assistant.topics import TopicList, load_topics, names_procedure
 from assistant.validity import out_of_force_warning, review_warning
 from ingest.embeddings import make_embeddings
@@ -259,7 +259,7 @@ class Assistant:
             self._offer_other_place(state, scope)
         return state
 
-    def uncovered_topics(self, snap) -> TopicList:
+    def uncovered_topics(self, snap: IndexSnapshot) -> TopicList:
         """The topic list less what this index's titles and headings cover, once per index
         generation (and per list: the evaluation swaps it)."""
         key = (snap.generation, id(self.topics))

@@ -64,7 +64,7 @@ class TopicList:
         documents guide something about it, and the usual evidence decides. The index, not
         the list, has the last word on what is covered."""
         self.entries = entries
-        self.topics = []
+        self.topics: list[Topic] = []
         for e in entries:
             phrases = [nfc(str(p)).lower() for p in e["phrases"]]
             accented = tuple(_phrase(p) for p in phrases)
