@@ -320,6 +320,7 @@ class Assistant:
             citations=state.citations,
             refused=state.refused,
             refusal_reason=reason if state.refused else "",
+            uncovered_topic=state.uncovered_topic if reason == "topic not covered" else "",
             confidence=state.confidence if reason in ("", "weak evidence") else 0.0,
             mode=state.result_mode,
             sample_documents=any(c.status == SAMPLE_STATUS for c in state.citations),

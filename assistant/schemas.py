@@ -118,6 +118,7 @@ class AnswerResult(BaseModel):
     # "named place not stated" (the province asked about is silent) or "topic not covered" (a
     # matter the documents do not guide, assistant/topics.py)
     refusal_reason: str = ""
+    uncovered_topic: str = ""  # the matter named, when refused as "topic not covered"
     confidence: float = 0.0  # probability the passages answer; 0 when a check found they don't
     mode: Literal["extractive", "llm", "refusal"] = "extractive"
     sample_documents: bool = False  # an answer resting on "bản mẫu" documents

@@ -197,6 +197,21 @@ def test_unanswered_and_thumbs_down_show_in_the_report(client, reader_headers, a
     assert "Đất đai" in negative[0][3]  # grouped under the document/section the answer rested on
 
 
+def test_questions_on_a_matter_no_document_guides_are_grouped_under_it(
+    client, reader_headers, admin_headers
+):
+    for question in ("Làm hộ chiếu cho con cần giấy tờ gì?", "lam ho chieu o dau"):
+        body = client.post("/v1/ask", json={"question": question}, headers=reader_headers).json()
+        assert body["refusal_reason"] == "topic not covered", body["refusal_reason"]
+        assert body["uncovered_topic"] == "hộ chiếu, xuất nhập cảnh"
+    report = client.get("/v1/admin/report", headers=admin_headers).json()
+    passport = [t for t in report["topics"] if t["topic"].endswith("hộ chiếu, xuất nhập cảnh")]
+    assert passport and passport[0]["topic"].startswith("Chưa có tài liệu hướng dẫn")
+    asked = {q["question"] for q in passport[0]["questions"]}
+    assert {"Làm hộ chiếu cho con cần giấy tờ gì?", "lam ho chieu o dau"} <= asked
+    assert passport[0]["doc_id"] == ""  # not filed under the birth registration it came near
+
+
 def test_conversations_are_stored_when_opted_in(client, reader_headers, service):
     from sqlalchemy import select
 

@@ -35,7 +35,11 @@ class _Recent:
 
 
 def _top_source(result: AnswerResult) -> tuple[str, str, str]:
-    """The document and section an answer rests on (or, for a refusal, came closest to)."""
+    """The document and section an answer rests on (or, for a refusal, came closest to). A
+    question on a matter no document guides belongs to that matter, not to the section it came
+    closest to: the gap report then lists what people ask that the documents lack."""
+    if result.refusal_reason == "topic not covered" and result.uncovered_topic:
+        return "", f"Chưa có tài liệu hướng dẫn: {result.uncovered_topic}", ""
     if result.citations:
         c = result.citations[0]
         return c.doc_id, c.title, c.section
