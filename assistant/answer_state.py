@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from assistant.extractive import Unit
 from assistant.related import Related
 from assistant.schemas import AskRequest, Citation
+from assistant.scope import Scope
 from assistant.snapshot import Passage
 
 
@@ -38,6 +39,7 @@ class AnswerState:
     # retrieve
     passages: list[Passage] = field(default_factory=list)
     # decide
+    scope: Scope | None = None  # the documents and places the question names (`Assistant.scope`)
     confidence: float = 0.0
     refused: bool = False
     refusal_reason: str = ""

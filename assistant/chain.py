@@ -223,7 +223,7 @@ class Assistant:
             # answers this question, whatever the overlap scores say
             state.refused, state.refusal_reason = False, ""
         snap = self.provider.get()
-        scope = snap.scope.detect(state.standalone)
+        scope = self.scope(state)
         state.uncovered_places = scope.uncovered
         if passages and scope.uncovered and not scope.named and passages[0].doc_id in scope.other:
             # asked about a province no document covers: another province's rule is no answer
@@ -258,6 +258,12 @@ class Assistant:
         if state.refused and scope.provincial and scope.other:
             self._offer_other_place(state, scope)
         return state
+
+    def scope(self, state: AnswerState) -> Scope:
+        """The documents and places the question names, read once per question."""
+        if state.scope is None:
+            state.scope = self.provider.get().scope.detect(state.standalone)
+        return state.scope
 
     def uncovered_topics(self, snap: IndexSnapshot) -> TopicList:
         """The topic list less what this index's titles and headings cover, once per index
@@ -341,7 +347,7 @@ class Assistant:
         return state.units
 
     def _select(self, state: AnswerState, budget: int) -> list[Unit]:
-        scope = self.provider.get().scope.detect(state.standalone)
+        scope = self.scope(state)
         if state.ranked is None:
             passages, ranks = self._with_section_siblings(state.passages)
             # what is asked comes from the user's own words: "Mất bao lâu?" after a question on
@@ -578,7 +584,7 @@ class Assistant:
         and cited as that province's ("Kế hoạch của Hưng Yên không nêu …; Nghị quyết của Tây
         Ninh nêu …"), never as the answer for the province asked about."""
         named = "; ".join(doc_label(self.cite.meta(d, d)) for d in state.named_docs)
-        scope = self.provider.get().scope.detect(state.standalone)
+        scope = self.scope(state)
         others = [u for u in self._units(state) if u.passage.doc_id in scope.other][:2]
         citations, quotes = self._quoted(others)
         lines = [
