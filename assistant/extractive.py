@@ -21,7 +21,7 @@ from assistant.questions import (
     without_frame,
 )
 from assistant.snapshot import Passage
-from assistant.statute import is_statute
+from assistant.statute import STATUTE_TYPES
 from ingest.text import LOST_DIACRITICS, diacritic_ratio, fold, words
 
 # Characters an answer quotes at most (the first unit is always quoted). After a 500-character
@@ -106,7 +106,7 @@ def units_of(passage: Passage, rank: int, max_len: int = 450) -> list[Unit]:
         for m in re.finditer(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*", text)
         if m.group().strip()
     ]
-    if is_statute({"doc_type": passage.doc_type}):
+    if passage.doc_type in STATUTE_TYPES:
         paragraphs = [piece for span in paragraphs for piece in _khoan_pieces(text, *span)]
     merged: list[tuple[int, int]] = []
     i = 0
