@@ -97,7 +97,6 @@ class Assistant:
         self.llm = LLMClient(settings) if settings.llm_base_url else None
         self.cite = CitationBuilder(self.provider)
         self.topics: TopicList = load_topics()
-        self._uncovered: tuple[tuple[str, int], TopicList] | None = None
         self.chain = (
             RunnableLambda(self.condense, name="condense")
             | RunnableLambda(self.retrieve, name="retrieve")
@@ -266,14 +265,8 @@ class Assistant:
         return state.scope
 
     def uncovered_topics(self, snap: IndexSnapshot) -> TopicList:
-        """The topic list less what this index's titles and headings cover, once per index
-        generation (and per list: the evaluation swaps it)."""
-        key = (snap.generation, id(self.topics))
-        cached = self._uncovered
-        if cached is None or cached[0] != key:
-            cached = (key, self.topics.without_covered(snap.headings))
-            self._uncovered = cached
-        return cached[1]
+        """The topic list less what this index's titles and headings cover."""
+        return self.topics.without_covered(snap.headings)
 
     def _amount_missing(self, state: AnswerState) -> bool:
         units = self._select(state, AMOUNT_BUDGET)

@@ -15,6 +15,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -98,21 +99,6 @@ class IndexSnapshot:
             {d: rec.meta for d, rec in self.manifest.docs.items()}, question_province_names()
         )
         self.labels = rows.labels
-        # what the documents are about, by their own titles and headings (lower-case, NFC)
-        self.headings = tuple(
-            sorted(
-                {
-                    nfc(str(rec.meta.get("title") or "")).lower()
-                    for rec in self.manifest.docs.values()
-                }
-                | {
-                    nfc(part.strip()).lower()
-                    for m in self.metas
-                    for part in m.get("section", "").split("›")
-                    if part.strip()
-                }
-            )
-        )
         self._section_cache: dict[tuple[str, str], list[int]] = {}
         self.title_bigrams = rows.title_bigrams
         self.title_index = TitleIndex(rows.title_bigrams)
@@ -140,6 +126,21 @@ class IndexSnapshot:
             for d, rows in by_doc.items()
         }
         self._doc_rows = {d: np.asarray(rows, dtype=np.int64) for d, rows in by_doc.items()}
+
+    @cached_property
+    def headings(self) -> tuple[str, ...]:
+        """What the documents are about, by their own titles and headings (lower-case, NFC);
+        read when first asked, not at every load."""
+        titles = {
+            nfc(str(rec.meta.get("title") or "")).lower() for rec in self.manifest.docs.values()
+        }
+        parts = {
+            nfc(part.strip()).lower()
+            for m in self.metas
+            for part in m.get("section", "").split("›")
+            if part.strip()
+        }
+        return tuple(sorted(titles | parts))
 
     def nearest(self, vector: list[float], k: int, where: dict | None) -> list[tuple[str, float]]:
         """(chunk id, cosine distance) of the k nearest chunks, from the store's search."""

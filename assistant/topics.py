@@ -13,7 +13,6 @@ that topic's phrases (the documents may mention it: "thẻ bảo hiểm y tế" 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,14 +36,11 @@ class Topic:
     folded: tuple[re.Pattern[str], ...]  # the same without diacritics
     asks: tuple[bool, ...]  # which phrases, named in a question, ask about the matter
 
-    def asked_in(self, question: str) -> bool:
-        """Whether the question names this matter: with diacritics when it is typed with them
-        ("thuê đất" is no "thuế đất"), folded otherwise."""
-        if has_diacritics(question):
-            text, patterns = nfc(question).lower(), self.accented
-        else:
-            text, patterns = fold(question).lower(), self.folded
-        return any(ask and p.search(text) for p, ask in zip(patterns, self.asks, strict=True))
+    def asked_in(self, question: str, accented: bool) -> bool:
+        """Whether the question (lower-case; NFC when `accented`, folded otherwise) names this
+        matter: with diacritics when it is typed with them ("thuê đất" is no "thuế đất")."""
+        patterns = self.accented if accented else self.folded
+        return any(ask and p.search(question) for p, ask in zip(patterns, self.asks, strict=True))
 
     def mentioned_in(self, text: str, accented: bool) -> bool:
         """Whether a passage uses any of its phrases: as written when the question and the
@@ -64,6 +60,7 @@ class TopicList:
         documents guide something about it, and the usual evidence decides. The index, not
         the list, has the last word on what is covered."""
         self.entries = entries
+        self._covered: tuple[tuple[str, ...], TopicList] | None = None
         self.topics: list[Topic] = []
         for e in entries:
             phrases = [nfc(str(p)).lower() for p in e["phrases"]]
@@ -73,15 +70,23 @@ class TopicList:
                 folded = tuple(_phrase(fold(p)) for p in phrases)
                 self.topics.append(Topic(str(e["topic"]), accented, folded, asks))
 
-    def without_covered(self, headings: Iterable[str]) -> TopicList:
-        """The same list, less what `headings` (titles and section headings) cover."""
-        return TopicList(self.entries, "\n".join(headings))
+    def without_covered(self, headings: tuple[str, ...]) -> TopicList:
+        """The same list, less what `headings` (an index's titles and section headings) cover;
+        kept for the last headings asked about (one index generation serves many questions)."""
+        covered = self._covered
+        if covered is None or covered[0] is not headings:
+            covered = (headings, TopicList(self.entries, "\n".join(headings)))
+            self._covered = covered
+        return covered[1]
 
     def uncovered(self, question: str, texts: list[str]) -> str:
         """The first matter the question names that none of `texts` mentions ("" if none)."""
         accented = has_diacritics(question)
+        asked = nfc(question).lower() if accented else fold(question).lower()
         for topic in self.topics:
-            if topic.asked_in(question) and not any(topic.mentioned_in(t, accented) for t in texts):
+            if topic.asked_in(asked, accented) and not any(
+                topic.mentioned_in(t, accented) for t in texts
+            ):
                 return topic.name
         return ""
 
