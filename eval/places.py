@@ -62,12 +62,13 @@ def place_metrics(
     answers: list[tuple[dict, object, float]], k: int = 5, plain: list[bool] | None = None
 ) -> dict:
     """Answer-level scores of a place-labelled set. `answers` are (row, AnswerResult, ms);
-    `plain`, each question's refusal without the uncovered-topic check (same run)."""
+    `plain`, each question's refusal without the uncovered-topic check (same run; without it
+    those two rates are None)."""
     right_first, right_any, hit1, hitk, false_ref, correct_ref = [], [], [], [], [], []
     false_plain, correct_plain = [], []
     by_group: dict[str, list[bool]] = {}
-    plain = plain if plain is not None else [res.refused for _, res, _ in answers]
-    for (row, res, _), refused_plain in zip(answers, plain, strict=True):
+    for i, (row, res, _) in enumerate(answers):
+        refused_plain = plain[i] if plain is not None else None
         if not row.get("answerable", True):
             correct_ref.append(res.refused)
             correct_plain.append(refused_plain)
@@ -97,8 +98,8 @@ def place_metrics(
         f"retrieved_place_hit@{k}": share(hitk),
         "correct_refusal": share(correct_ref),
         "false_refusal": share(false_ref),
-        "correct_refusal_without_topics": share(correct_plain),
-        "false_refusal_without_topics": share(false_plain),
+        "correct_refusal_without_topics": share(correct_plain) if plain is not None else None,
+        "false_refusal_without_topics": share(false_plain) if plain is not None else None,
         "n_groups": len(by_group),
         # one question asked four ways: each phrasing answered from the group's right place
         "phrasing_consistency": share(members),

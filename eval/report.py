@@ -158,7 +158,9 @@ def build_report(
             }
             for run in runs
         },
-        "answers": answer_metrics(assistant, answers),
+        "answers": answer_metrics(
+            assistant, answers, plain=refused_without_topics(assistant, answers)
+        ),
         "follow_up_hit@5": retrieval_scores(
             [runs[0].ranks[i] for i in follow], [runs[0].ndcgs[i] for i in follow]
         )["hit@5"]
@@ -209,13 +211,15 @@ def retrieval_runs(assistant: Assistant, naive: NaiveBaselines, answerable: list
     return [score_system(name, answerable, search) for name, search in systems]
 
 
-def answer_metrics(assistant: Assistant, answers: list) -> dict:
-    """Answer-level metrics on the chain's output: citations, refusals, the Điều, latency."""
+def answer_metrics(assistant: Assistant, answers: list, plain: list[bool] | None = None) -> dict:
+    """Answer-level metrics on the chain's output: citations, refusals, the Điều, latency.
+    `plain`: each question's refusal without the uncovered-topic check, from the same run
+    (eval/harness.py `refused_without_topics`); without it those two rates are None."""
     cited_hits, correct_ref, false_ref, article_hits = [], [], [], []
     quoted_hits, lead_hits, correct_plain, false_plain = [], [], [], []
     snap = assistant.provider.get()
-    plain = refused_without_topics(assistant, answers)
-    for (row, res, _), refused_plain in zip(answers, plain, strict=True):
+    for i, (row, res, _) in enumerate(answers):
+        refused_plain = plain[i] if plain is not None else None
         if row.get("article"):
             article_hits.append(first_citation_names_article(row, res))
         if has_gold_quote(row):
@@ -246,8 +250,12 @@ def answer_metrics(assistant: Assistant, answers: list) -> dict:
         "correct_refusal": sum(correct_ref) / (len(correct_ref) or 1),
         "false_refusal": sum(false_ref) / (len(false_ref) or 1),
         # the same run without the uncovered-topic check (assistant/topics.py)
-        "correct_refusal_without_topics": sum(correct_plain) / (len(correct_plain) or 1),
-        "false_refusal_without_topics": sum(false_plain) / (len(false_plain) or 1),
+        "correct_refusal_without_topics": (
+            sum(correct_plain) / (len(correct_plain) or 1) if plain is not None else None
+        ),
+        "false_refusal_without_topics": (
+            sum(false_plain) / (len(false_plain) or 1) if plain is not None else None
+        ),
         "n_answerable": len(cited_hits),
         # statute questions: the first citation names the right law and Điều
         "article_hit_rate": sum(article_hits) / len(article_hits) if article_hits else None,
