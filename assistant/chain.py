@@ -221,6 +221,12 @@ class Assistant:
             # "X là gì?" and the best passage states X word for word: the evidence that it
             # answers this question, whatever the overlap scores say
             state.refused, state.refusal_reason = False, ""
+        if state.refused and _names_title(passages):
+            # the question names the whole title of the best passage's procedure ("tách hộ" in
+            # "con trai lấy vợ muốn tách hộ khẩu ra riêng"): its everyday words cover the section
+            # little, but it asks about this procedure. The topic, amount and place checks below
+            # still apply (eval/dev_phrasing/README.md)
+            state.refused, state.refusal_reason = False, ""
         snap = self.provider.get()
         scope = self.scope(state)
         state.uncovered_places = scope.uncovered
@@ -358,7 +364,8 @@ class Assistant:
             choose_units,
             budget=budget,
             leads=partial(defines, state.standalone),
-            lead_from_first=self._surely_legal(state),
+            # and a question naming the title of the procedure ranked first by that procedure
+            lead_from_first=self._surely_legal(state) or _names_title(state.passages),
         )
         units = choose(state.ranked)
         # a question naming a province is answered from its documents and the shared ones: the
@@ -655,3 +662,9 @@ def _retrieved(i: int, p: Passage) -> RetrievedPassage:
         end=p.end,
         status=p.status,
     )
+
+
+def _names_title(passages: list[Passage]) -> bool:
+    """Whether the question contains the whole title of the passage ranked first: retrieval's
+    own notion of a procedure named (`RetrievalConfig.title_named_boost`)."""
+    return bool(passages) and passages[0].signals.get("title", 0.0) >= 1.0

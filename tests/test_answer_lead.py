@@ -75,3 +75,27 @@ def test_the_words_asking_what_a_text_says_are_not_terms(question, expected):
     from assistant.questions import without_frame
 
     assert " ".join(without_frame(question).split()) == expected
+
+
+@pytest.fixture(scope="module")
+def ask_residence(tmp_path_factory):
+    corpus = ingested(
+        tmp_path_factory.mktemp("cu-tru"), ["handbook/10-cu-tru.md"], n_docs=1, prebuilt=True
+    )
+    chain = Assistant(corpus.settings)
+    return lambda question: chain.ask(AskRequest(question=question))
+
+
+def test_an_everyday_question_naming_the_procedure_is_answered_from_it(ask_residence):
+    # "tách hộ" is the whole title of 10.5, named in the question; its everyday words ("lấy vợ",
+    # "hộ khẩu", "ra riêng") cover the section little, and a worked case about "nhập hộ khẩu"
+    # shares more of them: the answer was refused, or led with that case
+    result = ask_residence("Con trai lấy vợ muốn tách hộ khẩu ra riêng thì làm sao?")
+    assert not result.refused, (result.refusal_reason, result.confidence)
+    assert result.citations[0].section.endswith("10.5. Tách hộ"), result.citations[0].section
+
+
+def test_naming_a_procedure_does_not_answer_a_matter_the_documents_do_not_guide(ask_residence):
+    # the title is named, but the matter asked ("hộ chiếu") is none of the section's
+    result = ask_residence("Tách hộ xong thì làm hộ chiếu cho con ở đâu?")
+    assert result.refused
