@@ -172,6 +172,11 @@ def test_a_question_asking_for_an_amount_the_documents_do_not_state_is_refused(a
     # a year before "tỷ lệ" is no sum of money ("2030, tỷ" read as "2030 tỷ" did)
     assert amount_missing("hỗ trợ bao nhiêu tiền", "Đến năm 2030, tỷ lệ cán bộ trẻ …") == 1.0
     assert amount_missing("hỗ trợ bao nhiêu tiền", "Hỗ trợ lần đầu 1,5 tỷ đồng.") == 0.0
+    # the price named before the question word asks for money too
+    assert amount_missing("bị phạt bao nhiêu", "Nghiêm cấm đốt pháo nổ.") == 1.0
+    assert amount_missing("đóng tiền thu gom rác bao nhiêu một tháng", "Theo quy định.") == 1.0
+    assert amount_missing("phí cấp bản sao là bao nhiêu", "Phí: 8.000 đồng/bản.") == 0.0
+    assert amount_missing("bao nhiêu người được miễn", "Không.") == 0.0  # no price named
     result = ask("Mức lương cơ sở hiện nay là bao nhiêu tiền một tháng?")
     assert result.refused
 
