@@ -47,6 +47,7 @@ from assistant.schemas import (
 )
 from assistant.scope import Scope
 from assistant.settings import Settings
+from assistant.shorthand import expand_shorthand
 from assistant.snapshot import IndexSnapshot, Passage, SnapshotProvider
 from assistant.topics import TopicList, load_topics, names_procedure
 from assistant.validity import out_of_force_warning, review_warning
@@ -169,10 +170,11 @@ class Assistant:
     def condense(self, state: AnswerState) -> AnswerState:
         t = time.perf_counter()
         request = state.request
-        question = for_search(request.question)  # a CCCD or phone number answers nothing
+        # a CCCD or phone number answers nothing; "ko", "dc", "ntn" are read written out
+        question = expand_shorthand(for_search(request.question))
         standalone, context = question, ""
         if request.history and is_follow_up(question):
-            previous = for_search(request.history[-1].question)
+            previous = expand_shorthand(for_search(request.history[-1].question))
             rewritten = None
             if self.llm is not None and state.mode == "llm":
                 try:
@@ -351,7 +353,9 @@ class Assistant:
             passages, ranks = self._with_section_siblings(state.passages)
             # what is asked comes from the user's own words: "Mất bao lâu?" after a question on
             # papers asks for the deadline, though the carried topic still says "giấy tờ"
-            types = question_types(state.request.question) or question_types(state.standalone)
+            types = question_types(expand_shorthand(state.request.question)) or question_types(
+                state.standalone
+            )
             # the words naming a document chose it; in its sentences they match other words
             # ("Hiến pháp" and "hiến mô, bộ phận cơ thể người")
             scoped = scope.rest or state.standalone
