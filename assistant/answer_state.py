@@ -34,6 +34,7 @@ class AnswerState:
     t0: float = field(default_factory=time.perf_counter)
     timings: dict[str, float] = field(default_factory=dict)
     # condense
+    question: str = ""  # the user's own words as read: no personal numbers, shorthand written out
     standalone: str = ""
     search: tuple[str, str] = ("", "")  # what retrieval searches with: query, carried context
     # retrieve

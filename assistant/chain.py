@@ -191,7 +191,7 @@ class Assistant:
         elif request.history:
             context = self._carried_scope(question, for_search(request.history[-1].question))
             standalone = f"{question} ({context})" if context else question
-        state.standalone = standalone
+        state.question, state.standalone = question, standalone
         state.search = (question, context) if context else (standalone, "")
         state.timings["condense_ms"] = (time.perf_counter() - t) * 1000
         return state
@@ -353,9 +353,7 @@ class Assistant:
             passages, ranks = self._with_section_siblings(state.passages)
             # what is asked comes from the user's own words: "Mất bao lâu?" after a question on
             # papers asks for the deadline, though the carried topic still says "giấy tờ"
-            types = question_types(expand_shorthand(state.request.question)) or question_types(
-                state.standalone
-            )
+            types = question_types(state.question) or question_types(state.standalone)
             # the words naming a document chose it; in its sentences they match other words
             # ("Hiến pháp" and "hiến mô, bộ phận cơ thể người")
             scoped = scope.rest or state.standalone

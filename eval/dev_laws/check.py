@@ -28,6 +28,7 @@ LAWS = (
 )
 ALLOWED_TAGS = {"clean", "no-diacritic", "everyday", "long", "concept"}
 FIELDS = ["id", "question", "answerable", "quote", "doc", "article", "tags"]
+PREFIXES = ("dlo-", "dlu-")  # answerable, unanswerable (eval/dev_laws2 passes its own)
 
 _cache = {}
 
@@ -53,7 +54,8 @@ def articles(doc):
     return arts
 
 
-def main():
+def main(prefixes=PREFIXES):
+    answerable_prefix, unanswerable_prefix = prefixes
     errors, ids = [], set()
     counts = collections.Counter()
     per_doc = collections.Counter()
@@ -98,8 +100,8 @@ def main():
         ans = r.get("answerable")
         if ans is True:
             counts["answerable"] += 1
-            if not str(rid).startswith("dlo-"):
-                errors.append(f"{rid}: answerable id must start with dlo-")
+            if not str(rid).startswith(answerable_prefix):
+                errors.append(f"{rid}: answerable id must start with {answerable_prefix}")
             quote, doc, art = r.get("quote"), r.get("doc"), r.get("article")
             if not (isinstance(quote, str) and isinstance(doc, str) and isinstance(art, str)):
                 errors.append(f"{rid}: quote/doc/article must be strings")
@@ -121,8 +123,8 @@ def main():
             per_doc[doc] += 1
         elif ans is False:
             counts["unanswerable"] += 1
-            if not str(rid).startswith("dlu-"):
-                errors.append(f"{rid}: unanswerable id must start with dlu-")
+            if not str(rid).startswith(unanswerable_prefix):
+                errors.append(f"{rid}: unanswerable id must start with {unanswerable_prefix}")
             if any(r.get(k) is not None for k in ("quote", "doc", "article")):
                 errors.append(f"{rid}: unanswerable item must have null quote/doc/article")
         else:
