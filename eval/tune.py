@@ -6,8 +6,9 @@ routing, the statute penalty, the concept boost and the legal basis first all co
 check (choose on half, score the other half) tells whether a choice is more than a fit to the
 questions it was chosen on.
 
-Only the gold set and the development law set (eval/dev_laws) are used, never a held-out set.
-Gold judges handbook and resolution questions, dev_laws citizens' legal questions; a setting is
+Only the gold set and the development law sets (eval/dev_laws, eval/dev_laws2) are used, never a
+held-out set. Gold judges handbook and resolution questions, the law sets (pooled) citizens' legal
+questions; a setting is
 scored by the mean of their MRR, and one that costs gold more than 0.01 hit@1 against the current
 weights is not chosen (the limit the statutes issue sets).
 
@@ -31,7 +32,9 @@ from eval.harness import read_questions, request_for
 from eval.metrics import first_hit, gold_quotes, has_gold_quote, retrieval_scores
 from eval.report import GOLD
 
-DEV_LAWS = Path(__file__).resolve().parent / "dev_laws" / "questions.jsonl"
+DEV_LAWS = tuple(
+    Path(__file__).resolve().parent / name / "questions.jsonl" for name in ("dev_laws", "dev_laws2")
+)
 GRID = {
     "dense_weight": (0.25, 0.5, 0.75),
     "folded_weight": (1.0, 1.5, 2.0),
@@ -83,7 +86,7 @@ def describe(name: str, i: int, gold: np.ndarray, laws: np.ndarray) -> str:
     g, lw = summary(gold[i]), summary(laws[i])
     return (
         f"{name}: gold hit@1 {g['hit@1']:.3f} MRR {g['mrr']:.3f} | "
-        f"dev_laws hit@1 {lw['hit@1']:.3f} MRR {lw['mrr']:.3f}"
+        f"law sets hit@1 {lw['hit@1']:.3f} MRR {lw['mrr']:.3f}"
     )
 
 
@@ -99,7 +102,7 @@ def main() -> None:
     configs = [replace(base, **s) for s in settings]
     now = settings.index(current)
     gold = ranks_for(assistant, answerable(GOLD), configs)
-    laws = ranks_for(assistant, answerable(DEV_LAWS), configs)
+    laws = ranks_for(assistant, [row for path in DEV_LAWS for row in answerable(path)], configs)
     print(describe(f"current {current}", now, gold, laws))
     best = choose(gold, laws, now)
     print(describe(f"best on all {settings[best]}", best, gold, laws))
