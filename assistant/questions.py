@@ -61,7 +61,7 @@ QUESTION_TYPES: dict[str, QuestionType] = {
     ),
     "steps": QuestionType(
         re.compile(
-            r"\b(cac buoc|trinh tu|quy trinh|lam the nao|nhu the nao|ra sao|thuc hien|niem yet|gom nhung)\b"
+            r"\b(cac buoc|trinh tu|quy trinh|lam the nao|lam sao|nhu the nao|ra sao|thuc hien|niem yet|gom nhung)\b"
         ),
         re.compile(r"trinh tu|^\s*\d+\.|buoc", re.M),
         re.compile(r"^trinh tu"),

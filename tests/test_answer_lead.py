@@ -93,6 +93,8 @@ def test_an_everyday_question_naming_the_procedure_is_answered_from_it(ask_resid
     result = ask_residence("Con trai lấy vợ muốn tách hộ khẩu ra riêng thì làm sao?")
     assert not result.refused, (result.refusal_reason, result.confidence)
     assert result.citations[0].section.endswith("10.5. Tách hộ"), result.citations[0].section
+    # "thì làm sao?" about a procedure asks its steps, not only who handles it
+    assert "Trình tự thực hiện" in result.citations[0].quote, result.citations[0].quote[:80]
 
 
 def test_naming_a_procedure_does_not_answer_a_matter_the_documents_do_not_guide(ask_residence):
