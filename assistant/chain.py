@@ -36,7 +36,7 @@ from assistant.privacy import for_search, redact
 from assistant.provenance import UNREVIEWED_WARNING, is_unreviewed
 from assistant.questions import question_types
 from assistant.related import best_article_unit, related_articles
-from assistant.retrieval import HybridSearcher, RetrievalConfig, defines
+from assistant.retrieval import TITLE_NAMED, HybridSearcher, RetrievalConfig, defines
 from assistant.schemas import (
     AnswerResult,
     AskRequest,
@@ -170,11 +170,10 @@ class Assistant:
     def condense(self, state: AnswerState) -> AnswerState:
         t = time.perf_counter()
         request = state.request
-        # a CCCD or phone number answers nothing; "ko", "dc", "ntn" are read written out
-        question = expand_shorthand(for_search(request.question))
+        question = _as_read(request.question)
         standalone, context = question, ""
         if request.history and is_follow_up(question):
-            previous = expand_shorthand(for_search(request.history[-1].question))
+            previous = _as_read(request.history[-1].question)
             rewritten = None
             if self.llm is not None and state.mode == "llm":
                 try:
@@ -189,7 +188,7 @@ class Assistant:
                 context = topic_of(previous)
                 standalone = f"{question} {context}"
         elif request.history:
-            context = self._carried_scope(question, for_search(request.history[-1].question))
+            context = self._carried_scope(question, _as_read(request.history[-1].question))
             standalone = f"{question} ({context})" if context else question
         state.question, state.standalone = question, standalone
         state.search = (question, context) if context else (standalone, "")
@@ -219,15 +218,14 @@ class Assistant:
         state.confidence = self.confidence(state.standalone, passages, self._surely_legal(state))
         state.refused = not passages or state.confidence < self.settings.refusal_threshold
         state.refusal_reason = "weak evidence" if state.refused else ""
-        if state.refused and passages and defines(state.standalone, passages[0].text):
-            # "X là gì?" and the best passage states X word for word: the evidence that it
-            # answers this question, whatever the overlap scores say
-            state.refused, state.refusal_reason = False, ""
-        if state.refused and _names_title(passages):
-            # the question names the whole title of the best passage's procedure ("tách hộ" in
-            # "con trai lấy vợ muốn tách hộ khẩu ra riêng"): its everyday words cover the section
-            # little, but it asks about this procedure. The topic, amount and place checks below
-            # still apply (eval/dev_phrasing/README.md)
+        if state.refused and (
+            _names_title(passages) or (passages and defines(state.standalone, passages[0].text))
+        ):
+            # evidence that the best passage answers this question, whatever the overlap scores
+            # say: "X là gì?" and it states X word for word; or the question names the whole
+            # title of its procedure ("tách hộ" in "con trai lấy vợ muốn tách hộ khẩu ra
+            # riêng", everyday words that cover the section little). The topic, amount and
+            # place checks below still apply (eval/dev_phrasing/README.md)
             state.refused, state.refusal_reason = False, ""
         snap = self.provider.get()
         scope = self.scope(state)
@@ -666,7 +664,13 @@ def _retrieved(i: int, p: Passage) -> RetrievedPassage:
     )
 
 
+def _as_read(text: str) -> str:
+    """A question as the chain reads it: a CCCD or phone number answers nothing, and "ko",
+    "dc", "ntn" are written out."""
+    return expand_shorthand(for_search(text))
+
+
 def _names_title(passages: list[Passage]) -> bool:
     """Whether the question contains the whole title of the passage ranked first: retrieval's
     own notion of a procedure named (`RetrievalConfig.title_named_boost`)."""
-    return bool(passages) and passages[0].signals.get("title", 0.0) >= 1.0
+    return bool(passages) and passages[0].signals.get("title", 0.0) >= TITLE_NAMED

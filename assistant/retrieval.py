@@ -22,6 +22,9 @@ from assistant.snapshot import IndexSnapshot, Passage, SnapshotProvider
 from assistant.synonyms import SynonymMap, load_synonyms
 from ingest.text import fold
 
+# The title signal's value when the question contains the procedure's whole title: "named"
+TITLE_NAMED = 1.0
+
 
 @dataclass(frozen=True)
 class RetrievalConfig:
@@ -327,7 +330,7 @@ class HybridSearcher:
             fused[concept_rows(snap, query)] += config.concept_boost
         if "title" in signals:
             fused = fused + config.title_weight * signals["title"]
-            fused = fused + config.title_named_boost * (signals["title"] >= 1.0)
+            fused = fused + config.title_named_boost * (signals["title"] >= TITLE_NAMED)
         ranked = np.argsort(-fused)
         order = ranked[mask[ranked]].tolist()
         if not config.merge_sections:

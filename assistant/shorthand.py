@@ -43,7 +43,6 @@ _TOKEN = re.compile(
 )
 # A single letter is shorthand only in lower case and not after a word that names a label:
 # "phim loại K" is a film rating and "điểm k khoản 2" a point of a law, neither is "không"
-_SINGLE = {"k", "j"}
 _LABEL = re.compile(r"\b(diem|tai|loai|nhan|hang|muc|phim)\s*$")
 
 
@@ -54,7 +53,7 @@ def expand_shorthand(text: str) -> str:
     def written(m: re.Match[str]) -> str:
         typed = m.group(1)
         word = typed.lower()
-        if word in _SINGLE and (typed != word or _LABEL.search(fold(text[: m.start()]).lower())):
+        if len(word) == 1 and (typed != word or _LABEL.search(fold(text[: m.start()]).lower())):
             return typed
         return SHORTHAND[word][0 if accented else 1]
 
