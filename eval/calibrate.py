@@ -20,8 +20,8 @@ from sklearn.preprocessing import StandardScaler
 
 from assistant.chain import Assistant
 from assistant.confidence import FEATURES, features
-from assistant.settings import PROJECT_ROOT, get_settings
-from eval.harness import read_questions, request_for
+from assistant.settings import get_settings
+from eval.harness import question_set, read_questions, request_for
 from eval.report import GOLD
 
 # eval/dev_laws2 is left out: its unanswerable questions are those no law answers, and the
@@ -31,7 +31,7 @@ REFUSAL_SETS = ("dev_laws", "dev_phrasing", "dev_trust")
 
 
 def training_sets() -> list[Path]:
-    return [GOLD, *(PROJECT_ROOT / "eval" / name / "questions.jsonl" for name in REFUSAL_SETS)]
+    return [GOLD, *map(question_set, REFUSAL_SETS)]
 
 
 def fit(name: str, X: np.ndarray, y: np.ndarray) -> None:

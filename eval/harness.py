@@ -16,6 +16,11 @@ from assistant.settings import Settings
 from ingest.pipeline import run_ingest
 
 
+def question_set(name: str) -> Path:
+    """The questions file of the set `eval/<name>/`."""
+    return Path(__file__).resolve().parent / name / "questions.jsonl"
+
+
 def read_questions(path: Path) -> list[dict]:
     rows = []
     with open(path, encoding="utf-8") as fh:

@@ -16,6 +16,7 @@ from eval.baselines import NaiveBaselines
 from eval.harness import (
     answer_all,
     output_line,
+    question_set,
     read_questions,
     refused_without_topics,
     request_for,
@@ -34,7 +35,7 @@ from eval.metrics import (
 from eval.places import build_place_report, place_section, read_previous, with_previous
 from ingest.pipeline import run_ingest
 
-GOLD = PROJECT_ROOT / "eval" / "gold" / "questions.jsonl"
+GOLD = question_set("gold")
 REPORTS = PROJECT_ROOT / "eval" / "reports"
 TAGS = ("clean", "no-diacritic", "everyday", "ocr", "follow-up")
 ABLATIONS = (

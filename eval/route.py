@@ -5,8 +5,8 @@
 A question is labelled by the document that answers it: a law (1) or the handbook or a
 resolution (0). It learns from the answerable questions of the gold set and the development
 sets named in `TRAINING_SETS`, never from a held-out set. It prints the 5-fold cross-validated
-accuracy on each set; the routing weights it feeds were chosen with those cross-validated predictions
-(see eval/dev_laws/README.md).
+accuracy on each set; the routing weights it feeds were chosen with those cross-validated
+predictions (see eval/dev_laws/README.md).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from sklearn.pipeline import make_pipeline
 
 from assistant.chain import Assistant
 from assistant.intent import MODEL_PATH, vectorizer
-from assistant.settings import PROJECT_ROOT, get_settings
-from eval.harness import read_questions
+from assistant.settings import get_settings
+from eval.harness import question_set, read_questions
 
 C = 1.0  # 0.3-10 route the development sets alike (eval/dev_laws/README.md)
 # The sets the shipped model was fitted on: the gold set and the development sets that label
@@ -67,7 +67,7 @@ def fit(texts: list[str], y: np.ndarray, trained_on: list[str]) -> dict:
 
 def main() -> None:
     law_docs = Assistant(get_settings()).provider.get().statute_docs
-    paths = [PROJECT_ROOT / "eval" / name / "questions.jsonl" for name in TRAINING_SETS]
+    paths = [question_set(name) for name in TRAINING_SETS]
     texts, y, sources = labelled(law_docs, paths)
     cv = cross_val_predict(
         model(), texts, y, cv=StratifiedKFold(5, shuffle=True, random_state=0), method="predict"

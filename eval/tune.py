@@ -8,9 +8,8 @@ questions it was chosen on.
 
 Only the gold set and the development law sets (eval/dev_laws, eval/dev_laws2) are used, never a
 held-out set. Gold judges handbook and resolution questions, the law sets (pooled) citizens' legal
-questions; a setting is
-scored by the mean of their MRR, and one that costs gold more than 0.01 hit@1 against the current
-weights is not chosen (the limit the statutes issue sets).
+questions; a setting is scored by the mean of their MRR, and one that costs gold more than 0.01
+hit@1 against the current weights is not chosen (the limit the statutes issue sets).
 
     python -m eval.tune
 """
@@ -28,13 +27,11 @@ import numpy as np
 from assistant.chain import Assistant
 from assistant.retrieval import RetrievalConfig
 from assistant.settings import get_settings
-from eval.harness import read_questions, request_for
+from eval.harness import question_set, read_questions, request_for
 from eval.metrics import first_hit, gold_quotes, has_gold_quote, retrieval_scores
 from eval.report import GOLD
 
-DEV_LAWS = tuple(
-    Path(__file__).resolve().parent / name / "questions.jsonl" for name in ("dev_laws", "dev_laws2")
-)
+DEV_LAWS = (question_set("dev_laws"), question_set("dev_laws2"))
 GRID = {
     "dense_weight": (0.25, 0.5, 0.75),
     "folded_weight": (1.0, 1.5, 2.0),
