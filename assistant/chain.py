@@ -18,7 +18,13 @@ from langchain_core.runnables import RunnableLambda
 
 from assistant.answer_state import AnswerState, Composed
 from assistant.citations import CitationBuilder, blockquote
-from assistant.confidence import LEGAL_CONFIDENCE_FROM, amount_missing, asks_amount, confidence
+from assistant.confidence import (
+    LEGAL_CONFIDENCE_FROM,
+    confidence,
+    figure_asked,
+    figure_kind,
+    figure_missing,
+)
 from assistant.extractive import (
     AMOUNT_BUDGET,
     QUOTE_BUDGET,
@@ -242,11 +248,12 @@ class Assistant:
                 state.refused, state.refusal_reason = True, "named place not stated"
                 state.named_docs = tuple(sorted(scope.provincial))
                 return state
-        # do the sentences that answer best state the figure asked for? An on-topic passage that
-        # leaves the amount to another text ("theo Nghị quyết HĐND tỉnh") is no answer. Read
-        # within AMOUNT_BUDGET characters: a longer answer quotes more of a section, and a figure
-        # for something else in it must not pass for the amount asked
-        if passages and asks_amount(state.standalone) and self._amount_missing(state):
+        # do the sentences that answer best state the figure asked for (an amount, a time, an
+        # age)? An on-topic passage that leaves the amount to another text ("theo Nghị quyết
+        # HĐND tỉnh") is no answer. Read within AMOUNT_BUDGET characters: a longer answer quotes
+        # more of a section, and a figure for something else in it must not pass for the one
+        # asked
+        if passages and self._figure_missing(state):
             state.refused, state.refusal_reason = True, "amount not stated"
         if passages and state.refusal_reason in ("", "weak evidence"):
             # a matter the documents do not guide ("hộ chiếu"), named in the question and in
@@ -274,9 +281,12 @@ class Assistant:
         """The topic list less what this index's titles and headings cover."""
         return self.topics.without_covered(snap.headings)
 
-    def _amount_missing(self, state: AnswerState) -> bool:
+    def _figure_missing(self, state: AnswerState) -> bool:
+        """Whether the question asks for a figure that the sentences read do not state."""
+        if not figure_asked(state.standalone):
+            return False
         units = self._select(state, AMOUNT_BUDGET)
-        return bool(amount_missing(state.standalone, " ".join(u.text for u in units)))
+        return figure_missing(state.standalone, " ".join(u.text for u in units))
 
     def _offer_other_place(self, state: AnswerState, scope: Scope) -> None:
         """The named province's documents do not answer; when another province's text answers
@@ -293,7 +303,7 @@ class Assistant:
             if self.confidence(question, passages) < self.settings.refusal_threshold:
                 continue
             offered = replace(state, passages=passages, ranked=None, units=None)
-            if asks_amount(state.standalone) and self._amount_missing(offered):
+            if self._figure_missing(offered):
                 continue
             break
         else:
@@ -366,6 +376,11 @@ class Assistant:
             leads=partial(defines, state.standalone),
             # and a question naming the title of the procedure ranked first by that procedure
             lead_from_first=self._surely_legal(state) or _names_title(state.passages),
+            states=(
+                (lambda text: not figure_missing(state.standalone, text))
+                if figure_asked(state.standalone)
+                else None
+            ),
         )
         units = choose(state.ranked)
         # a question naming a province is answered from its documents and the shared ones: the
@@ -629,10 +644,10 @@ class Assistant:
             )
         elif state.refusal_reason == "amount not stated":
             answer = (
-                f"Xin lỗi, {n_docs} tài liệu hiện có không nêu con số cụ thể anh/chị hỏi (mức tiền, "
-                f"tỷ lệ hoặc diện tích); đoạn gần nhất là {self._nearest(state, 1)[0]}. "
-                "Anh/chị vui lòng liên hệ bộ phận hỗ trợ nghiệp vụ của tỉnh để được hướng dẫn mức "
-                "áp dụng."
+                f"Xin lỗi, {n_docs} tài liệu hiện có không nêu con số cụ thể anh/chị hỏi "
+                f"({figure_kind(state.standalone)}); đoạn gần nhất là "
+                f"{self._nearest(state, 1)[0]}. Anh/chị vui lòng liên hệ bộ phận hỗ trợ nghiệp vụ "
+                "của tỉnh để được hướng dẫn con số áp dụng."
             )
         else:
             answer = (

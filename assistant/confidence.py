@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.query_terms import content_terms
+from assistant.questions import asked_period
 from assistant.snapshot import IndexSnapshot, Passage
 from ingest.text import fold
 
@@ -61,6 +62,31 @@ def amount_missing(question: str, passage_text: str) -> float:
         if asked.search(q):
             return 0.0 if stated.search(text) else 1.0
     return 0.0
+
+
+def figure_asked(question: str) -> bool:
+    """Whether the question asks for a figure the answer must state: an amount (`asks_amount`),
+    a time or an age (assistant/questions.py `asked_period`)."""
+    return asks_amount(question) or asked_period(question) is not None
+
+
+def figure_missing(question: str, text: str) -> bool:
+    """Whether the question asks for a figure that `text` does not state. The chain refuses such
+    an answer (assistant/chain.py `decide`); the refusal model's feature stays `amount_missing`,
+    the amounts it was fitted with. A time was added after the amounts: on the development sets
+    "thuận tình ly hôn … trong bao lâu", "nghỉ phép năm bao nhiêu ngày" and "người cao tuổi từ
+    bao nhiêu tuổi … trợ cấp" were answered from an article stating no time or age."""
+    if asks_amount(question):
+        return bool(amount_missing(question, text))
+    period = asked_period(question)
+    return period is not None and not period.search(fold(text).lower())
+
+
+def figure_kind(question: str) -> str:
+    """The figure asked for, as a refusal names it."""
+    if asks_amount(question):
+        return "mức tiền, tỷ lệ hoặc diện tích"
+    return "độ tuổi" if re.search(r"\btuoi\b", fold(question).lower()) else "thời hạn, thời gian"
 
 
 @dataclass(frozen=True)

@@ -243,17 +243,22 @@ def choose_units(
     budget: int = QUOTE_BUDGET,
     leads: Callable[[str], bool] | None = None,
     lead_from_first: bool = False,
+    states: Callable[[str], bool] | None = None,
 ) -> list[Unit]:
     """The units to quote from units ranked best first, within `max_units` and `budget`
     characters. `leads` names the text that answers the question outright (the sentence
     defining what "X là gì?" asks): the best such unit is quoted first, whatever its score.
-    Otherwise, with `lead_from_first`, the best unit of the passage ranked first leads."""
+    Otherwise, with `lead_from_first`, the best unit of the passage ranked first leads: the
+    best one that `states` the figure asked for, when one does ("… bao lâu thì vẫn là con
+    chung?": "Con được sinh ra trong thời hạn 300 ngày …", not the sentence before it)."""
     if not ranked:
         return []
     best = ranked[0].score
     first = next((u for u in ranked if leads(u.text)), None) if leads is not None else None
     if first is None and lead_from_first:
-        first = next((u for u in ranked if u.passage_rank == 0), None)
+        own = [u for u in ranked if u.passage_rank == 0]
+        stating = (u for u in own if states(u.text)) if states is not None else iter(())
+        first = next(stating, None) or next(iter(own), None)
     chosen: list[Unit] = [first] if first is not None else []
     used = len(first.text) if first is not None else 0
     top = (first or ranked[0]).passage

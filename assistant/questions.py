@@ -133,6 +133,36 @@ def asked_measures(question: str) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(part) for part in dict.fromkeys(parts))
 
 
+# A time or an age asked for: "bao lâu", "mấy ngày", "bao nhiêu năm", "mấy tuổi". Not "đã mấy năm
+# nay" or "mấy ngày trước" (when, not how long), nor "mấy bản", "mấy người" ("mấy" also means "a
+# few"): those ask no period. "Bao lâu" is answered by any stated period or frequency ("trong
+# thời hạn 15 ngày", "hằng năm", "ngay khi"), "mấy ngày" by a number of days.
+_PERIOD_UNITS = r"ngay|thang|nam|tuan|gio|tuoi"
+_ASKS_PERIOD = re.compile(
+    rf"\b(?:may|bao nhieu)\s+({_PERIOD_UNITS})\b"
+    r"(?!\s+(?:nay|roi|truoc|qua|lien|sau|tuoi|ve|di)\b)"
+)
+_PAST = re.compile(r"\bda (?:may|bao nhieu)\b")
+_HOW_LONG = re.compile(r"\bbao lau\b")
+_ANY_PERIOD = re.compile(
+    QUESTION_TYPES["deadline"].looks_like.pattern
+    + rf"|\b(?:{_FREQUENCY})\b|\bngay (?:khi|sau khi|lap tuc)\b|khong thoi han|vo thoi han"
+    + r"|theo tien do"
+)
+
+
+@lru_cache(maxsize=1024)
+def asked_period(question: str) -> re.Pattern[str] | None:
+    """What a sentence stating the time or age the question asks for looks like (accent-folded),
+    or None when it asks for none."""
+    q = fold(question).lower()
+    if _PAST.search(q):
+        return None
+    if m := _ASKS_PERIOD.search(q):
+        return re.compile(rf"\b{_NUMERAL}\s*{m.group(1)}\b")
+    return _ANY_PERIOD if _HOW_LONG.search(q) else None
+
+
 # "… quy định thế nào về X", "quy định gì về X": the words ask what a text says about X. As
 # terms they match any "theo quy định của luật" and pulled the Hiến pháp's khoản on organ
 # donation ahead of "Không ai bị bắt …" for "Hiến pháp quy định thế nào về việc bắt người?".

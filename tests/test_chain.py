@@ -193,6 +193,29 @@ def test_an_on_topic_passage_that_leaves_the_figure_to_another_text_is_not_an_an
     assert any("8.000 đồng" in c.quote for c in stated.citations)
 
 
+def test_a_time_or_an_age_asked_is_a_figure_the_answer_must_state(ask):
+    from assistant.confidence import figure_asked, figure_kind, figure_missing
+
+    assert figure_missing("đăng ký khai tử trong bao lâu", "Không quá 03 ngày làm việc.") is False
+    assert figure_missing("thuận tình ly hôn thì tòa giải quyết trong bao lâu", "Tòa án công nhận.")
+    assert figure_missing("nghỉ phép năm bao nhiêu ngày", "Được nghỉ hằng năm theo luật.")
+    assert not figure_missing("bao lâu đánh giá một lần", "Định kỳ hằng năm tổ chức đánh giá.")
+    assert figure_missing("mấy tuổi được kết hôn", "Nam, nữ tự nguyện quyết định.")
+    assert not figure_missing("mấy tuổi được kết hôn", "Nam từ đủ 20 tuổi, nữ từ đủ 18 tuổi.")
+    assert figure_kind("mấy tuổi được kết hôn") == "độ tuổi"
+    # "mấy" that means "a few", and a time that says since when, ask for no figure
+    assert not figure_asked("Muốn chứng thực mấy bản photo bằng tốt nghiệp thì làm thế nào?")
+    assert not figure_asked("Hai người ở với nhau mấy năm nay có phải vợ chồng không?")
+    assert not figure_asked("Tôi đã mấy lần nộp hồ sơ mà chưa được")
+    stated = ask("Có con mới sinh thì trong bao nhiêu ngày phải đi đăng ký khai sinh?")
+    assert not stated.refused, stated.refusal_reason
+    assert "60 ngày" in stated.citations[0].quote
+    # the right procedure (5.9 names no term of office), no time: refused, and says what
+    unstated = ask("Hòa giải viên ở cơ sở có nhiệm kỳ bao nhiêu năm?")
+    assert unstated.refused and unstated.refusal_reason == "amount not stated"
+    assert "thời hạn, thời gian" in unstated.answer
+
+
 def test_a_yes_no_question_naming_a_minimum_area_is_not_an_area_asked(ask):
     from assistant.confidence import amount_missing, asks_amount
 

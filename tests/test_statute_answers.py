@@ -185,3 +185,27 @@ def test_a_legal_answer_can_lead_with_the_article_ranked_first():
     # a definition still leads before anything else
     defined = choose_units(ranked, leads=lambda text: "Chủ nhà" in text, lead_from_first=True)
     assert defined[0].passage is handbook
+
+
+def test_the_article_ranked_first_leads_with_its_sentence_stating_the_figure_asked():
+    from assistant.confidence import figure_missing
+    from assistant.extractive import Unit, choose_units
+    from assistant.snapshot import Passage
+
+    text = (
+        "1. Con sinh ra trong thời kỳ hôn nhân là con chung của vợ chồng. "
+        "Con được sinh ra trong thời hạn 300 ngày kể từ thời điểm chấm dứt hôn nhân được coi là "
+        "con do người vợ có thai trong thời kỳ hôn nhân."
+    )
+    article = Passage(
+        id="a", doc_id="luat-hon-nhan-va-gia-dinh", text=text, title="", number="", doc_type="",
+        section="Điều 88. Xác định cha, mẹ", status="", start=0, end=len(text), page=0,
+        chunk_index=0,
+    )  # fmt: skip
+    cut = text.index("Con được")
+    ranked = [Unit(0, article, 0, cut, 1.3), Unit(0, article, cut, len(text), 1.26)]
+    question = "Con sinh ra sau khi ly hôn bao lâu thì vẫn được coi là con chung?"
+    states = lambda quote: not figure_missing(question, quote)  # noqa: E731
+    led = choose_units(ranked, lead_from_first=True, states=states)
+    assert "300 ngày" in led[0].text
+    assert "300 ngày" not in choose_units(ranked, lead_from_first=True)[0].text
