@@ -6,8 +6,8 @@ question names a matter (a passport) that the passage it would be answered from 
 A general rule on "a question word the passage lacks" refuses too many everyday questions
 ("mảnh đất", "bờ rào": eval/dev_trust/README.md), so the matters are a short list kept in
 `data/uncovered_topics.yaml`, written from the fields of commune work that the documents do not
-cover. A question naming one is refused unless a passage it would be quoted from uses one of
-that topic's phrases (the documents may mention it: "thẻ bảo hiểm y tế" in a list of papers).
+cover. A question naming one is refused unless a passage it would be quoted from uses the phrase
+it names (the documents may mention it: "thẻ bảo hiểm y tế" in a list of papers).
 """
 
 from __future__ import annotations
@@ -36,21 +36,26 @@ class Topic:
     folded: tuple[re.Pattern[str], ...]  # the same without diacritics
     asks: tuple[bool, ...]  # which phrases, named in a question, ask about the matter
 
-    def asked_in(self, question: str, accented: bool) -> bool:
-        """Whether the question (lower-case; NFC when `accented`, folded otherwise) names this
-        matter: with diacritics when it is typed with them ("thuê đất" is no "thuế đất")."""
+    def asked_in(self, question: str, accented: bool) -> tuple[int, ...]:
+        """Which of its phrases the question (lower-case; NFC when `accented`, folded otherwise)
+        asks about: with diacritics when it is typed with them ("thuê đất" is no "thuế đất")."""
         patterns = self.accented if accented else self.folded
-        return any(ask and p.search(question) for p, ask in zip(patterns, self.asks, strict=True))
+        return tuple(
+            i
+            for i, (p, ask) in enumerate(zip(patterns, self.asks, strict=True))
+            if ask and p.search(question)
+        )
 
-    def mentioned_in(self, text: str, accented: bool) -> bool:
-        """Whether a passage uses any of its phrases: as written when the question and the
-        passage both carry diacritics ("Giá thuê khoán" does not mention "thuế khoán"), folded
-        otherwise (a scanned text or a question typed without them)."""
+    def mentioned_in(self, text: str, accented: bool, phrases: tuple[int, ...]) -> bool:
+        """Whether a passage uses one of `phrases` (those the question asks about: a passage on
+        "hợp tác xã" does not answer "hộ kinh doanh", though both are one matter): as written
+        when the question and the passage both carry diacritics ("Giá thuê khoán" does not
+        mention "thuế khoán"), folded otherwise (a scanned text or a question typed without)."""
         if accented and diacritic_ratio(words(text)) >= LOST_DIACRITICS:
-            lowered = nfc(text).lower()
-            return any(p.search(lowered) for p in self.accented)
-        folded = fold(text).lower()
-        return any(p.search(folded) for p in self.folded)
+            lowered, patterns = nfc(text).lower(), self.accented
+        else:
+            lowered, patterns = fold(text).lower(), self.folded
+        return any(patterns[i].search(lowered) for i in phrases)
 
 
 class TopicList:
@@ -80,15 +85,37 @@ class TopicList:
         return covered[1]
 
     def uncovered(self, question: str, texts: list[str]) -> str:
-        """The first matter the question names that none of `texts` mentions ("" if none)."""
+        """The first matter the question asks about that none of `texts` mentions ("" if none).
+        Asked in its last sentence when that sentence asks on its own: "Bố tôi mất … để còn làm
+        các thủ tục khác như lương hưu. Cho tôi hỏi đi làm khai tử cần giấy tờ gì?" asks about
+        a death registration, not a pension."""
+        question = asking_part(question)
         accented = has_diacritics(question)
         asked = nfc(question).lower() if accented else fold(question).lower()
         for topic in self.topics:
-            if topic.asked_in(asked, accented) and not any(
-                topic.mentioned_in(t, accented) for t in texts
-            ):
+            phrases = topic.asked_in(asked, accented)
+            if phrases and not any(topic.mentioned_in(t, accented, phrases) for t in texts):
                 return topic.name
         return ""
+
+
+# The last sentence asks on its own with at least this many meaningful syllables ("Cho tôi hỏi
+# đi làm khai tử … giấy tờ gì?"); a shorter one ("Mua ở đâu?") leans on the sentences before.
+# On the development sets the rule answered one law question ("Tôi là y sĩ ở trạm y tế xã … .
+# Lãnh đạo định cử tôi đi biệt phái …") and one everyday one (the death registration above), and
+# answered one unanswerable ("… công ty không đóng bảo hiểm xã hội … . Giờ tôi muốn khiếu nại thì
+# gửi đơn đến cơ quan nào?", answered from the handbook's complaint procedure).
+ASKING_SENTENCE_TERMS = 4
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def asking_part(question: str) -> str:
+    """The part of a question that asks: its last sentence when that sentence asks on its own,
+    the whole question otherwise."""
+    sentences = [s for s in _SENTENCE_END.split(question.strip()) if s.strip()]
+    if len(sentences) > 1 and len(content_terms(sentences[-1])) >= ASKING_SENTENCE_TERMS:
+        return sentences[-1]
+    return question
 
 
 # The question names the procedure it is answered from ("đăng ký tạm trú … có cần hợp đồng lao
