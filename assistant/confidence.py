@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from assistant.query_terms import content_terms
 from assistant.questions import asked_period
 from assistant.snapshot import IndexSnapshot, Passage
+from assistant.synonyms import SynonymMap
 from ingest.text import fold
 
 FEATURES = ("coverage_chunk", "coverage_passage", "unknown_terms", "dense", "amount_missing")
@@ -135,7 +136,14 @@ LEGAL = RefusalModel(
 )
 
 
-def features(snap: IndexSnapshot, question: str, passages: list[Passage]) -> list[float]:
+def features(
+    snap: IndexSnapshot,
+    question: str,
+    passages: list[Passage],
+    synonyms: SynonymMap | None = None,
+) -> list[float]:
+    """The model's signals for the passage ranked first. `synonyms` (the retriever's): a
+    question's everyday phrase is covered by the documents' wording for it."""
     # a province no document covers cannot be in any passage; it says nothing about the topic
     scope = snap.scope.detect(question)
     if scope.uncovered and not scope.named:
@@ -147,9 +155,9 @@ def features(snap: IndexSnapshot, question: str, passages: list[Passage]) -> lis
     terms = set(content_terms(question))
     return [
         snap.weighted_coverage(
-            question, f"{meta.get('title', '')} {meta.get('section', '')} {chunk}"
+            question, f"{meta.get('title', '')} {meta.get('section', '')} {chunk}", synonyms
         ),
-        snap.weighted_coverage(question, f"{top.title} {top.section} {top.text}"),
+        snap.weighted_coverage(question, f"{top.title} {top.section} {top.text}", synonyms),
         sum(1 for t in terms if snap.doc_freq[t] == 0) / max(len(terms), 1),
         top.signals.get("dense", 0.0),
         amount_missing(question, top.text),
@@ -157,9 +165,14 @@ def features(snap: IndexSnapshot, question: str, passages: list[Passage]) -> lis
 
 
 def confidence(
-    snap: IndexSnapshot, question: str, passages: list[Passage], legal: bool = False
+    snap: IndexSnapshot,
+    question: str,
+    passages: list[Passage],
+    legal: bool = False,
+    synonyms: SynonymMap | None = None,
 ) -> float:
     """Probability that the passages answer; `legal` for a question routed as a legal one."""
     if not passages:
         return 0.0
-    return (LEGAL if legal else GENERAL).probability(features(snap, question, passages))
+    model = LEGAL if legal else GENERAL
+    return model.probability(features(snap, question, passages, synonyms))
