@@ -170,7 +170,7 @@ class Assistant:
     def confidence(self, question: str, passages: list[Passage], legal: bool = False) -> float:
         """Probability that the passages answer (assistant/confidence.py); `legal` when the
         question was ranked as a citizen's legal question."""
-        return confidence(self.provider.get(), question, passages, legal, self.searcher.synonyms)
+        return confidence(self.provider.get(), question, passages, legal)
 
     # -- steps -------------------------------------------------------------------------------
     def condense(self, state: AnswerState) -> AnswerState:

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from assistant.query_terms import content_terms
 from assistant.questions import asked_period
 from assistant.snapshot import IndexSnapshot, Passage
-from assistant.synonyms import SynonymMap
 from ingest.text import fold
 
 FEATURES = ("coverage_chunk", "coverage_passage", "unknown_terms", "dense", "amount_missing")
@@ -136,14 +135,7 @@ LEGAL = RefusalModel(
 )
 
 
-def features(
-    snap: IndexSnapshot,
-    question: str,
-    passages: list[Passage],
-    synonyms: SynonymMap | None = None,
-) -> list[float]:
-    """The model's signals for the passage ranked first. `synonyms` (the retriever's): a
-    question's everyday phrase is covered by the documents' wording for it."""
+def features(snap: IndexSnapshot, question: str, passages: list[Passage]) -> list[float]:
     # a province no document covers cannot be in any passage; it says nothing about the topic
     scope = snap.scope.detect(question)
     if scope.uncovered and not scope.named:
@@ -155,9 +147,9 @@ def features(
     terms = set(content_terms(question))
     return [
         snap.weighted_coverage(
-            question, f"{meta.get('title', '')} {meta.get('section', '')} {chunk}", synonyms
+            question, f"{meta.get('title', '')} {meta.get('section', '')} {chunk}"
         ),
-        snap.weighted_coverage(question, f"{top.title} {top.section} {top.text}", synonyms),
+        snap.weighted_coverage(question, f"{top.title} {top.section} {top.text}"),
         sum(1 for t in terms if snap.doc_freq[t] == 0) / max(len(terms), 1),
         top.signals.get("dense", 0.0),
         amount_missing(question, top.text),
@@ -165,14 +157,9 @@ def features(
 
 
 def confidence(
-    snap: IndexSnapshot,
-    question: str,
-    passages: list[Passage],
-    legal: bool = False,
-    synonyms: SynonymMap | None = None,
+    snap: IndexSnapshot, question: str, passages: list[Passage], legal: bool = False
 ) -> float:
     """Probability that the passages answer; `legal` for a question routed as a legal one."""
     if not passages:
         return 0.0
-    model = LEGAL if legal else GENERAL
-    return model.probability(features(snap, question, passages, synonyms))
+    return (LEGAL if legal else GENERAL).probability(features(snap, question, passages))

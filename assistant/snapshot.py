@@ -25,7 +25,6 @@ from assistant import snapshot_features
 from assistant.query_terms import TitleIndex, content_terms
 from assistant.scope import ScopeDetector
 from assistant.statute import is_statute
-from assistant.synonyms import SynonymMap
 from assistant.validity import out_of_force
 from ingest.accents import AccentRestorer
 from ingest.errors import EmbedderMismatch, IndexMissing, IndexUnavailable
@@ -261,17 +260,13 @@ class IndexSnapshot:
         n = len(self.ids) or 1
         return math.log(1 + (n - self.doc_freq[term] + 0.5) / (self.doc_freq[term] + 0.5))
 
-    def weighted_coverage(self, query: str, text: str, synonyms: SynonymMap | None = None) -> float:
+    def weighted_coverage(self, query: str, text: str) -> float:
         """Share of the query's content, weighted by rarity, that the text contains: a question
-        about "giá vàng" matched only on "giá" covers little, however long the passage. With
-        `synonyms`, an everyday phrase counts as contained when the text states the documents'
-        wording for it ("sang tên" and "đăng ký biến động … chuyển nhượng")."""
+        about "giá vàng" matched only on "giá" covers little, however long the passage."""
         terms = set(content_terms(query))
         if not terms:
             return 0.0
         have = set(content_terms(text))
-        if synonyms is not None:
-            have |= synonyms.covered_terms(query, have)
         total = sum(self.idf(t) for t in terms)
         return sum(self.idf(t) for t in terms if t in have) / total if total else 0.0
 

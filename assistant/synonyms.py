@@ -8,7 +8,6 @@ from pathlib import Path
 
 import yaml
 
-from assistant.query_terms import content_terms
 from ingest.text import fold
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "synonyms.yaml"
@@ -35,20 +34,6 @@ class SynonymMap:
             if pattern.search(folded) and target not in found:
                 found.append(target)
         return found
-
-    def covered_terms(self, query: str, text_terms: set[str]) -> set[str]:
-        """The query's content terms that a text covers through a synonym: "sổ đỏ" is covered by
-        a passage stating "giấy chứng nhận quyền sử dụng đất" (`text_terms`: the passage's
-        content terms; every term of the documents' wording must be there)."""
-        folded = fold(query).lower()
-        covered: set[str] = set()
-        for pattern, target in self._rules:
-            if (found := pattern.search(folded)) is None:
-                continue
-            wording = set(content_terms(target))
-            if wording and wording <= text_terms:
-                covered |= set(content_terms(found.group(0)))
-        return covered
 
     def expand(self, query: str) -> str:
         extra = self.expansions(query)

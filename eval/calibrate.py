@@ -66,7 +66,7 @@ def main() -> None:
             state = assistant.prepare(request_for(row))
             if not state.passages:
                 continue
-            x = features(snap, state.standalone, state.passages, assistant.searcher.synonyms)
+            x = features(snap, state.standalone, state.passages)
             y = int(row.get("answerable", True))
             if path == GOLD:
                 general[0].append(x)
