@@ -257,8 +257,8 @@ def choose_units(
     first = next((u for u in ranked if leads(u.text)), None) if leads is not None else None
     if first is None and lead_from_first:
         own = [u for u in ranked if u.passage_rank == 0]
-        stating = (u for u in own if states(u.text)) if states is not None else iter(())
-        first = next(stating, None) or next(iter(own), None)
+        stating = [u for u in own if states is not None and states(u.text)]
+        first = (stating or own or [None])[0]
     chosen: list[Unit] = [first] if first is not None else []
     used = len(first.text) if first is not None else 0
     top = (first or ranked[0]).passage
