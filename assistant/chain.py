@@ -376,11 +376,7 @@ class Assistant:
             leads=partial(defines, state.standalone),
             # and a question naming the title of the procedure ranked first by that procedure
             lead_from_first=self._surely_legal(state) or _names_title(state.passages),
-            states=(
-                (lambda text: not figure_missing(state.standalone, text))
-                if figure_asked(state.standalone)
-                else None
-            ),
+            states=lambda text: not figure_missing(state.standalone, text),
         )
         units = choose(state.ranked)
         # a question naming a province is answered from its documents and the shared ones: the
