@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.query_terms import content_terms
-from assistant.questions import asked_period
+from assistant.questions import AGE_STATED, asked_period
 from assistant.snapshot import IndexSnapshot, Passage
 from ingest.text import fold
 
@@ -83,10 +83,13 @@ def figure_missing(question: str, text: str) -> bool:
 
 
 def figure_kind(question: str) -> str:
-    """The figure asked for, as a refusal names it."""
+    """The figure asked for, as a refusal names it: an age when the period asked is counted in
+    years of age ("mấy tuổi"), not when "tuổi" is only part of the question ("người cao tuổi …
+    bao lâu")."""
     if asks_amount(question):
         return "mức tiền, tỷ lệ hoặc diện tích"
-    return "độ tuổi" if re.search(r"\btuoi\b", fold(question).lower()) else "thời hạn, thời gian"
+    period = asked_period(question)
+    return "độ tuổi" if period is not None and period is AGE_STATED else "thời hạn, thời gian"
 
 
 @dataclass(frozen=True)

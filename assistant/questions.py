@@ -151,15 +151,20 @@ _ANY_PERIOD = re.compile(
 )
 
 
+# What a stated time or age counted in each unit looks like: "03 ngày", "mười tám tuổi"
+_STATED = {unit: re.compile(rf"\b{_NUMERAL}\s*{unit}\b") for unit in _PERIOD_UNITS.split("|")}
+AGE_STATED = _STATED["tuoi"]
+
+
 @lru_cache(maxsize=1024)
 def asked_period(question: str) -> re.Pattern[str] | None:
-    """What a sentence stating the time or age the question asks for looks like (accent-folded),
-    or None when it asks for none."""
+    """What a sentence stating the time or age the question asks for looks like (accent-folded;
+    `AGE_STATED` for an age), or None when it asks for none."""
     q = fold(question).lower()
     if _PAST.search(q):
         return None
     if m := _ASKS_PERIOD.search(q):
-        return re.compile(rf"\b{_NUMERAL}\s*{m.group(1)}\b")
+        return _STATED[m.group(1)]
     return _ANY_PERIOD if _HOW_LONG.search(q) else None
 
 

@@ -203,6 +203,7 @@ def test_a_time_or_an_age_asked_is_a_figure_the_answer_must_state(ask):
     assert figure_missing("mấy tuổi được kết hôn", "Nam, nữ tự nguyện quyết định.")
     assert not figure_missing("mấy tuổi được kết hôn", "Nam từ đủ 20 tuổi, nữ từ đủ 18 tuổi.")
     assert figure_kind("mấy tuổi được kết hôn") == "độ tuổi"
+    assert figure_kind("Người cao tuổi được hưởng trợ cấp sau bao lâu?") == "thời hạn, thời gian"
     # "mấy" that means "a few", and a time that says since when, ask for no figure
     assert not figure_asked("Muốn chứng thực mấy bản photo bằng tốt nghiệp thì làm thế nào?")
     assert not figure_asked("Hai người ở với nhau mấy năm nay có phải vợ chồng không?")
