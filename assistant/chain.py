@@ -236,8 +236,15 @@ class Assistant:
         snap = self.provider.get()
         scope = self.scope(state)
         state.uncovered_places = scope.uncovered
-        if passages and scope.uncovered and not scope.named and passages[0].doc_id in scope.other:
-            # asked about a province no document covers: another province's rule is no answer
+        if (
+            passages
+            and scope.uncovered
+            and not scope.named
+            and (scope.asked_of or passages[0].doc_id in scope.other)
+        ):
+            # asked about a province no document covers: another province's rule is no answer,
+            # and what that province itself decided ("Hà Tĩnh quy định mức chi …") is in no
+            # shared text either
             state.refused, state.refusal_reason = True, "place not covered"
             return state
         if passages and scope.provincial and not state.refused:

@@ -18,6 +18,18 @@ from ingest.text import fold
 
 SHARED = {"", "dung chung", "toan quoc", "chung"}  # handbooks that apply in every province
 _TOKEN = re.compile(r"\S+")
+# a province named after these words is where someone lives, studies or files ("quê ở Thanh
+# Hóa", "Ở Đồng Nai đăng ký khai sinh …"), not the author of a rule the question asks about
+_WHERE = {"o", "tai", "que", "ve", "vao", "ra", "len", "tu", "den", "sang", "di"}
+# the words between such a word and the name: "ở tỉnh Thanh Hóa", "tại TP. Hồ Chí Minh"
+_PLACE_KIND = {"tinh", "thanh", "pho", "tp"}
+# a place named after these words is compared with ("giống Hưng Yên"), not asked about
+_LIKE = {"giong", "nhu", "tuong tu", "kieu"}
+# what a province decides for itself: its plans, policies, targets and support
+_OWN_RULE = re.compile(
+    r"\b(quy dinh|chinh sach|ke hoach|nghi quyet|de an|chuong trinh|chi tieu|muc tieu|"
+    r"ho tro|muc chi|mo hinh|trien khai|ban hanh|thu hut|to chuc)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,9 @@ class Scope:
     names: tuple[str, ...] = ()  # those words, as the question wrote them
     uncovered: tuple[str, ...] = ()  # provinces named that no document is about
     provincial: frozenset[str] = frozenset()  # the named doc ids that are a province's own text
+    # uncovered provinces asked about as the author of a plan, policy or figure ("Hà Tĩnh quy
+    # định mức chi …"), not only as a place ("quê ở Thanh Hóa"): no shared text answers that
+    asked_of: tuple[str, ...] = ()
 
 
 def _phrase(text: str) -> list[str]:
@@ -59,14 +74,25 @@ def _statute_phrases(meta: dict) -> list[list[str]]:
     return [words] if len(words) >= 2 else []
 
 
-def _mark(keys: list[str], drop: list[bool], phrase: tuple[str, ...]) -> bool:
-    """Marks every free occurrence of `phrase` in `keys` as dropped; whether there was one."""
-    n, found = len(phrase), False
+def _mark(keys: list[str], drop: list[bool], phrase: tuple[str, ...]) -> list[int]:
+    """Marks every free occurrence of `phrase` in `keys` as dropped; where each one starts."""
+    n, starts = len(phrase), []
     for i in range(len(keys) - n + 1):
         if not any(drop[i : i + n]) and tuple(keys[i : i + n]) == phrase:
             drop[i : i + n] = [True] * n
-            found = True
-    return found
+            starts.append(i)
+    return starts
+
+
+def _word_before(keys: list[str], start: int) -> str:
+    """The word before a place name, past "tỉnh", "thành phố", "TP.": "ở", "của", "giống"."""
+    i = start - 1
+    while i >= 0 and keys[i] in _PLACE_KIND:
+        i -= 1
+    if i < 0:
+        return ""
+    # "tương tự" is two tokens
+    return f"{keys[i - 1]} {keys[i]}" if i and f"{keys[i - 1]} {keys[i]}" in _LIKE else keys[i]
 
 
 class ScopeDetector:
@@ -106,21 +132,38 @@ class ScopeDetector:
         keys = [" ".join(_phrase(t)) for t in tokens]
         drop = [False] * len(tokens)
         named: set[str] = set()
+        compared: set[str] = set()
         for phrase, ids in self.phrases:
-            if _mark(keys, drop, phrase):
-                named |= ids
-        uncovered = tuple(
-            name for phrase, name in self.uncovered.items() if _mark(keys, drop, phrase)
-        )
+            for start in _mark(keys, drop, phrase):
+                like = _word_before(keys, start) in _LIKE and ids <= self.places.keys()
+                (compared if like else named).update(ids)
+        uncovered, asked_of = [], []
+        own_rule = bool(_OWN_RULE.search(" ".join(keys)))
+        for phrase, name in self.uncovered.items():
+            starts = _mark(keys, drop, phrase)
+            if starts:
+                uncovered.append(name)
+            if own_rule and any(_word_before(keys, i) not in _WHERE for i in starts):
+                asked_of.append(name)
+        uncovered = tuple(uncovered)
         rest = " ".join(t for t, dropped in zip(tokens, drop, strict=True) if not dropped)
         if not named:
             # a place no document covers: every province's own resolution is about elsewhere
-            other = frozenset(self.places) if uncovered else frozenset()
-            return Scope(frozenset(), other, rest, (), uncovered)
+            # (and one only compared with: "Phú Thọ có làm … giống Hưng Yên không?")
+            other = frozenset(self.places) if uncovered else frozenset(compared)
+            return Scope(frozenset(), other, rest, (), uncovered, asked_of=tuple(asked_of))
         named_places = {self.places[d] for d in named if d in self.places}
         other = {
             d for d, place in self.places.items() if d not in named and place not in named_places
         }
         names = [t.strip(",.;:?!()\"'") for t, dropped in zip(tokens, drop, strict=True) if dropped]
         provincial = frozenset(d for d in named if d in self.places)
-        return Scope(frozenset(named), frozenset(other), rest, tuple(names), uncovered, provincial)
+        return Scope(
+            frozenset(named),
+            frozenset(other),
+            rest,
+            tuple(names),
+            uncovered,
+            provincial,
+            tuple(asked_of),
+        )

@@ -150,6 +150,33 @@ def test_a_province_no_document_covers_is_not_answered_from_another_provinces_re
     assert "Bắc Ninh, Tây Ninh" in result.answer  # what the knowledge base does hold
 
 
+def test_a_province_is_asked_about_as_the_author_of_a_rule_or_as_a_place():
+    detector = ScopeDetector(
+        {"tn": {"province": "Tây Ninh"}, "bn": {"province": "Bắc Ninh"}},
+        provinces=("Tây Ninh", "Bắc Ninh", "Thanh Hóa", "Hà Tĩnh"),
+    )
+    # what the province decided for itself: its plan, its figures, its support
+    assert detector.detect("Hà Tĩnh quy định mức chi cho tổ hòa giải?").asked_of == ("Hà Tĩnh",)
+    asked = detector.detect("ke hoach chuyen doi so cua tinh Thanh Hoa co chi tieu gi")
+    assert asked.asked_of == ("Thanh Hóa",)
+    # where someone lives or files: the shared handbook still answers
+    assert detector.detect("Tôi quê ở Thanh Hóa, có kế hoạch tạm trú lâu dài").asked_of == ()
+    assert detector.detect("Ở tỉnh Hà Tĩnh đăng ký khai sinh mất bao lâu?").asked_of == ()
+    # a province with documents named only to compare with is not the one asked about
+    like = detector.detect("Thanh Hóa có triển khai giống Bắc Ninh không?")
+    assert not like.named and like.other == {"tn", "bn"} and like.asked_of == ("Thanh Hóa",)
+    assert detector.detect("Tây Ninh có làm tương tự Bắc Ninh không?").named == {"tn"}
+
+
+def test_what_a_province_without_documents_decided_is_not_answered_from_the_handbook(chain):
+    # the shared handbook states the deadline; it cannot say what Đồng Nai itself decided
+    result = chain.ask(AskRequest(question="Đồng Nai quy định đăng ký khai sinh mất bao lâu?"))
+    assert result.refused and result.refusal_reason == "place not covered"
+    assert "chưa có văn bản của Đồng Nai" in result.answer
+    compared = chain.ask(AskRequest(question="Đồng Nai có triển khai giống Bắc Ninh không?"))
+    assert compared.refused and compared.refusal_reason == "place not covered"
+
+
 def test_the_shared_handbook_still_answers_for_any_province_and_says_so(chain):
     result = chain.ask(AskRequest(question="Ở Đồng Nai đăng ký khai sinh mất bao lâu?"))
     assert not result.refused
