@@ -83,6 +83,10 @@ def test_the_shipped_list_names_no_matter_the_handbook_is_about():
     topics = load_topics()
     for covered in ["đăng ký khai sinh", "đăng ký tạm trú", "chứng thực bản sao", "tách thửa"]:
         assert topics.uncovered(f"Thủ tục {covered} thế nào?", []) == "", covered
+    # typed without diacritics, "thì công chức" reads like "thi công chức" (a civil-service exam)
+    assert topics.uncovered("tiep nhan ho so thi cong chuc phai so hoa the nao", []) == ""
+    assert topics.uncovered("Thi tuyển công chức cấp xã thi môn gì?", []) == "tuyển dụng công chức"
+    assert topics.uncovered("Ngày mai ở xã có mưa không?", []) == "thời tiết"
 
 
 def test_the_api_says_why_it_refused(client, reader_headers):
