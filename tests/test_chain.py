@@ -208,6 +208,8 @@ def test_a_time_or_an_age_asked_is_a_figure_the_answer_must_state(ask):
     assert not figure_asked("Muốn chứng thực mấy bản photo bằng tốt nghiệp thì làm thế nào?")
     assert not figure_asked("Hai người ở với nhau mấy năm nay có phải vợ chồng không?")
     assert not figure_asked("Tôi đã mấy lần nộp hồ sơ mà chưa được")
+    assert not figure_asked("Tỉnh tính làm gì cho cán bộ xã trong mấy năm tới?")
+    assert figure_asked("Còn mấy năm nữa thì được nghỉ hưu?")
     stated = ask("Có con mới sinh thì trong bao nhiêu ngày phải đi đăng ký khai sinh?")
     assert not stated.refused, stated.refusal_reason
     assert "60 ngày" in stated.citations[0].quote
