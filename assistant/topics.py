@@ -29,6 +29,26 @@ def _phrase(text: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
 
 
+# abbreviations read as the words they stand for, in questions and passages alike: "thẻ bhyt"
+# asks about what a section on "thẻ bảo hiểm y tế" mentions
+ABBREVIATIONS = {
+    "bhyt": "bảo hiểm y tế",
+    "bhxh": "bảo hiểm xã hội",
+    "bhtn": "bảo hiểm thất nghiệp",
+    "pccc": "phòng cháy chữa cháy",
+    "gplx": "giấy phép lái xe",
+}
+_ABBREVIATION = re.compile(rf"(?<!\w)({'|'.join(ABBREVIATIONS)})(?!\w)")
+
+
+def spelled_out(lowered: str, accented: bool) -> str:
+    """`lowered` (lower-case text) with its abbreviations written out, folded unless `accented`."""
+    return _ABBREVIATION.sub(
+        lambda m: ABBREVIATIONS[m.group(1)] if accented else fold(ABBREVIATIONS[m.group(1)]),
+        lowered,
+    )
+
+
 @dataclass(frozen=True)
 class Topic:
     name: str  # as the refusal names it ("hộ chiếu, xuất nhập cảnh")
@@ -52,9 +72,9 @@ class Topic:
         when the question and the passage both carry diacritics ("Giá thuê khoán" does not
         mention "thuế khoán"), folded otherwise (a scanned text or a question typed without)."""
         if accented and diacritic_ratio(words(text)) >= LOST_DIACRITICS:
-            lowered, patterns = nfc(text).lower(), self.accented
+            lowered, patterns = spelled_out(nfc(text).lower(), True), self.accented
         else:
-            lowered, patterns = fold(text).lower(), self.folded
+            lowered, patterns = spelled_out(fold(text).lower(), False), self.folded
         return any(patterns[i].search(lowered) for i in phrases)
 
 
@@ -91,7 +111,7 @@ class TopicList:
         a death registration, not a pension."""
         question = asking_part(question)
         accented = has_diacritics(question)
-        asked = nfc(question).lower() if accented else fold(question).lower()
+        asked = spelled_out(nfc(question).lower() if accented else fold(question).lower(), accented)
         for topic in self.topics:
             phrases = topic.asked_in(asked, accented)
             if phrases and not any(topic.mentioned_in(t, accented, phrases) for t in texts):

@@ -171,3 +171,11 @@ def test_a_matter_named_only_in_a_sentence_before_the_one_that_asks_is_no_questi
     # a last sentence too short to ask on its own leans on the one before
     assert topics.uncovered("Tôi muốn hỏi về lương hưu. Nộp ở đâu?", papers) != ""
     assert topics.uncovered("Bố tôi không có lương hưu thì các con phải nuôi không?", papers)
+
+
+def test_an_abbreviation_asks_about_what_its_words_name():
+    topics = TopicList([{"topic": "bảo hiểm y tế", "phrases": ["bảo hiểm y tế", "bhyt"]}])
+    section = "Đăng ký khai sinh liên thông: khai sinh - thường trú - thẻ bảo hiểm y tế"
+    assert topics.uncovered("lam khai sinh xong co dc cap the bhyt ko", [section]) == ""
+    assert topics.uncovered("Cấp thẻ bảo hiểm y tế cho trẻ?", ["Cấp thẻ BHYT cho trẻ."]) == ""
+    assert topics.uncovered("gia han the bhyt o dau", ["Đăng ký khai sinh."]) == "bảo hiểm y tế"
