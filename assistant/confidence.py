@@ -64,10 +64,29 @@ def amount_missing(question: str, passage_text: str) -> float:
     return 0.0
 
 
+# a count of cases asked for: "đã hòa giải thành bao nhiêu vụ", "có bao nhiêu hồ sơ"; stated as a
+# number of them ("05 vụ", "hai hồ sơ"). "mấy" is left: "mấy hộ" is also "a few households"
+_COUNTED = r"vu viec|vu|ho so|truong hop|ho gia dinh|ho|don|xa|nguoi|thanh vien"
+_ASKS_COUNT = re.compile(rf"\bbao nhieu\s+({_COUNTED})\b")
+
+
+def asked_count(question: str) -> re.Pattern[str] | None:
+    """What a text stating the count asked for looks like (accent-folded); None if none asked."""
+    m = _ASKS_COUNT.search(fold(question).lower())
+    if m is None:
+        return None
+    noun = re.escape(m.group(1))
+    return re.compile(
+        rf"\d[\d.,]*\s*(?:\S+\s+)?{noun}\b|\b(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+{noun}\b"
+    )
+
+
 def figure_asked(question: str) -> bool:
     """Whether the question asks for a figure the answer must state: an amount (`asks_amount`),
-    a time or an age (assistant/questions.py `asked_period`)."""
-    return asks_amount(question) or asked_period(question) is not None
+    a time or an age (assistant/questions.py `asked_period`), a count (`asked_count`)."""
+    return (
+        asks_amount(question) or asked_period(question) is not None or bool(asked_count(question))
+    )
 
 
 def figure_missing(question: str, text: str) -> bool:
@@ -75,11 +94,15 @@ def figure_missing(question: str, text: str) -> bool:
     an answer (assistant/chain.py `decide`); the refusal model's feature stays `amount_missing`,
     the amounts it was fitted with. A time was added after the amounts: on the development sets
     "thuận tình ly hôn … trong bao lâu", "nghỉ phép năm bao nhiêu ngày" and "người cao tuổi từ
-    bao nhiêu tuổi … trợ cấp" were answered from an article stating no time or age."""
+    bao nhiêu tuổi … trợ cấp" were answered from an article stating no time or age; then a count
+    ("xã đã hòa giải thành bao nhiêu vụ" was answered from the mediation procedure)."""
     if asks_amount(question):
         return bool(amount_missing(question, text))
     period = asked_period(question)
-    return period is not None and not period.search(fold(text).lower())
+    if period is not None:
+        return not period.search(fold(text).lower())
+    count = asked_count(question)
+    return count is not None and not count.search(fold(text).lower())
 
 
 def figure_kind(question: str) -> str:
@@ -89,7 +112,9 @@ def figure_kind(question: str) -> str:
     if asks_amount(question):
         return "mức tiền, tỷ lệ hoặc diện tích"
     period = asked_period(question)
-    return "độ tuổi" if period is not None and period is AGE_STATED else "thời hạn, thời gian"
+    if period is None:
+        return "số lượng"  # a count (`asked_count`)
+    return "độ tuổi" if period is AGE_STATED else "thời hạn, thời gian"
 
 
 @dataclass(frozen=True)

@@ -209,6 +209,12 @@ def test_a_time_or_an_age_asked_is_a_figure_the_answer_must_state(ask):
     assert not figure_asked("Hai người ở với nhau mấy năm nay có phải vợ chồng không?")
     assert not figure_asked("Tôi đã mấy lần nộp hồ sơ mà chưa được")
     assert not figure_asked("Tỉnh tính làm gì cho cán bộ xã trong mấy năm tới?")
+    # a count of cases: stated as a number of them, or missing
+    assert figure_missing("năm nay xã hòa giải thành bao nhiêu vụ", "Tổ hòa giải nhận đơn.")
+    assert not figure_missing("xa hoa giai thanh bao nhieu vu", "Đã hòa giải thành 12 vụ.")
+    assert not figure_missing("cử bao nhiêu người đại diện", "cử không quá 05 người đại diện")
+    assert figure_kind("năm nay xã hòa giải thành bao nhiêu vụ") == "số lượng"
+    assert not figure_asked("Nhà tôi và mấy hộ bên cạnh tranh chấp lối đi")  # "a few"
     assert figure_asked("Còn mấy năm nữa thì được nghỉ hưu?")
     stated = ask("Có con mới sinh thì trong bao nhiêu ngày phải đi đăng ký khai sinh?")
     assert not stated.refused, stated.refusal_reason
