@@ -87,6 +87,9 @@ def test_the_shipped_list_names_no_matter_the_handbook_is_about():
     assert topics.uncovered("tiep nhan ho so thi cong chuc phai so hoa the nao", []) == ""
     assert topics.uncovered("Thi tuyển công chức cấp xã thi môn gì?", []) == "tuyển dụng công chức"
     assert topics.uncovered("Ngày mai ở xã có mưa không?", []) == "thời tiết"
+    # "thai" (a pregnancy) is no "thải" (waste) when typed with diacritics
+    waste = ["Nghiêm cấm nhập khẩu máy móc, thiết bị đã qua sử dụng để phá dỡ, xử lý chất thải."]
+    assert topics.uncovered("Phá thai có bị cấm không?", waste) == "dân số, kế hoạch hóa gia đình"
 
 
 def test_the_api_says_why_it_refused(client, reader_headers):
