@@ -17,9 +17,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.query_terms import content_terms
-from assistant.questions import AGE_STATED, asked_period
+from assistant.questions import AGE_STATED, asked_count, asked_period
 from assistant.snapshot import IndexSnapshot, Passage
 from ingest.text import fold
 
@@ -64,57 +65,52 @@ def amount_missing(question: str, passage_text: str) -> float:
     return 0.0
 
 
-# a count of cases asked for: "đã hòa giải thành bao nhiêu vụ", "có bao nhiêu hồ sơ"; stated as a
-# number of them ("05 vụ", "hai hồ sơ"). "mấy" is left: "mấy hộ" is also "a few households"
-_COUNTED = r"vu viec|vu|ho so|truong hop|ho gia dinh|ho|don|xa|nguoi|thanh vien"
-_ASKS_COUNT = re.compile(rf"\bbao nhieu\s+({_COUNTED})\b")
+@dataclass(frozen=True)
+class AskedFigure:
+    """A figure the question asks for, which the answer must state."""
+
+    kind: str  # as a refusal names it: "mức tiền, …", "độ tuổi", "thời hạn, thời gian", "số lượng"
+    stated: re.Pattern[str]  # what a text stating it looks like (accent-folded)
 
 
-def asked_count(question: str) -> re.Pattern[str] | None:
-    """What a text stating the count asked for looks like (accent-folded); None if none asked."""
-    m = _ASKS_COUNT.search(fold(question).lower())
-    if m is None:
-        return None
-    noun = re.escape(m.group(1))
-    return re.compile(
-        rf"\d[\d.,]*\s*(?:\S+\s+)?{noun}\b|\b(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+{noun}\b"
-    )
+@lru_cache(maxsize=1024)  # asked of every quotable unit of an answer (choose_units `states`)
+def asked_figure(question: str) -> AskedFigure | None:
+    """The figure the question asks for: an amount (`_AMOUNTS`), a time or an age
+    (assistant/questions.py `asked_period`), a count (`asked_count`); None for none. The
+    refusal model's feature stays `amount_missing`, the amounts it was fitted with. Times were
+    added after the amounts ("thuận tình ly hôn … trong bao lâu", "người cao tuổi từ bao nhiêu
+    tuổi … trợ cấp" were answered from an article stating neither), then counts ("xã đã hòa giải
+    thành bao nhiêu vụ" was answered from the mediation procedure). An age is asked when the
+    period is counted in years of age ("mấy tuổi"), not when "tuổi" is only part of the question
+    ("người cao tuổi … bao lâu")."""
+    q = fold(question).lower()
+    for asked, stated in _AMOUNTS:
+        if asked.search(q):
+            return AskedFigure("mức tiền, tỷ lệ hoặc diện tích", stated)
+    period = asked_period(question)
+    if period is not None:
+        kind = "độ tuổi" if period is AGE_STATED else "thời hạn, thời gian"
+        return AskedFigure(kind, period)
+    count = asked_count(question)
+    return AskedFigure("số lượng", count) if count is not None else None
 
 
 def figure_asked(question: str) -> bool:
-    """Whether the question asks for a figure the answer must state: an amount (`asks_amount`),
-    a time or an age (assistant/questions.py `asked_period`), a count (`asked_count`)."""
-    return (
-        asks_amount(question) or asked_period(question) is not None or bool(asked_count(question))
-    )
+    """Whether the question asks for a figure the answer must state (`asked_figure`)."""
+    return asked_figure(question) is not None
 
 
 def figure_missing(question: str, text: str) -> bool:
     """Whether the question asks for a figure that `text` does not state. The chain refuses such
-    an answer (assistant/chain.py `decide`); the refusal model's feature stays `amount_missing`,
-    the amounts it was fitted with. A time was added after the amounts: on the development sets
-    "thuận tình ly hôn … trong bao lâu", "nghỉ phép năm bao nhiêu ngày" and "người cao tuổi từ
-    bao nhiêu tuổi … trợ cấp" were answered from an article stating no time or age; then a count
-    ("xã đã hòa giải thành bao nhiêu vụ" was answered from the mediation procedure)."""
-    if asks_amount(question):
-        return bool(amount_missing(question, text))
-    period = asked_period(question)
-    if period is not None:
-        return not period.search(fold(text).lower())
-    count = asked_count(question)
-    return count is not None and not count.search(fold(text).lower())
+    an answer (assistant/chain.py `decide`)."""
+    figure = asked_figure(question)
+    return figure is not None and not figure.stated.search(fold(text).lower())
 
 
 def figure_kind(question: str) -> str:
-    """The figure asked for, as a refusal names it: an age when the period asked is counted in
-    years of age ("mấy tuổi"), not when "tuổi" is only part of the question ("người cao tuổi …
-    bao lâu")."""
-    if asks_amount(question):
-        return "mức tiền, tỷ lệ hoặc diện tích"
-    period = asked_period(question)
-    if period is None:
-        return "số lượng"  # a count (`asked_count`)
-    return "độ tuổi" if period is AGE_STATED else "thời hạn, thời gian"
+    """The figure asked for, as a refusal names it ("" when none is asked)."""
+    figure = asked_figure(question)
+    return figure.kind if figure is not None else ""
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,25 @@ def asked_period(question: str) -> re.Pattern[str] | None:
     return _ANY_PERIOD if _HOW_LONG.search(q) else None
 
 
+# A count of cases asked for: "đã hòa giải thành bao nhiêu vụ", "có bao nhiêu hồ sơ"; stated as a
+# number of them ("05 vụ", "100% hồ sơ", "hai hồ sơ"). Not "mấy": "mấy hộ" is also "a few
+# households".
+_COUNTED = r"vu viec|vu|ho so|truong hop|ho gia dinh|ho|don|xa|nguoi|thanh vien"
+_ASKS_COUNTED = re.compile(rf"\bbao nhieu\s+({_COUNTED})\b")
+
+
+@lru_cache(maxsize=1024)
+def asked_count(question: str) -> re.Pattern[str] | None:
+    """What a text stating the count asked for looks like (accent-folded); None if none asked."""
+    m = _ASKS_COUNTED.search(fold(question).lower())
+    if m is None:
+        return None
+    noun = re.escape(m.group(1))
+    return re.compile(
+        rf"\d[\d.,]*\s*(?:\S+\s+)?{noun}\b|\b(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+{noun}\b"
+    )
+
+
 # "… quy định thế nào về X", "quy định gì về X": the words ask what a text says about X. As
 # terms they match any "theo quy định của luật" and pulled the Hiến pháp's khoản on organ
 # donation ahead of "Không ai bị bắt …" for "Hiến pháp quy định thế nào về việc bắt người?".

@@ -137,21 +137,20 @@ class ScopeDetector:
             for start in _mark(keys, drop, phrase):
                 like = _word_before(keys, start) in _LIKE and ids <= self.places.keys()
                 (compared if like else named).update(ids)
-        uncovered, asked_of = [], []
         own_rule = bool(_OWN_RULE.search(" ".join(keys)))
-        for phrase, name in self.uncovered.items():
-            starts = _mark(keys, drop, phrase)
-            if starts:
-                uncovered.append(name)
-            if own_rule and any(_word_before(keys, i) not in _WHERE for i in starts):
-                asked_of.append(name)
-        uncovered = tuple(uncovered)
+        found = {name: _mark(keys, drop, phrase) for phrase, name in self.uncovered.items()}
+        uncovered = tuple(name for name, starts in found.items() if starts)
+        asked_of = tuple(
+            name
+            for name, starts in found.items()
+            if own_rule and any(_word_before(keys, i) not in _WHERE for i in starts)
+        )
         rest = " ".join(t for t, dropped in zip(tokens, drop, strict=True) if not dropped)
         if not named:
             # a place no document covers: every province's own resolution is about elsewhere
             # (and one only compared with: "Phú Thọ có làm … giống Hưng Yên không?")
             other = frozenset(self.places) if uncovered else frozenset(compared)
-            return Scope(frozenset(), other, rest, (), uncovered, asked_of=tuple(asked_of))
+            return Scope(frozenset(), other, rest, (), uncovered, asked_of=asked_of)
         named_places = {self.places[d] for d in named if d in self.places}
         other = {
             d for d, place in self.places.items() if d not in named and place not in named_places
@@ -165,5 +164,5 @@ class ScopeDetector:
             tuple(names),
             uncovered,
             provincial,
-            tuple(asked_of),
+            asked_of,
         )

@@ -49,6 +49,13 @@ def spelled_out(lowered: str, accented: bool) -> str:
     )
 
 
+def read_as(text: str, accented: bool) -> tuple[str, bool]:
+    """`text` as phrases are matched in it: lower-case, abbreviations written out, with its
+    diacritics when `accented` (NFC), folded otherwise; and which of the two it is."""
+    lowered = nfc(text).lower() if accented else fold(text).lower()
+    return spelled_out(lowered, accented), accented
+
+
 @dataclass(frozen=True)
 class Topic:
     name: str  # as the refusal names it ("hộ chiếu, xuất nhập cảnh")
@@ -56,25 +63,22 @@ class Topic:
     folded: tuple[re.Pattern[str], ...]  # the same without diacritics
     asks: tuple[bool, ...]  # which phrases, named in a question, ask about the matter
 
-    def asked_in(self, question: str, accented: bool) -> tuple[int, ...]:
-        """Which of its phrases the question (lower-case; NFC when `accented`, folded otherwise)
-        asks about: with diacritics when it is typed with them ("thuê đất" is no "thuế đất")."""
+    def asked_in(self, question: tuple[str, bool]) -> tuple[int, ...]:
+        """Which of its phrases the question (`read_as`) asks about: with diacritics when it is
+        typed with them ("thuê đất" is no "thuế đất")."""
+        lowered, accented = question
         patterns = self.accented if accented else self.folded
         return tuple(
             i
             for i, (p, ask) in enumerate(zip(patterns, self.asks, strict=True))
-            if ask and p.search(question)
+            if ask and p.search(lowered)
         )
 
-    def mentioned_in(self, text: str, accented: bool, phrases: tuple[int, ...]) -> bool:
-        """Whether a passage uses one of `phrases` (those the question asks about: a passage on
-        "hợp tác xã" does not answer "hộ kinh doanh", though both are one matter): as written
-        when the question and the passage both carry diacritics ("Giá thuê khoán" does not
-        mention "thuế khoán"), folded otherwise (a scanned text or a question typed without)."""
-        if accented and diacritic_ratio(words(text)) >= LOST_DIACRITICS:
-            lowered, patterns = spelled_out(nfc(text).lower(), True), self.accented
-        else:
-            lowered, patterns = spelled_out(fold(text).lower(), False), self.folded
+    def mentioned_in(self, text: tuple[str, bool], phrases: tuple[int, ...]) -> bool:
+        """Whether a passage (`read_as`) uses one of `phrases` (those the question asks about: a
+        passage on "hợp tác xã" does not answer "hộ kinh doanh", though both are one matter)."""
+        lowered, accented = text
+        patterns = self.accented if accented else self.folded
         return any(patterns[i].search(lowered) for i in phrases)
 
 
@@ -111,10 +115,21 @@ class TopicList:
         a death registration, not a pension."""
         question = asking_part(question)
         accented = has_diacritics(question)
-        asked = spelled_out(nfc(question).lower() if accented else fold(question).lower(), accented)
+        asked = read_as(question, accented)
+        read: list[tuple[str, bool]] | None = None  # the passages, read once a matter is asked
         for topic in self.topics:
-            phrases = topic.asked_in(asked, accented)
-            if phrases and not any(topic.mentioned_in(t, accented, phrases) for t in texts):
+            phrases = topic.asked_in(asked)
+            if not phrases:
+                continue
+            if read is None:
+                # as written when the question and the passage both carry diacritics ("Giá thuê
+                # khoán" does not mention "thuế khoán"), folded otherwise (a scanned text or a
+                # question typed without them)
+                read = [
+                    read_as(t, accented and diacritic_ratio(words(t)) >= LOST_DIACRITICS)
+                    for t in texts
+                ]
+            if not any(topic.mentioned_in(t, phrases) for t in read):
                 return topic.name
         return ""
 
