@@ -20,8 +20,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.query_terms import content_terms
-from assistant.questions import AGE_STATED, asked_count, asked_period
+from assistant.questions import (
+    AGE_STATED,
+    asked_bound,
+    asked_count,
+    asked_period,
+    asked_reference,
+)
 from assistant.snapshot import IndexSnapshot, Passage
+from ingest.lexical import ocr_repair
 from ingest.text import fold
 
 FEATURES = ("coverage_chunk", "coverage_passage", "unknown_terms", "dense", "amount_missing")
@@ -30,14 +37,18 @@ FEATURES = ("coverage_chunk", "coverage_passage", "unknown_terms", "dense", "amo
 _AMOUNTS = (
     (
         re.compile(
-            r"\b(bao nhieu tien|bao nhieu dong|muc tien|so tien|may trieu|bao nhieu trieu|tien la bao nhieu)\b"
+            r"\b(bao nhieu tien|bao nhieu dong|muc tien|so tien|may trieu|bao nhieu trieu|bao nhieu ty|may ty|bao nhieu nghin|tien la bao nhieu)\b"
             # the price named before the question word: "phí … là bao nhiêu", "bị phạt bao nhiêu"
             r"|\b(phi|muc dong|dong tien|nop tien|muc phat|bi phat|tro cap|phu cap)\b.*\bbao nhieu\b"
         ),
         # a figure ends in a digit: "năm 2030, tỷ lệ …" is no "2030 tỷ"
         re.compile(r"\d(?:[\d.,]*\d)?\s*(dong|d|trieu|ty|nghin|vnd)\b|mien (le )?phi|khong thu\b"),
     ),
-    (re.compile(r"\b(phan tram|bao nhieu %|ty le bao nhieu)\b"), re.compile(r"\d\s*%|phan tram")),
+    # no \b after "%": a space after it is no word boundary ("bao nhiêu % cán bộ" went unread)
+    (
+        re.compile(r"\b(?:phan tram|ty le\b.*\bbao nhieu)\b|\bbao nhieu %"),
+        re.compile(r"\d\s*%|phan tram"),
+    ),
     # an area asked for: "bao nhiêu mét vuông", "diện tích tối thiểu là bao nhiêu" (not "nhỏ hơn
     # diện tích tối thiểu có được tách không"); stated as "50 m²", "50 m2", "50 mét vuông"
     (
@@ -92,7 +103,13 @@ def asked_figure(question: str) -> AskedFigure | None:
         kind = "độ tuổi" if period is AGE_STATED else "thời hạn, thời gian"
         return AskedFigure(kind, period)
     count = asked_count(question)
-    return AskedFigure("số lượng", count) if count is not None else None
+    if count is not None:
+        return AskedFigure("số lượng", count)
+    reference = asked_reference(question)
+    if reference is not None:
+        return AskedFigure(*reference)
+    bound = asked_bound(question)
+    return AskedFigure("mức tối đa, tối thiểu", bound) if bound is not None else None
 
 
 def figure_asked(question: str) -> bool:
@@ -104,7 +121,12 @@ def figure_missing(question: str, text: str) -> bool:
     """Whether the question asks for a figure that `text` does not state. The chain refuses such
     an answer (assistant/chain.py `decide`)."""
     figure = asked_figure(question)
-    return figure is not None and not figure.stated.search(fold(text).lower())
+    if figure is None:
+        return False
+    folded = fold(text).lower()
+    # OCR-repaired too: the scanned resolution's "02 nhi¢m kỳ" states "02 nhiệm kỳ" (the repair
+    # would read the form "CT01" as letters, so the text as written is read first)
+    return not (figure.stated.search(folded) or figure.stated.search(ocr_repair(folded)))
 
 
 def figure_kind(question: str) -> str:

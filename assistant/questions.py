@@ -168,11 +168,19 @@ def asked_period(question: str) -> re.Pattern[str] | None:
     return _ANY_PERIOD if _HOW_LONG.search(q) else None
 
 
+_WRITTEN = r"(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)"
+# a number stated, not a list item's ("1. Thu: …", "2) …")
+NUMBER = r"\b\d(?:[\d.,]*\d)?(?![.)]\s)"
+
 # A count of cases asked for: "đã hòa giải thành bao nhiêu vụ", "có bao nhiêu hồ sơ"; stated as a
 # number of them ("05 vụ", "100% hồ sơ", "hai hồ sơ"). Not "mấy": "mấy hộ" is also "a few
 # households".
 _COUNTED = r"vu viec|vu|ho so|truong hop|ho gia dinh|ho|don|xa|nguoi|thanh vien"
-_ASKS_COUNTED = re.compile(rf"\bbao nhieu\s+({_COUNTED})\b")
+# … or how many times in a period: "mấy lần một tháng" (not "đã mấy lần": several times)
+_ASKS_COUNTED = re.compile(
+    rf"\bbao nhieu\s+({_COUNTED})\b|\b(?:may|bao nhieu)\s+(lan)\s+(?:mot|moi|trong)\s+"
+    r"(?:ngay|tuan|thang|quy|nam)\b"
+)
 
 
 @lru_cache(maxsize=1024)
@@ -181,10 +189,88 @@ def asked_count(question: str) -> re.Pattern[str] | None:
     m = _ASKS_COUNTED.search(fold(question).lower())
     if m is None:
         return None
-    noun = re.escape(m.group(1))
-    return re.compile(
-        rf"\d[\d.,]*\s*(?:\S+\s+)?{noun}\b|\b(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+{noun}\b"
-    )
+    noun = re.escape(m.group(1) or m.group(2))
+    return re.compile(rf"{NUMBER}\s*(?:\S+\s+)?{noun}\b|\b{_WRITTEN}\s+{noun}\b")
+
+
+# A bound asked for with no unit a period or a count names: "tồn quỹ tối đa bao nhiêu", "cao
+# tối đa mấy tầng", "tối thiểu mấy hòa giải viên" (after "tối đa", "mấy" cannot mean "a few").
+# Stated as a number, in the thing counted when the question names it ("07 tầng").
+_ASKS_BOUND = re.compile(
+    r"\b(?:toi da|toi thieu|it nhat|nhieu nhat)\s+(?:la\s+)?(?:may|bao nhieu)\b(?:\s+(\w+))?"
+)
+
+
+# "tối đa" and "tôi đã" fold alike: with diacritics the words say which; without, "toi da" that
+# opens a sentence is "tôi đã" ("Tôi đã mấy lần nộp hồ sơ …")
+_I_HAVE = re.compile(r"\btôi đã\b|(?:^|[,.;?!]\s*)toi da\b")
+
+
+@lru_cache(maxsize=1024)
+def asked_bound(question: str) -> re.Pattern[str] | None:
+    """What a text stating the upper or lower bound asked for looks like; None if none asked."""
+    m = _ASKS_BOUND.search(fold(_I_HAVE.sub(" ", nfc(question).lower().strip())))
+    if m is None:
+        return None
+    noun = m.group(1)
+    if noun is None or noun in STATED_ANYHOW:
+        return re.compile(rf"{NUMBER}\s*[a-z%]|\b{_WRITTEN}\s+\w+")
+    noun = re.escape(noun)
+    return re.compile(rf"{NUMBER}\s*(?:\S+\s+)?{noun}\b|\b{_WRITTEN}\s+{noun}\b")
+
+
+# words after "bao nhiêu" that are no unit ("tối đa bao nhiêu thì …", "tối đa là bao nhiêu?")
+# nor a unit per time ("lấy lãi tối đa bao nhiêu một năm")
+STATED_ANYHOW = frozenset(("thi", "la", "vay", "a", "the", "ha", "nhi", "duoc", "de", "mot", "moi"))
+
+_TEXT_TYPES = "nghi quyet|ke hoach|quyet dinh|thong tu|nghi dinh|van ban|cong van|chi thi"
+
+# A reference asked for: a form's number ("tờ khai là mẫu số mấy"), a text's number or date
+# ("kế hoạch số mấy, ban hành ngày nào"), a date ("hạn chót là ngày nào", "trước tháng mấy").
+# Each is answered only by a text that states one: "theo mẫu ban hành kèm Thông tư …" names no
+# form number, "hằng năm" no date. Not "mẫu gì" (which form: its name answers), not "khi nào"
+# ("khi nào phải đăng ký tạm trú" is answered by a condition).
+_REFERENCES = (
+    (
+        "số hiệu biểu mẫu",
+        re.compile(r"\bmau\b(?:\s+\w+){0,4}?\s+so (?:may|bao nhieu)\b|\bmau (?:may|bao nhieu)\b"),
+        re.compile(r"\bmau(?: so)?\s*:?\s*[a-z]{0,4}\s*\d"),
+    ),
+    (
+        "số hiệu văn bản",
+        re.compile(
+            rf"\b({_TEXT_TYPES})\b.*\bso (?:may|bao nhieu)\b|\bso hieu (?:la )?(?:gi|bao nhieu|may)\b"
+        ),
+        # a text's own header ("Số: 34-NQ/TU"); or the number after the type asked ("Kế hoạch số
+        # 12/KH-UBND"), not any text's ("Chỉ thị số 18-CT/TTg" is no plan's number)
+        re.compile(r"\bso\s*:\s*\d+\s*[-/]"),
+    ),
+    (
+        "ngày, thời điểm",
+        re.compile(r"\b(?:ngay (?:nao|may)|thang may|nam nao|thoi diem nao)\b"),
+        re.compile(
+            r"\bngay \d{1,2}\b|\b\d{1,2}\s*/\s*\d{1,2}\b|\bthang \d{1,2}\b|\bnam \d{4}\b"
+            r"|\bquy (?:i|ii|iii|iv|\d)\b|\bthu (?:hai|ba|tu|nam|sau|bay)\b|\bchu nhat\b"
+        ),
+    ),
+)
+
+
+# "không đóng bảo hiểm cho tôi ngày nào": "not one day", no date asked
+_NOT_ONE = re.compile(r"\bkhong\b[^,.?]*\b(?:ngay|nam) nao\b")
+
+
+@lru_cache(maxsize=1024)
+def asked_reference(question: str) -> tuple[str, re.Pattern[str]] | None:
+    """The reference asked for, as a refusal names it, and what stating it looks like."""
+    q = _NOT_ONE.sub(" ", fold(question).lower())
+    for kind, asked, stated in _REFERENCES:
+        if m := asked.search(q):
+            if m.groups() and m.group(1):
+                own = rf"\b{m.group(1)}\s+(?:so\s*:?\s*)?\d+\s*[-/]"
+                return kind, re.compile(f"{stated.pattern}|{own}")
+            return kind, stated
+    return None
 
 
 # "… quy định thế nào về X", "quy định gì về X": the words ask what a text says about X. As

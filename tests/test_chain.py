@@ -225,6 +225,40 @@ def test_a_time_or_an_age_asked_is_a_figure_the_answer_must_state(ask):
     assert "thời hạn, thời gian" in unstated.answer
 
 
+def test_a_form_number_a_text_number_a_date_or_a_bound_asked_must_be_stated(ask):
+    from assistant.confidence import figure_asked, figure_kind, figure_missing
+
+    # a form's number: "theo mẫu kèm Thông tư …" names none
+    assert figure_kind("Tờ khai đăng ký khai sinh là mẫu số mấy?") == "số hiệu biểu mẫu"
+    assert figure_missing("mau don khieu nai so may", "Đơn khiếu nại theo mẫu kèm Nghị định.")
+    assert not figure_missing("mau thong bao luu tru la mau ct so may", "dùng Mẫu CT01.")
+    assert not figure_asked("Đăng ký khai sinh dùng mẫu gì?")  # which form: its name answers
+    # a text's number: its own header, or the number after the type asked, not another text's
+    asked = "Kế hoạch của Hưng Yên là kế hoạch số mấy?"
+    assert figure_missing(asked, "thực hiện Chỉ thị số 18-CT/TTg ngày 08/5/2023")
+    assert not figure_missing(asked, "Kế hoạch số 12/KH-UBND về …")
+    assert not figure_missing("Nghị quyết số mấy?", "Số: 34-NQ/TU")
+    # a date; "không … ngày nào" is "not one day"
+    assert figure_missing("Hạn chót gửi báo cáo là ngày nào?", "thường ở kỳ họp giữa năm")
+    assert not figure_missing("gửi trước ngày mấy", "gửi trước ngày 15 hằng tháng")
+    assert not figure_asked("công ty không đóng bảo hiểm cho tôi ngày nào, giờ khiếu nại ở đâu")
+    # a bound, in the thing counted; a list item's number states none
+    assert figure_missing("cao tối đa mấy tầng", "1. Nhà ở riêng lẻ được miễn giấy phép")
+    assert not figure_missing("cao tối đa mấy tầng", "xây tối đa 05 tầng")
+    assert figure_missing("Tồn quỹ tối đa bao nhiêu?", "1. Thu: mọi khoản thu nộp Kho bạc.")
+    assert figure_kind("tối đa bao nhiêu tỷ") == "mức tiền, tỷ lệ hoặc diện tích"
+    assert not figure_asked("toi da may lan nop ho so ma chua duoc")  # "tôi đã", not "tối đa"
+    # a share: "bao nhiêu %" (the "%" went unread before), "tỷ lệ … bao nhiêu"
+    assert figure_missing("bao nhiêu % cán bộ có trình độ sau đại học", "cán bộ được đào tạo")
+    assert figure_asked("đến năm 2025 tỷ lệ cán bộ dưới 30 tuổi phải đạt bao nhiêu")
+    # how many times in a period
+    assert figure_missing("tiếp dân mấy lần một tháng", "Bí thư tiếp dân định kỳ.")
+    assert not figure_missing("tiếp dân mấy lần một tháng", "tiếp dân 02 lần mỗi tháng")
+    unstated = ask("Tờ khai đăng ký khai sinh là mẫu số mấy?")
+    assert unstated.refused and unstated.refusal_reason == "amount not stated"
+    assert "số hiệu biểu mẫu" in unstated.answer
+
+
 def test_a_yes_no_question_naming_a_minimum_area_is_not_an_area_asked(ask):
     from assistant.confidence import amount_missing, asks_amount
 
