@@ -40,7 +40,7 @@ from assistant.labels import doc_label, section_label
 from assistant.llm import LLMClient, check_answer
 from assistant.privacy import for_search, redact
 from assistant.provenance import UNREVIEWED_WARNING, is_unreviewed
-from assistant.questions import question_types
+from assistant.questions import last_heading, question_types
 from assistant.related import best_article_unit, related_articles
 from assistant.retrieval import TITLE_NAMED, HybridSearcher, RetrievalConfig, defines
 from assistant.schemas import (
@@ -293,7 +293,12 @@ class Assistant:
         if not figure_asked(state.standalone):
             return False
         units = self._select(state, AMOUNT_BUDGET)
-        return figure_missing(state.standalone, " ".join(u.text for u in units))
+        # one sentence (under its heading) states it: a figure in one and the kind of period
+        # asked in another is no answer
+        return all(
+            figure_missing(state.standalone, f"{last_heading(u.passage.section)} {u.text}")
+            for u in units
+        )
 
     def _offer_other_place(self, state: AnswerState, scope: Scope) -> None:
         """The named province's documents do not answer; when another province's text answers

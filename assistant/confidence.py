@@ -26,6 +26,7 @@ from assistant.questions import (
     asked_count,
     asked_period,
     asked_reference,
+    period_kind,
 )
 from assistant.snapshot import IndexSnapshot, Passage
 from ingest.lexical import ocr_repair
@@ -82,6 +83,8 @@ class AskedFigure:
 
     kind: str  # as a refusal names it: "mức tiền, …", "độ tuổi", "thời hạn, thời gian", "số lượng"
     stated: re.Pattern[str]  # what a text stating it looks like (accent-folded)
+    # what the sentence stating it must name too: the kind of period asked ("thời hiệu")
+    about: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=1024)  # asked of every quotable unit of an answer (choose_units `states`)
@@ -101,7 +104,7 @@ def asked_figure(question: str) -> AskedFigure | None:
     period = asked_period(question)
     if period is not None:
         kind = "độ tuổi" if period is AGE_STATED else "thời hạn, thời gian"
-        return AskedFigure(kind, period)
+        return AskedFigure(kind, period, period_kind(question))
     count = asked_count(question)
     if count is not None:
         return AskedFigure("số lượng", count)
@@ -123,10 +126,13 @@ def figure_missing(question: str, text: str) -> bool:
     figure = asked_figure(question)
     if figure is None:
         return False
-    folded = fold(text).lower()
     # OCR-repaired too: the scanned resolution's "02 nhi¢m kỳ" states "02 nhiệm kỳ" (the repair
     # would read the form "CT01" as letters, so the text as written is read first)
-    return not (figure.stated.search(folded) or figure.stated.search(ocr_repair(folded)))
+    folded = fold(text).lower()
+    for read in (folded, ocr_repair(folded)):
+        if figure.stated.search(read) and (figure.about is None or figure.about.search(read)):
+            return False
+    return True
 
 
 def figure_kind(question: str) -> str:

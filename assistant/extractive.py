@@ -17,6 +17,7 @@ from assistant.query_terms import accented_terms, content_terms
 from assistant.questions import (
     QUESTION_TYPES,
     asked_measures,
+    period_kind,
     question_types,
     without_frame,
 )
@@ -158,6 +159,7 @@ def score_units(question: str, units: list[Unit], types: list[str]) -> None:
     q_exact = set(accented_terms(question)) if typed_accents else set()
     q_set = set(folded_terms)
     measures = asked_measures(question)
+    period = period_kind(question)  # "thời hiệu", "dùng được bao lâu": not the processing time
     if not folded_terms:
         return
     for u in units:
@@ -179,6 +181,12 @@ def score_units(question: str, units: list[Unit], types: list[str]) -> None:
         head = _head(folded)
         for t in types:
             qt = QUESTION_TYPES[t]
+            if t == "deadline" and period is not None:
+                # the kind of period asked, stated ("Giấy có giá trị 06 tháng"), wherever it
+                # stands; the "Thời hạn giải quyết" line is the procedure's processing time
+                if period.search(fold(text).lower()) and qt.looks_like.search(folded):
+                    type_bonus += 0.6
+                continue
             if qt.label is not None and qt.label.search(head):
                 type_bonus += 0.6  # the handbook's own label for exactly this fact
             elif qt.looks_like is not None and qt.looks_like.search(folded):

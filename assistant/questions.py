@@ -168,9 +168,39 @@ def asked_period(question: str) -> re.Pattern[str] | None:
     return _ANY_PERIOD if _HOW_LONG.search(q) else None
 
 
+# A period whose kind the question names: a limitation period ("thời hiệu khiếu nại"), how long
+# a paper stays valid ("giấy xác nhận … dùng được bao lâu"), a term of office, a probation. A
+# procedure's processing time ("Thời hạn giải quyết: 07 ngày làm việc") is another period: the
+# sentence that answers names the kind asked ("Giấy có giá trị 06 tháng", "còn thời hiệu 90 ngày").
+_PERIOD_KINDS = (
+    (re.compile(r"\bthoi hieu\b"), re.compile(r"\bthoi hieu\b")),
+    (
+        re.compile(r"\b(?:dung duoc|co gia tri|con gia tri|gia tri su dung|con hieu luc)\b"),
+        re.compile(r"\b(?:gia tri|hieu luc|su dung|dung duoc|het han)\b"),
+    ),
+    (re.compile(r"\bnhiem ky\b"), re.compile(r"\bnhiem ky\b")),
+    (re.compile(r"\b(?:tap su|thu viec)\b"), re.compile(r"\b(?:tap su|thu viec)\b")),
+)
+
+
+# what a limitation period is of: "thời hiệu tố cáo" is not the "thời hiệu 90 ngày" of a complaint
+_LIMITATION_OF = re.compile(r"\bthoi hieu (?:de |cua |doi voi |ve )?(?!la\b|bao\b)(\w+ \w+)")
+
+
+@lru_cache(maxsize=1024)
+def period_kind(question: str) -> re.Pattern[str] | None:
+    """What the sentence stating the period asked (with its heading) must also name; None for
+    any period."""
+    q = fold(question).lower()
+    names = next((names for asked, names in _PERIOD_KINDS if asked.search(q)), None)
+    if names is not None and (of := _LIMITATION_OF.search(q)):
+        return re.compile(rf"(?s)^(?=.*{names.pattern})(?=.*\b{of.group(1)}\b)")
+    return names
+
+
 _WRITTEN = r"(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)"
-# a number stated, not a list item's ("1. Thu: …", "2) …")
-NUMBER = r"\b\d(?:[\d.,]*\d)?(?![.)]\s)"
+# a number stated, not a list item's or a heading's ("1. Thu: …", "2) …", "5.9. Hòa giải …")
+NUMBER = r"(?<![\d.,])\d(?:[\d.,]*\d)?(?![\d.,]*[.)]\s)"
 
 # A count of cases asked for: "đã hòa giải thành bao nhiêu vụ", "có bao nhiêu hồ sơ"; stated as a
 # number of them ("05 vụ", "100% hồ sơ", "hai hồ sơ"). Not "mấy": "mấy hộ" is also "a few

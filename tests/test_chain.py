@@ -259,6 +259,23 @@ def test_a_form_number_a_text_number_a_date_or_a_bound_asked_must_be_stated(ask)
     assert "số hiệu biểu mẫu" in unstated.answer
 
 
+def test_a_period_of_a_named_kind_is_not_the_processing_time(ask):
+    from assistant.confidence import figure_missing
+
+    # how long a paper stays valid, a limitation period (of what): the sentence names it
+    valid = "Giấy xác nhận tình trạng hôn nhân dùng được trong bao lâu?"
+    assert figure_missing(valid, "Thời hạn giải quyết: 03 ngày làm việc")
+    assert not figure_missing(valid, "Giấy có giá trị 06 tháng kể từ ngày cấp.")
+    assert figure_missing("Thời hiệu tố cáo bao lâu?", "khiếu nại lần đầu còn thời hiệu 90 ngày")
+    assert not figure_missing("thoi hieu khieu nai la bao lau", "khiếu nại: còn thời hiệu 90 ngày")
+    # the answer leads with it, not with the "Thời hạn giải quyết" line
+    answered = ask(valid)
+    assert not answered.refused, answered.refusal_reason
+    assert "06 tháng" in answered.citations[0].quote
+    unstated = ask("Thời hiệu tố cáo bao lâu?")
+    assert unstated.refused and unstated.refusal_reason == "amount not stated"
+
+
 def test_a_yes_no_question_naming_a_minimum_area_is_not_an_area_asked(ask):
     from assistant.confidence import amount_missing, asks_amount
 
