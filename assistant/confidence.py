@@ -26,6 +26,7 @@ from assistant.questions import (
     asked_count,
     asked_period,
     asked_reference,
+    asked_share,
     period_kind,
 )
 from assistant.snapshot import IndexSnapshot, Passage
@@ -98,6 +99,9 @@ def asked_figure(question: str) -> AskedFigure | None:
     period is counted in years of age ("mấy tuổi"), not when "tuổi" is only part of the question
     ("người cao tuổi … bao lâu")."""
     q = fold(question).lower()
+    share = asked_share(question)
+    if share is not None:
+        return AskedFigure("mức tiền, tỷ lệ hoặc diện tích", share)
     for asked, stated in _AMOUNTS:
         if asked.search(q):
             return AskedFigure("mức tiền, tỷ lệ hoặc diện tích", stated)

@@ -255,6 +255,25 @@ STATED_ANYHOW = frozenset(("thi", "la", "vay", "a", "the", "ha", "nhi", "duoc", 
 
 _TEXT_TYPES = "nghi quyet|ke hoach|quyet dinh|thong tu|nghi dinh|van ban|cong van|chi thi"
 
+# A share of something named: "bao nhiêu % hồ sơ công việc …" is stated as a share of it, within
+# a few words ("90% việc xây dựng cơ sở dữ liệu", "từ 90% trở lên cán bộ cơ sở"), not as "100% cán
+# bộ sử dụng thành thạo …" in the same paragraph
+_ASKS_SHARE = re.compile(r"\b(?:bao nhieu|may) (?:phan tram|%)\s+(\w+) (\w+)")
+_NOT_A_NOUN = frozenset(("la", "thi", "vay", "a", "tren", "so", "cua", "moi", "trong", "duoc"))
+
+
+@lru_cache(maxsize=1024)
+def asked_share(question: str) -> re.Pattern[str] | None:
+    """What a text stating the share of the thing named looks like; None when the question asks
+    no share or names nothing after it."""
+    m = _ASKS_SHARE.search(fold(question).lower())
+    if m is None or m.group(1) in _NOT_A_NOUN:
+        return None
+    # the scanned resolution's "60% hd so công việc": a short first syllable the scan broke
+    first, second = m.group(1), m.group(2)
+    return re.compile(rf"(?:\d\s*%|phan tram)\s*(?:\S+\s+){{0,4}}?(?:{first}|\S{{1,3}}) {second}\b")
+
+
 # A reference asked for: a form's number ("tờ khai là mẫu số mấy"), a text's number or date
 # ("kế hoạch số mấy, ban hành ngày nào"), a date ("hạn chót là ngày nào", "trước tháng mấy").
 # Each is answered only by a text that states one: "theo mẫu ban hành kèm Thông tư …" names no

@@ -251,6 +251,13 @@ def test_a_form_number_a_text_number_a_date_or_a_bound_asked_must_be_stated(ask)
     # a share: "bao nhiêu %" (the "%" went unread before), "tỷ lệ … bao nhiêu"
     assert figure_missing("bao nhiêu % cán bộ có trình độ sau đại học", "cán bộ được đào tạo")
     assert figure_asked("đến năm 2025 tỷ lệ cán bộ dưới 30 tuổi phải đạt bao nhiêu")
+    # a share of the thing named, within a few words of it (the scan's "60% hd so công việc")
+    share = "Đến năm 2025 yêu cầu bao nhiêu % hồ sơ công việc cấp xã xử lý trên môi trường mạng?"
+    assert figure_missing(share, "100% cán bộ sử dụng thành thạo nền tảng số; quản lý hồ sơ")
+    assert not figure_missing(share, "dén nam 2025, 60% hd so cong viéc tai cAp xd duge xu ly")
+    assert not figure_missing(
+        "bao nhiêu phần trăm cơ sở dữ liệu", "90% việc xây dựng cơ sở dữ liệu"
+    )
     # how many times in a period
     assert figure_missing("tiếp dân mấy lần một tháng", "Bí thư tiếp dân định kỳ.")
     assert not figure_missing("tiếp dân mấy lần một tháng", "tiếp dân 02 lần mỗi tháng")
