@@ -90,8 +90,10 @@ class AskedFigure:
 
 @lru_cache(maxsize=1024)  # asked of every quotable unit of an answer (choose_units `states`)
 def asked_figure(question: str) -> AskedFigure | None:
-    """The figure the question asks for: an amount (`_AMOUNTS`), a time or an age
-    (assistant/questions.py `asked_period`), a count (`asked_count`); None for none. The
+    """The figure the question asks for: a share of something named (assistant/questions.py
+    `asked_share`), an amount (`_AMOUNTS`), a time or an age (`asked_period`, with the kind of
+    period named: `period_kind`), a count (`asked_count`), a form's or a text's number or a date
+    (`asked_reference`), a bound (`asked_bound`); None for none. The
     refusal model's feature stays `amount_missing`, the amounts it was fitted with. Times were
     added after the amounts ("thuận tình ly hôn … trong bao lâu", "người cao tuổi từ bao nhiêu
     tuổi … trợ cấp" were answered from an article stating neither), then counts ("xã đã hòa giải

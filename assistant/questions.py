@@ -223,6 +223,29 @@ def asked_count(question: str) -> re.Pattern[str] | None:
     return re.compile(rf"{NUMBER}\s*(?:\S+\s+)?{noun}\b|\b{_WRITTEN}\s+{noun}\b")
 
 
+# Words after "bao nhiêu" or "bao nhiêu %" that name nothing counted ("tối đa bao nhiêu thì …",
+# "tối đa là bao nhiêu?", "bao nhiêu % trên tổng số") nor a unit per time ("lấy lãi tối đa bao
+# nhiêu một năm")
+_NOT_A_NOUN = frozenset(
+    [
+        "thi",
+        "la",
+        "vay",
+        "a",
+        "the",
+        "ha",
+        "nhi",
+        "duoc",
+        "de",
+        "mot",
+        "moi",
+        "tren",
+        "so",
+        "cua",
+        "trong",
+    ]
+)
+
 # A bound asked for with no unit a period or a count names: "tồn quỹ tối đa bao nhiêu", "cao
 # tối đa mấy tầng", "tối thiểu mấy hòa giải viên" (after "tối đa", "mấy" cannot mean "a few").
 # Stated as a number, in the thing counted when the question names it ("07 tầng").
@@ -243,15 +266,11 @@ def asked_bound(question: str) -> re.Pattern[str] | None:
     if m is None:
         return None
     noun = m.group(1)
-    if noun is None or noun in STATED_ANYHOW:
+    if noun is None or noun in _NOT_A_NOUN:
         return re.compile(rf"{NUMBER}\s*[a-z%]|\b{_WRITTEN}\s+\w+")
     noun = re.escape(noun)
     return re.compile(rf"{NUMBER}\s*(?:\S+\s+)?{noun}\b|\b{_WRITTEN}\s+{noun}\b")
 
-
-# words after "bao nhiêu" that are no unit ("tối đa bao nhiêu thì …", "tối đa là bao nhiêu?")
-# nor a unit per time ("lấy lãi tối đa bao nhiêu một năm")
-STATED_ANYHOW = frozenset(("thi", "la", "vay", "a", "the", "ha", "nhi", "duoc", "de", "mot", "moi"))
 
 _TEXT_TYPES = "nghi quyet|ke hoach|quyet dinh|thong tu|nghi dinh|van ban|cong van|chi thi"
 
@@ -259,7 +278,6 @@ _TEXT_TYPES = "nghi quyet|ke hoach|quyet dinh|thong tu|nghi dinh|van ban|cong va
 # a few words ("90% việc xây dựng cơ sở dữ liệu", "từ 90% trở lên cán bộ cơ sở"), not as "100% cán
 # bộ sử dụng thành thạo …" in the same paragraph
 _ASKS_SHARE = re.compile(r"\b(?:bao nhieu|may) (?:phan tram|%)\s+(\w+) (\w+)")
-_NOT_A_NOUN = frozenset(("la", "thi", "vay", "a", "tren", "so", "cua", "moi", "trong", "duoc"))
 
 
 @lru_cache(maxsize=1024)
