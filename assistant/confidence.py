@@ -41,7 +41,8 @@ _AMOUNTS = (
         re.compile(
             r"\b(bao nhieu tien|bao nhieu dong|muc tien|so tien|may trieu|bao nhieu trieu|bao nhieu ty|may ty|bao nhieu nghin|tien la bao nhieu)\b"
             # the price named before the question word: "phí … là bao nhiêu", "bị phạt bao nhiêu"
-            r"|\b(phi|muc dong|dong tien|nop tien|muc phat|bi phat|tro cap|phu cap)\b.*\bbao nhieu\b"
+            r"|\b(phi|muc dong|dong tien|nop tien|muc phat|bi phat|tro cap|phu cap|thu lao|boi duong"
+            r"|muc chi|muc ho tro)\b.*\bbao nhieu\b"
         ),
         # a figure ends in a digit: "năm 2030, tỷ lệ …" is no "2030 tỷ"
         re.compile(r"\d(?:[\d.,]*\d)?\s*(dong|d|trieu|ty|nghin|vnd)\b|mien (le )?phi|khong thu\b"),

@@ -247,6 +247,9 @@ def test_a_form_number_a_text_number_a_date_or_a_bound_asked_must_be_stated(ask)
     assert not figure_missing("cao tối đa mấy tầng", "xây tối đa 05 tầng")
     assert figure_missing("Tồn quỹ tối đa bao nhiêu?", "1. Thu: mọi khoản thu nộp Kho bạc.")
     assert figure_kind("tối đa bao nhiêu tỷ") == "mức tiền, tỷ lệ hoặc diện tích"
+    assert figure_kind("hòa giải viên được hỗ trợ thù lao bao nhiêu mỗi vụ việc") == (
+        "mức tiền, tỷ lệ hoặc diện tích"
+    )
     assert not figure_asked("toi da may lan nop ho so ma chua duoc")  # "tôi đã", not "tối đa"
     # a share: "bao nhiêu %" (the "%" went unread before), "tỷ lệ … bao nhiêu"
     assert figure_missing("bao nhiêu % cán bộ có trình độ sau đại học", "cán bộ được đào tạo")
