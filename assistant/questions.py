@@ -113,6 +113,8 @@ _MEASURES = r"ngay|thang|nam|lan|tuan|gio|trang|nguoi|buoi|ky|dot|phut|ban|cap|q
 _ASKS_COUNT = re.compile(rf"\b(?:may|bao nhieu)\s+({_MEASURES})\b")
 _ASKS_PER = re.compile(rf"\b(?:may|bao nhieu|bao lau)(?:\s+\w+)?\s+(?:mot|moi)\s+({_MEASURES})\b")
 _NUMERAL = r"(?:\d+|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)"
+# a number in words before a noun counted (not "tư": folded it is also "từ", as in "từ hồ sơ")
+_WRITTEN = r"(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)"
 _FREQUENCY = r"hang (?:ngay|tuan|thang|quy|nam)|dinh ky|moi (?:ngay|tuan|thang|quy|nam)"
 
 
@@ -198,9 +200,15 @@ def period_kind(question: str) -> re.Pattern[str] | None:
     return names
 
 
-_WRITTEN = r"(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)"
 # a number stated, not a list item's or a heading's ("1. Thu: …", "2) …", "5.9. Hòa giải …")
 NUMBER = r"(?<![\d.,])\d(?:[\d.,]*\d)?(?![\d.,]*[.)]\s)"
+
+
+def _number_of(noun: str) -> re.Pattern[str]:
+    """A number of `noun` stated: "05 vụ", "100% hồ sơ", "hai hồ sơ" (accent-folded)."""
+    noun = re.escape(noun)
+    return re.compile(rf"{NUMBER}\s*(?:\S+\s+)?{noun}\b|\b{_WRITTEN}\s+{noun}\b")
+
 
 # A count of cases asked for: "đã hòa giải thành bao nhiêu vụ", "có bao nhiêu hồ sơ"; stated as a
 # number of them ("05 vụ", "100% hồ sơ", "hai hồ sơ"). Not "mấy": "mấy hộ" is also "a few
@@ -219,8 +227,7 @@ def asked_count(question: str) -> re.Pattern[str] | None:
     m = _ASKS_COUNTED.search(fold(question).lower())
     if m is None:
         return None
-    noun = re.escape(m.group(1) or m.group(2))
-    return re.compile(rf"{NUMBER}\s*(?:\S+\s+)?{noun}\b|\b{_WRITTEN}\s+{noun}\b")
+    return _number_of(m.group(1) or m.group(2))
 
 
 # Words after "bao nhiêu" or "bao nhiêu %" that name nothing counted ("tối đa bao nhiêu thì …",
@@ -268,8 +275,7 @@ def asked_bound(question: str) -> re.Pattern[str] | None:
     noun = m.group(1)
     if noun is None or noun in _NOT_A_NOUN:
         return re.compile(rf"{NUMBER}\s*[a-z%]|\b{_WRITTEN}\s+\w+")
-    noun = re.escape(noun)
-    return re.compile(rf"{NUMBER}\s*(?:\S+\s+)?{noun}\b|\b{_WRITTEN}\s+{noun}\b")
+    return _number_of(noun)
 
 
 _TEXT_TYPES = "nghi quyet|ke hoach|quyet dinh|thong tu|nghi dinh|van ban|cong van|chi thi"

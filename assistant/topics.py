@@ -38,22 +38,16 @@ ABBREVIATIONS = {
     "pccc": "phòng cháy chữa cháy",
     "gplx": "giấy phép lái xe",
 }
+_FOLDED_ABBREVIATIONS = {short: fold(full) for short, full in ABBREVIATIONS.items()}
 _ABBREVIATION = re.compile(rf"(?<!\w)({'|'.join(ABBREVIATIONS)})(?!\w)")
-
-
-def spelled_out(lowered: str, accented: bool) -> str:
-    """`lowered` (lower-case text) with its abbreviations written out, folded unless `accented`."""
-    return _ABBREVIATION.sub(
-        lambda m: ABBREVIATIONS[m.group(1)] if accented else fold(ABBREVIATIONS[m.group(1)]),
-        lowered,
-    )
 
 
 def read_as(text: str, accented: bool) -> tuple[str, bool]:
     """`text` as phrases are matched in it: lower-case, abbreviations written out, with its
     diacritics when `accented` (NFC), folded otherwise; and which of the two it is."""
     lowered = nfc(text).lower() if accented else fold(text).lower()
-    return spelled_out(lowered, accented), accented
+    spelled = ABBREVIATIONS if accented else _FOLDED_ABBREVIATIONS
+    return _ABBREVIATION.sub(lambda m: spelled[m.group(1)], lowered), accented
 
 
 @dataclass(frozen=True)
