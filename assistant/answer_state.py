@@ -47,6 +47,7 @@ class AnswerState:
     uncovered_places: tuple[str, ...] = ()
     uncovered_topic: str = ""  # a matter the documents do not guide (assistant/topics.py)
     named_docs: tuple[str, ...] = ()  # the named province's documents, when they do not answer
+    former: list[Unit] = field(default_factory=list)  # state the figure asked, as a former rule
     ranked: list[Unit] | None = None  # every quotable sentence, scored once, best first
     units: list[Unit] | None = None  # the quotable sentences, chosen once
     # compose

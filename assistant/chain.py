@@ -83,6 +83,10 @@ OTHER_PLACE_WARNING = (
     "Văn bản của tỉnh được hỏi không nêu nội dung này; đoạn trích là của tỉnh khác, chỉ để tham "
     "khảo."
 )
+FORMER_RULE_WARNING = (
+    "Con số trích dẫn là của quy định trước đây, không phải quy định hiện hành; cần đối chiếu "
+    "văn bản đang có hiệu lực."
+)
 OTHER_PLACES_TRIED = 3  # other provinces' texts read for what the named one does not state
 
 
@@ -295,10 +299,19 @@ class Assistant:
         units = self._select(state, AMOUNT_BUDGET)
         # one sentence (under its heading) states it: a figure in one and the kind of period
         # asked in another is no answer
-        return all(
-            figure_missing(state.standalone, f"{last_heading(u.passage.section)} {u.text}")
-            for u in units
+        missing = all(
+            figure_missing(state.standalone, u.text, last_heading(u.passage.section)) for u in units
         )
+        if missing:
+            # what the refusal offers instead, named as such: the figure of the rule before
+            state.former = [
+                u
+                for u in units
+                if not figure_missing(
+                    state.standalone, u.text, last_heading(u.passage.section), former=True
+                )
+            ][:1]
+        return missing
 
     def _offer_other_place(self, state: AnswerState, scope: Scope) -> None:
         """The named province's documents do not answer; when another province's text answers
@@ -628,6 +641,26 @@ class Assistant:
             refusal_reason="named place not stated",
         )
 
+    def _former_only(self, state: AnswerState) -> Composed:
+        """The documents state the figure asked only as the rule before ("trước đây Mẫu số 04 …;
+        đối chiếu mẫu hiện hành"): refused, with that sentence quoted as the former rule, never
+        as the one in force."""
+        n_docs = len(self.provider.get().manifest.docs)
+        citations, quotes = self._quoted(state.former)
+        lines = [
+            f"Xin lỗi, {n_docs} tài liệu hiện có không nêu con số anh/chị hỏi "
+            f"({figure_kind(state.standalone)}) theo quy định hiện hành. Tài liệu chỉ nêu con số "
+            "theo quy định trước đây; nội dung dưới đây chỉ để tham khảo, cần đối chiếu văn bản "
+            "đang có hiệu lực trước khi áp dụng:",
+            *quotes,
+            "Anh/chị vui lòng liên hệ bộ phận hỗ trợ nghiệp vụ của tỉnh để được hướng dẫn con số "
+            "áp dụng.",
+        ]
+        warnings = [FORMER_RULE_WARNING, *self._source_warnings(citations)]
+        return Composed(
+            "\n\n".join(lines), citations, "refusal", warnings, refusal_reason="amount not stated"
+        )
+
     def _refusal(self, state: AnswerState) -> Composed:
         snap = self.provider.get()
         n_docs = len(snap.manifest.docs)
@@ -650,6 +683,8 @@ class Assistant:
                 " Anh/chị vui lòng liên hệ cơ quan chuyên môn phụ trách lĩnh vực này hoặc bộ phận "
                 "hỗ trợ nghiệp vụ của tỉnh."
             )
+        elif state.refusal_reason == "amount not stated" and state.former:
+            return self._former_only(state)
         elif state.refusal_reason == "amount not stated":
             answer = (
                 f"Xin lỗi, {n_docs} tài liệu hiện có không nêu con số cụ thể anh/chị hỏi "

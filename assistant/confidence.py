@@ -27,6 +27,8 @@ from assistant.questions import (
     asked_period,
     asked_reference,
     asked_share,
+    in_force,
+    of_case_asked,
     period_kind,
 )
 from assistant.snapshot import IndexSnapshot, Passage
@@ -44,8 +46,11 @@ _AMOUNTS = (
             r"|\b(phi|muc dong|dong tien|nop tien|muc phat|bi phat|tro cap|phu cap|thu lao|boi duong"
             r"|muc chi|muc ho tro)\b.*\bbao nhieu\b"
         ),
-        # a figure ends in a digit: "năm 2030, tỷ lệ …" is no "2030 tỷ"
-        re.compile(r"\d(?:[\d.,]*\d)?\s*(dong|d|trieu|ty|nghin|vnd)\b|mien (le )?phi|khong thu\b"),
+        # a figure ends in a digit: "năm 2030, tỷ lệ …" is no "2030 tỷ"; "Điều 11 về miễn lệ phí"
+        # names what an article is about, not that this procedure is free
+        re.compile(
+            r"\d(?:[\d.,]*\d)?\s*(dong|d|trieu|ty|nghin|vnd)\b|(?<!\bve )mien (le )?phi|khong thu\b"
+        ),
     ),
     # no \b after "%": a space after it is no word boundary ("bao nhiêu % cán bộ" went unread)
     (
@@ -127,15 +132,21 @@ def figure_asked(question: str) -> bool:
     return asked_figure(question) is not None
 
 
-def figure_missing(question: str, text: str) -> bool:
-    """Whether the question asks for a figure that `text` does not state. The chain refuses such
-    an answer (assistant/chain.py `decide`)."""
+def figure_missing(question: str, text: str, heading: str = "", former: bool = False) -> bool:
+    """Whether the question asks for a figure that `text`, read under its `heading`, does not
+    state. The chain refuses such an answer (assistant/chain.py `decide`). A figure of a former
+    rule (`in_force`) counts only with `former`, and one given for the other case than the one
+    asked never does (`of_case_asked`): "khiếu nại lần hai … bao nhiêu ngày" is not answered by
+    "6.3. Giải quyết khiếu nại lần đầu … 30 ngày"."""
     figure = asked_figure(question)
     if figure is None:
         return False
+    head, body = fold(heading).lower(), fold(text).lower()
+    if not former:
+        body = in_force(question, body)
+    folded = f"{head} {of_case_asked(question, head, body)}".strip()
     # OCR-repaired too: the scanned resolution's "02 nhi¢m kỳ" states "02 nhiệm kỳ" (the repair
     # would read the form "CT01" as letters, so the text as written is read first)
-    folded = fold(text).lower()
     for read in (folded, ocr_repair(folded)):
         if figure.stated.search(read) and (figure.about is None or figure.about.search(read)):
             return False

@@ -346,6 +346,71 @@ def asked_reference(question: str) -> tuple[str, re.Pattern[str]] | None:
     return None
 
 
+# The two cases a figure may be given for, one against the other: a question about one
+# ("khiếu nại lần hai", "khai sinh quá hạn", "kết hôn với người nước ngoài") is not answered by
+# the figure of the other ("6.3. Giải quyết khiếu nại lần đầu … 30 ngày", "Miễn lệ phí khi đăng
+# ký đúng hạn", "Miễn lệ phí … của công dân Việt Nam cư trú trong nước"). Accent-folded: "sử
+# dụng hạn mức" is no "đúng hạn".
+_CASES = (
+    (r"\blan dau\b", r"\blan (?:hai|2|thu hai)\b"),
+    (r"(?<!su )\bdung han\b", r"\b(?:qua|tre) han\b"),
+    (r"\btrong nuoc\b", r"\bnuoc ngoai\b"),
+    (r"\btruc tuyen\b", r"\btruc tiep\b"),
+)
+_CASE_PAIRS = tuple(
+    (re.compile(a), re.compile(b)) for pair in _CASES for a, b in (pair, pair[::-1])
+)
+# a text read a clause at a time: "Miễn lệ phí khi đăng ký đúng hạn. Quá hạn thì thu …"
+_CLAUSE_END = re.compile(r"(?<=[.;!?])\s+|\n+")
+
+
+def case_asked(question: str) -> tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]:
+    """(the case the question names, its other case) for each pair it names one side of."""
+    q = fold(question).lower()
+    return tuple(
+        (own, other) for own, other in _CASE_PAIRS if own.search(q) and not other.search(q)
+    )
+
+
+def of_case_asked(question: str, heading: str, text: str) -> str:
+    """`text` (accent-folded) without the clauses given for the other case than the one asked:
+    a clause that, read under its heading, names the other case and not the one asked."""
+    cases = case_asked(question)
+    if not cases:
+        return text
+    kept = [
+        clause
+        for clause in _CLAUSE_END.split(text)
+        if not any(
+            other.search(f"{heading} {clause}") and not own.search(f"{heading} {clause}")
+            for own, other in cases
+        )
+    ]
+    return " ".join(kept)
+
+
+# A figure of the rules before: "(trước đây Mẫu số 04 kèm Thông tư 01/2018/TT-VPCP; đối chiếu mẫu
+# hiện hành …)", "Theo Nghị định 254/2025/NĐ-CP; trước đây Nghị định 99/2021/NĐ-CP quy định …
+# trong 04 ngày làm việc", "Theo Nghị định 99/2021/NĐ-CP trước đây: …". It is not the figure in
+# force; the words from "trước đây" to the end of the bracket or the sentence are the former
+# rule. Not "nơi đã đăng ký khai sinh trước đây" (a place the person used before): the marker
+# opens a bracket or a clause, or introduces a list.
+_FORMER = re.compile(
+    r"\(\s*truoc day\b[^)]*\)?"
+    r"|(?:^|(?<=[;:,]))\s*truoc day\b[^\n]*?(?=\.\s|\.$|\n|$)"
+    r"|\btruoc day\s*:[^\n]*?(?=\.\s|\.$|\n|$)"
+)
+_ASKS_FORMER = re.compile(r"\b(?:truoc day|truoc kia|hoi truoc|ngay truoc|cu la)\b")
+
+
+def in_force(question: str, text: str) -> str:
+    """`text` (accent-folded) without the rules it names as former ones, unless the question
+    asks about the former rule ("trước đây là mẫu số mấy")."""
+    if _ASKS_FORMER.search(fold(question).lower()):
+        return text
+    return _FORMER.sub(" ", text)
+
+
 # "… quy định thế nào về X", "quy định gì về X": the words ask what a text says about X. As
 # terms they match any "theo quy định của luật" and pulled the Hiến pháp's khoản on organ
 # donation ahead of "Không ai bị bắt …" for "Hiến pháp quy định thế nào về việc bắt người?".
