@@ -22,11 +22,15 @@ from functools import lru_cache
 from assistant.query_terms import content_terms
 from assistant.questions import (
     AGE_STATED,
+    ANY_PERIOD,
+    DATE_KIND,
+    NUMBERED_PERIOD,
     asked_bound,
     asked_count,
     asked_period,
     asked_reference,
     asked_share,
+    clauses,
     in_force,
     of_case_asked,
     period_kind,
@@ -70,6 +74,26 @@ _AMOUNTS = (
 )
 
 
+# More amounts the answer must state, read by the figure check only (the refusal model's feature
+# keeps the amounts it was fitted with): a fine is stated in money, never as "không thu lệ phí";
+# money named before "bao nhiêu" ("hỗ trợ tiền ma chay bao nhiêu"; not "nộp tiền trong bao nhiêu
+# ngày"); an area asked in "m²"
+_MONEY = re.compile(r"\d(?:[\d.,]*\d)?\s*(dong|d|trieu|ty|nghin|vnd)\b")
+_FIGURE_AMOUNTS = (
+    (re.compile(r"\bphat\b(?:\s+\w+){0,4}\s+bao nhieu\b(?!\s+(?:ngay|thang|nam|lan))"), _MONEY),
+    (
+        re.compile(r"\btien(?:\s+\w+){0,3}\s+bao nhieu\b(?!\s+(?:ngay|thang|nam|lan|tuan|gio))"),
+        _AMOUNTS[0][1],
+    ),
+    (re.compile(r"^(?=.*\b(?:bao nhieu|may)\b).*\bm²"), _AMOUNTS[2][1]),
+)
+# the date of a text cited: "số 21-TB/VPTW ngày 07/3/2026", "số 12/KH-UBND ngày 5 tháng 3 năm 2026"
+_TEXT_DATE = re.compile(
+    r"\bso\s*:?\s*\d[\w./-]*\s*,?\s*ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}\s*/\s*\d{4}"
+    r"|\s+thang\s+\d{1,2}\s+nam\s+\d{4})"
+)
+
+
 def asks_amount(question: str) -> bool:
     """Whether the question asks for a figure: money, a percentage, an area, a salary scale."""
     q = fold(question).lower()
@@ -90,8 +114,11 @@ class AskedFigure:
 
     kind: str  # as a refusal names it: "mức tiền, …", "độ tuổi", "thời hạn, thời gian", "số lượng"
     stated: re.Pattern[str]  # what a text stating it looks like (accent-folded)
-    # what the sentence stating it must name too: the kind of period asked ("thời hiệu")
+    # what the clause stating it must name too: the kind of period asked ("thời hiệu")
     about: re.Pattern[str] | None = None
+    # what looks like it and is not it: the date of a text cited ("Thông báo số 21-TB/VPTW ngày
+    # 07/3/2026") is no date of what the text asks about
+    not_it: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=1024)  # asked of every quotable unit of an answer (choose_units `states`)
@@ -110,19 +137,25 @@ def asked_figure(question: str) -> AskedFigure | None:
     share = asked_share(question)
     if share is not None:
         return AskedFigure("mức tiền, tỷ lệ hoặc diện tích", share)
-    for asked, stated in _AMOUNTS:
-        if asked.search(q):
-            return AskedFigure("mức tiền, tỷ lệ hoặc diện tích", stated)
     period = asked_period(question)
+    # "nộp tiền trong bao nhiêu ngày" asks a number of days, not an amount of money
+    if period is None or period in (ANY_PERIOD, AGE_STATED):
+        for asked, stated in _FIGURE_AMOUNTS + _AMOUNTS:
+            if asked.search(q):
+                return AskedFigure("mức tiền, tỷ lệ hoặc diện tích", stated)
     if period is not None:
         kind = "độ tuổi" if period is AGE_STATED else "thời hạn, thời gian"
-        return AskedFigure(kind, period, period_kind(question))
+        named = period_kind(question)
+        if named is not None and period is ANY_PERIOD:
+            period = NUMBERED_PERIOD  # "có giá trị sử dụng … cần đối chiếu" states none
+        return AskedFigure(kind, period, named)
     count = asked_count(question)
     if count is not None:
         return AskedFigure("số lượng", count)
     reference = asked_reference(question)
     if reference is not None:
-        return AskedFigure(*reference)
+        kind, stated = reference
+        return AskedFigure(kind, stated, not_it=_TEXT_DATE if kind == DATE_KIND else None)
     bound = asked_bound(question)
     return AskedFigure("mức tối đa, tối thiểu", bound) if bound is not None else None
 
@@ -144,12 +177,19 @@ def figure_missing(question: str, text: str, heading: str = "", former: bool = F
     head, body = fold(heading).lower(), fold(text).lower()
     if not former:
         body = in_force(question, body)
-    folded = f"{head} {of_case_asked(question, head, body)}".strip()
+    body = of_case_asked(question, head, body)
+    if figure.not_it is not None:
+        body = figure.not_it.sub(" ", body)
+    # a period of a kind named is stated in a clause that names it: "Thường không quá 03 ngày làm
+    # việc; thời gian có giá trị sử dụng … cần đối chiếu" states no validity
+    reads = [body] if figure.about is None else clauses(body)
     # OCR-repaired too: the scanned resolution's "02 nhi¢m kỳ" states "02 nhiệm kỳ" (the repair
     # would read the form "CT01" as letters, so the text as written is read first)
-    for read in (folded, ocr_repair(folded)):
-        if figure.stated.search(read) and (figure.about is None or figure.about.search(read)):
-            return False
+    for part in reads:
+        folded = f"{head} {part}".strip()
+        for read in (folded, ocr_repair(folded)):
+            if figure.stated.search(read) and (figure.about is None or figure.about.search(read)):
+                return False
     return True
 
 

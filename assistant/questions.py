@@ -146,15 +146,27 @@ _ASKS_PERIOD = re.compile(
 )
 _PAST = re.compile(r"\bda (?:may|bao nhieu)\b")
 _HOW_LONG = re.compile(r"\bbao lau\b")
-_ANY_PERIOD = re.compile(
+ANY_PERIOD = re.compile(
     QUESTION_TYPES["deadline"].looks_like.pattern
     + rf"|\b(?:{_FREQUENCY})\b|\bngay (?:khi|sau khi|lap tuc)\b|khong thoi han|vo thoi han"
     + r"|theo tien do"
 )
 
 
+# A period stated as a number, or as having none: what states a period of a named kind ("Giấy có
+# giá trị 06 tháng"), where "bao lâu" alone is answered by any mention of a time limit
+NUMBERED_PERIOD = re.compile(
+    rf"\b{_NUMERAL}\s*(?:ngay|thang|nam|tuan|gio)\b(?!\s+\d{{4}}\b)|khong thoi han|vo thoi han"
+    r"|khong thoi hieu"
+)
+
+
 # What a stated time or age counted in each unit looks like: "03 ngày", "mười tám tuổi"
-_STATED = {unit: re.compile(rf"\b{_NUMERAL}\s*{unit}\b") for unit in _PERIOD_UNITS.split("|")}
+# (not "sau năm 2025": folded, "sau" is also "sáu", six)
+_STATED = {
+    unit: re.compile(rf"\b{_NUMERAL}\s*{unit}\b(?!\s+\d{{4}}\b)")
+    for unit in _PERIOD_UNITS.split("|")
+}
 AGE_STATED = _STATED["tuoi"]
 
 
@@ -167,7 +179,7 @@ def asked_period(question: str) -> re.Pattern[str] | None:
         return None
     if m := _ASKS_PERIOD.search(q):
         return _STATED[m.group(1)]
-    return _ANY_PERIOD if _HOW_LONG.search(q) else None
+    return ANY_PERIOD if _HOW_LONG.search(q) else None
 
 
 # A period whose kind the question names: a limitation period ("thời hiệu khiếu nại"), how long
@@ -223,11 +235,19 @@ _ASKS_COUNTED = re.compile(
 
 @lru_cache(maxsize=1024)
 def asked_count(question: str) -> re.Pattern[str] | None:
-    """What a text stating the count asked for looks like (accent-folded); None if none asked."""
-    m = _ASKS_COUNTED.search(fold(question).lower())
+    """What a text stating the count asked for looks like (accent-folded); None if none asked.
+    Times in a period are stated with the period: "02 lần mỗi tháng", "hằng tháng 01 lần", not
+    "gia hạn 01 lần"."""
+    q = fold(question).lower()
+    m = _ASKS_COUNTED.search(q)
     if m is None:
         return None
-    return _number_of(m.group(1) or m.group(2))
+    if m.group(1):
+        return _number_of(m.group(1))
+    period = re.search(r"\b(?:mot|moi|trong)\s+(ngay|tuan|thang|quy|nam)\b", q[m.start() :])
+    times = rf"(?:{NUMBER}|\b{_WRITTEN})\s*lan\b"
+    per = rf"(?:/\s*|\b(?:moi|mot|trong|hang)\s+){period.group(1)}\b"
+    return re.compile(rf"{times}[^.;]{{0,30}}?{per}|{per}[^.;]{{0,30}}?{times}")
 
 
 # Words after "bao nhiêu" or "bao nhiêu %" that name nothing counted ("tối đa bao nhiêu thì …",
@@ -303,6 +323,7 @@ def asked_share(question: str) -> re.Pattern[str] | None:
 # Each is answered only by a text that states one: "theo mẫu ban hành kèm Thông tư …" names no
 # form number, "hằng năm" no date. Not "mẫu gì" (which form: its name answers), not "khi nào"
 # ("khi nào phải đăng ký tạm trú" is answered by a condition).
+DATE_KIND = "ngày, thời điểm"
 _REFERENCES = (
     (
         "số hiệu biểu mẫu",
@@ -319,7 +340,7 @@ _REFERENCES = (
         re.compile(r"\bso\s*:\s*\d+\s*[-/]"),
     ),
     (
-        "ngày, thời điểm",
+        DATE_KIND,
         re.compile(r"\b(?:ngay (?:nao|may)|thang may|nam nao|thoi diem nao)\b"),
         re.compile(
             r"\bngay \d{1,2}\b|\b\d{1,2}\s*/\s*\d{1,2}\b|\bthang \d{1,2}\b|\bnam \d{4}\b"
@@ -356,6 +377,7 @@ _CASES = (
     (r"(?<!su )\bdung han\b", r"\b(?:qua|tre) han\b"),
     (r"\btrong nuoc\b", r"\bnuoc ngoai\b"),
     (r"\btruc tuyen\b", r"\btruc tiep\b"),
+    (r"\bchuyen dung\b", r"\bcong cong\b"),  # chữ ký số chuyên dùng công vụ, or công cộng
 )
 _CASE_PAIRS = tuple(
     (re.compile(a), re.compile(b)) for pair in _CASES for a, b in (pair, pair[::-1])
@@ -372,6 +394,11 @@ def case_asked(question: str) -> tuple[tuple[re.Pattern[str], re.Pattern[str]], 
     )
 
 
+def clauses(text: str) -> list[str]:
+    """A text's sentences and the parts of them between semicolons."""
+    return [c for c in _CLAUSE_END.split(text) if c.strip()]
+
+
 def of_case_asked(question: str, heading: str, text: str) -> str:
     """`text` (accent-folded) without the clauses given for the other case than the one asked:
     a clause that, read under its heading, names the other case and not the one asked."""
@@ -380,13 +407,13 @@ def of_case_asked(question: str, heading: str, text: str) -> str:
         return text
     kept = [
         clause
-        for clause in _CLAUSE_END.split(text)
+        for clause in clauses(text)
         if not any(
             other.search(f"{heading} {clause}") and not own.search(f"{heading} {clause}")
             for own, other in cases
         )
     ]
-    return " ".join(kept)
+    return "\n".join(kept)
 
 
 # A figure of the rules before: "(trước đây Mẫu số 04 kèm Thông tư 01/2018/TT-VPCP; đối chiếu mẫu

@@ -269,6 +269,35 @@ def test_a_form_number_a_text_number_a_date_or_a_bound_asked_must_be_stated(ask)
     assert "số hiệu biểu mẫu" in unstated.answer
 
 
+def test_what_looks_like_the_figure_asked_and_is_not_it():
+    from assistant.confidence import figure_asked, figure_missing
+
+    # times in a period are stated with the period, not as "gia hạn 01 lần"
+    monthly = "Bí thư tiếp dân mấy lần một tháng?"
+    assert figure_missing(monthly, "Giải quyết không quá 30 ngày; gia hạn 01 lần.")
+    assert not figure_missing(monthly, "Bí thư tiếp dân ít nhất 01 lần mỗi tháng.")
+    assert not figure_missing(monthly, "Hằng tháng tiếp dân 02 lần.")
+    # a fine is stated in money, never as "không thu lệ phí"
+    fine = "làm lộ dữ liệu thì bị phạt bao nhiêu tiền"
+    assert figure_missing(fine, "Lệ phí: Không thu lệ phí.")
+    assert not figure_missing(fine, "phạt tiền từ 10.000.000 đồng")
+    # money named before "bao nhiêu"; "nộp tiền trong bao nhiêu ngày" asks a time
+    assert figure_missing("được hỗ trợ tiền ma chay bao nhiêu", "trợ giúp bằng tiền")
+    assert not figure_missing("nộp tiền trong bao nhiêu ngày", "nộp trong 10 ngày")
+    assert figure_asked("mỗi mảnh tối thiểu phải bao nhiêu m²?")  # an area, written "m²"
+    # the date of a text cited is no date of what is asked
+    when = "Tỉnh sơ kết kế hoạch vào thời điểm nào?"
+    assert figure_missing(when, "Thực hiện Thông báo số 21-TB/VPTW ngày 07/3/2026 của Văn phòng")
+    assert not figure_missing(when, "Sơ kết vào tháng 6/2026.")
+    # "sau năm 2025" is after 2025, not "sáu năm"
+    assert figure_missing("chứng thư số có thời hạn mấy năm", "Sau năm 2025, đầu mối thay đổi.")
+    # a period of a named kind: stated as a number in the clause naming it
+    valid = "giấy xác nhận cư trú dùng được trong bao lâu"
+    paper = "Không quá 03 ngày làm việc; thời gian có giá trị sử dụng cần đối chiếu Thông tư."
+    assert figure_missing(valid, paper)
+    assert not figure_missing(valid, "Giấy xác nhận có giá trị sử dụng 30 ngày kể từ ngày cấp.")
+
+
 def test_a_period_of_a_named_kind_is_not_the_processing_time(ask):
     from assistant.confidence import figure_missing
 
