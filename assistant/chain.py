@@ -401,7 +401,10 @@ class Assistant:
             leads=partial(defines, state.standalone),
             # and a question naming the title of the procedure ranked first by that procedure
             lead_from_first=self._surely_legal(state) or _names_title(state.passages),
-            states=lambda text: not figure_missing(state.standalone, text),
+            # read as the figure check reads it: under its heading
+            states=lambda u: (
+                not figure_missing(state.standalone, u.text, last_heading(u.passage.section))
+            ),
         )
         units = choose(state.ranked)
         # a question naming a province is answered from its documents and the shared ones: the

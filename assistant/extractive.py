@@ -251,7 +251,7 @@ def choose_units(
     budget: int = QUOTE_BUDGET,
     leads: Callable[[str], bool] | None = None,
     lead_from_first: bool = False,
-    states: Callable[[str], bool] | None = None,
+    states: Callable[[Unit], bool] | None = None,
 ) -> list[Unit]:
     """The units to quote from units ranked best first, within `max_units` and `budget`
     characters. `leads` names the text that answers the question outright (the sentence
@@ -265,7 +265,7 @@ def choose_units(
     first = next((u for u in ranked if leads(u.text)), None) if leads is not None else None
     if first is None and lead_from_first:
         own = [u for u in ranked if u.passage_rank == 0]
-        stating = [u for u in own if states is not None and states(u.text)]
+        stating = [u for u in own if states is not None and states(u)]
         first = (stating or own or [None])[0]
     chosen: list[Unit] = [first] if first is not None else []
     used = len(first.text) if first is not None else 0

@@ -11,12 +11,17 @@ from assistant.confidence import figure_missing
 from assistant.schemas import AskRequest
 from tests.conftest import ingested
 
-CHAPTERS = ["handbook/05-tu-phap-ho-tich.md", "handbook/07-cai-cach-hanh-chinh-mot-cua.md"]
+CHAPTERS = [
+    "handbook/05-tu-phap-ho-tich.md",
+    "handbook/07-cai-cach-hanh-chinh-mot-cua.md",
+    "laws/luat-to-tung-hanh-chinh.txt",
+    "laws/luat-to-tung-hanh-chinh.meta.yaml",
+]
 
 
 @pytest.fixture(scope="module")
 def ask(tmp_path_factory):
-    corpus = ingested(tmp_path_factory.mktemp("in-force"), CHAPTERS, n_docs=2, prebuilt=True)
+    corpus = ingested(tmp_path_factory.mktemp("in-force"), CHAPTERS, n_docs=3, prebuilt=True)
     chain = Assistant(corpus.settings)
     return lambda question: chain.ask(AskRequest(question=question))
 
@@ -71,3 +76,11 @@ def test_a_figure_only_of_the_rule_before_is_offered_as_that_never_as_the_answer
     before = ask("Trước đây phiếu xin lỗi và hẹn lại ngày trả kết quả là mẫu số mấy?")
     assert not before.refused, before.refusal_reason
     assert "Mẫu số 04" in before.citations[0].quote
+
+
+def test_the_lead_is_read_as_the_figure_check_reads_it_under_its_heading(ask):
+    # "Thời hiệu khởi kiện" is the article's heading; its khoản 2 states the periods ("01 năm"),
+    # khoản 1 defines the term: the answer leads with the khoản the figure check accepted
+    result = ask("Thời hiệu khởi kiện quyết định hành chính ra tòa là bao lâu?")
+    assert not result.refused, result.refusal_reason
+    assert "01 năm" in result.citations[0].quote, result.citations[0].quote[:80]

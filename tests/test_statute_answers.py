@@ -205,7 +205,7 @@ def test_the_article_ranked_first_leads_with_its_sentence_stating_the_figure_ask
     cut = text.index("Con được")
     ranked = [Unit(0, article, 0, cut, 1.3), Unit(0, article, cut, len(text), 1.26)]
     question = "Con sinh ra sau khi ly hôn bao lâu thì vẫn được coi là con chung?"
-    states = lambda quote: not figure_missing(question, quote)  # noqa: E731
+    states = lambda unit: not figure_missing(question, unit.text)  # noqa: E731
     led = choose_units(ranked, lead_from_first=True, states=states)
     assert "300 ngày" in led[0].text
     assert "300 ngày" not in choose_units(ranked, lead_from_first=True)[0].text
