@@ -165,6 +165,11 @@ def figure_asked(question: str) -> bool:
     return asked_figure(question) is not None
 
 
+# a worked case's story ("Tình huống: Ông E có thửa đất ở 95 m² …", "Thời hạn hẹn người dân còn
+# 2 ngày làm việc") states the facts of that case, not a rule
+_STORY = re.compile(r"^\W*tinh huong\s*:")
+
+
 def figure_missing(question: str, text: str, heading: str = "", former: bool = False) -> bool:
     """Whether the question asks for a figure that `text`, read under its `heading`, does not
     state. The chain refuses such an answer (assistant/chain.py `decide`). A figure of a former
@@ -175,6 +180,8 @@ def figure_missing(question: str, text: str, heading: str = "", former: bool = F
     if figure is None:
         return False
     head, body = fold(heading).lower(), fold(text).lower()
+    if _STORY.match(body):
+        return True
     if not former:
         body = in_force(question, body)
     body = of_case_asked(question, head, body)

@@ -291,6 +291,10 @@ def test_what_looks_like_the_figure_asked_and_is_not_it():
     assert not figure_missing(when, "Sơ kết vào tháng 6/2026.")
     # "sau năm 2025" is after 2025, not "sáu năm"
     assert figure_missing("chứng thư số có thời hạn mấy năm", "Sau năm 2025, đầu mối thay đổi.")
+    # a worked case's story states the facts of that case, not a rule
+    story = "**Tình huống:** Xã gửi văn bản xin ý kiến sở. Hẹn người dân còn 2 ngày làm việc."
+    assert figure_missing("sở phải trả lời trong bao nhiêu ngày", story)
+    assert not figure_missing("sở phải trả lời trong bao nhiêu ngày", "Sở trả lời trong 05 ngày.")
     # a period of a named kind: stated as a number in the clause naming it
     valid = "giấy xác nhận cư trú dùng được trong bao lâu"
     paper = "Không quá 03 ngày làm việc; thời gian có giá trị sử dụng cần đối chiếu Thông tư."
