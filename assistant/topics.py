@@ -50,6 +50,15 @@ def read_as(text: str, accented: bool) -> tuple[str, bool]:
     return _ABBREVIATION.sub(lambda m: spelled[m.group(1)], lowered), accented
 
 
+# "Bên mang thai hộ được hưởng chế độ thai sản theo quy định của pháp luật về lao động và bảo
+# hiểm xã hội": a matter named in a clause that leaves it to another law is not guided here
+_DEFERS = {
+    True: re.compile(r"theo quy định của (?:pháp luật|luật)\b"),
+    False: re.compile(r"theo quy dinh cua (?:phap luat|luat)\b"),
+}
+_CLAUSE = re.compile(r"[.;\n]\s")
+
+
 @dataclass(frozen=True)
 class Topic:
     name: str  # as the refusal names it ("hộ chiếu, xuất nhập cảnh")
@@ -70,10 +79,16 @@ class Topic:
 
     def mentioned_in(self, text: tuple[str, bool], phrases: tuple[int, ...]) -> bool:
         """Whether a passage (`read_as`) uses one of `phrases` (those the question asks about: a
-        passage on "hợp tác xã" does not answer "hộ kinh doanh", though both are one matter)."""
+        passage on "hợp tác xã" does not answer "hộ kinh doanh", though both are one matter), in
+        a clause that does not leave the matter to another law (`_DEFERS`)."""
         lowered, accented = text
         patterns = self.accented if accented else self.folded
-        return any(patterns[i].search(lowered) for i in phrases)
+        defers = _DEFERS[accented]
+        return any(
+            patterns[i].search(clause) and not defers.search(clause)
+            for clause in _CLAUSE.split(lowered)
+            for i in phrases
+        )
 
 
 class TopicList:

@@ -77,6 +77,16 @@ def test_a_phrase_typed_with_diacritics_is_matched_with_them():
     assert topics.uncovered("nop thue dat o dau", ["Giá thuê đất do các bên thỏa thuận."]) == ""
 
 
+def test_a_matter_named_only_where_a_text_leaves_it_to_another_law_is_not_guided():
+    topics = TopicList([{"topic": "bảo hiểm", "phrases": ["chế độ thai sản"]}])
+    defers = "Bên mang thai hộ được hưởng chế độ thai sản theo quy định của pháp luật về lao động."
+    assert topics.uncovered("Lao động tự do có được hưởng chế độ thai sản không?", [defers])
+    assert topics.uncovered("che do thai san huong the nao", [defers.lower()]) == "bảo hiểm"
+    # named in a clause of its own, it is guided: another clause's deferral does not count
+    guided = "Chế độ thai sản gồm trợ cấp một lần; mức đóng theo quy định của pháp luật."
+    assert topics.uncovered("Chế độ thai sản gồm những gì?", [guided]) == ""
+
+
 def test_the_shipped_list_names_no_matter_the_handbook_is_about():
     # each topic's phrases must not name a procedure the handbook guides: a question about
     # it would be refused whenever its answer's wording differs
