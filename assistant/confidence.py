@@ -41,6 +41,8 @@ from ingest.text import fold
 
 FEATURES = ("coverage_chunk", "coverage_passage", "unknown_terms", "dense", "amount_missing")
 
+# money stated: a figure ends in a digit ("năm 2030, tỷ lệ …" is no "2030 tỷ")
+_MONEY = r"\d(?:[\d.,]*\d)?\s*(dong|d|trieu|ty|nghin|vnd)\b"
 # (how the question asks for an amount, what that amount looks like in a passage), accent-folded
 _AMOUNTS = (
     (
@@ -50,11 +52,8 @@ _AMOUNTS = (
             r"|\b(phi|muc dong|dong tien|nop tien|muc phat|bi phat|tro cap|phu cap|thu lao|boi duong"
             r"|muc chi|muc ho tro)\b.*\bbao nhieu\b"
         ),
-        # a figure ends in a digit: "năm 2030, tỷ lệ …" is no "2030 tỷ"; "Điều 11 về miễn lệ phí"
-        # names what an article is about, not that this procedure is free
-        re.compile(
-            r"\d(?:[\d.,]*\d)?\s*(dong|d|trieu|ty|nghin|vnd)\b|(?<!\bve )mien (le )?phi|khong thu\b"
-        ),
+        # "Điều 11 về miễn lệ phí" names what an article is about, not that this procedure is free
+        re.compile(rf"{_MONEY}|(?<!\bve )mien (le )?phi|khong thu\b"),
     ),
     # no \b after "%": a space after it is no word boundary ("bao nhiêu % cán bộ" went unread)
     (
@@ -78,9 +77,11 @@ _AMOUNTS = (
 # keeps the amounts it was fitted with): a fine is stated in money, never as "không thu lệ phí";
 # money named before "bao nhiêu" ("hỗ trợ tiền ma chay bao nhiêu"; not "nộp tiền trong bao nhiêu
 # ngày"); an area asked in "m²"
-_MONEY = re.compile(r"\d(?:[\d.,]*\d)?\s*(dong|d|trieu|ty|nghin|vnd)\b")
 _FIGURE_AMOUNTS = (
-    (re.compile(r"\bphat\b(?:\s+\w+){0,4}\s+bao nhieu\b(?!\s+(?:ngay|thang|nam|lan))"), _MONEY),
+    (
+        re.compile(r"\bphat\b(?:\s+\w+){0,4}\s+bao nhieu\b(?!\s+(?:ngay|thang|nam|lan))"),
+        re.compile(_MONEY),
+    ),
     (
         re.compile(r"\btien(?:\s+\w+){0,3}\s+bao nhieu\b(?!\s+(?:ngay|thang|nam|lan|tuan|gio))"),
         _AMOUNTS[0][1],

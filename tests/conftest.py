@@ -91,6 +91,17 @@ def corpus(tmp_path_factory) -> Corpus:
     return ingested(tmp_path_factory.mktemp("corpus"), SMALL_CORPUS, n_docs=3)
 
 
+def asking(root: Path, files: list[str]):
+    """A real chain over `files` of knowledge/ (shipped embeddings, ingested under `root`), as a
+    function from a question to its AnswerResult: for a test module's own small index."""
+    from assistant.chain import Assistant
+    from assistant.schemas import AskRequest
+
+    n_docs = sum(1 for f in files if not f.endswith(".meta.yaml"))
+    chain = Assistant(ingested(root, files, n_docs=n_docs, prebuilt=True).settings)
+    return lambda question: chain.ask(AskRequest(question=question))
+
+
 def ingested(root: Path, files: list[str], n_docs: int, prebuilt: bool = False) -> Corpus:
     """`files` of knowledge/ copied under root and ingested into root's own index; with
     `prebuilt`, the shipped embedding file comes too (its chunks are not embedded again)."""

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chain import Assistant
-from assistant.schemas import AskRequest
-from tests.conftest import ingested
+from tests.conftest import asking
 
 CHAPTER = "handbook/06-tiep-cong-dan-khieu-nai-to-cao.md"
 
 
 @pytest.fixture(scope="module")
 def ask(tmp_path_factory):
-    corpus = ingested(tmp_path_factory.mktemp("lead"), [CHAPTER], n_docs=1, prebuilt=True)
-    chain = Assistant(corpus.settings)
-    return lambda question: chain.ask(AskRequest(question=question))
+    return asking(tmp_path_factory.mktemp("lead"), [CHAPTER])
 
 
 def test_a_general_question_is_not_answered_with_a_worked_cases_story(ask):
@@ -39,14 +35,9 @@ def test_a_count_question_leads_with_the_sentence_stating_all_it_asks(ask):
 
 @pytest.fixture(scope="module")
 def ask_constitution(tmp_path_factory):
-    corpus = ingested(
-        tmp_path_factory.mktemp("hien-phap"),
-        ["laws/hien-phap.txt", "laws/hien-phap.meta.yaml"],
-        n_docs=1,
-        prebuilt=True,
+    return asking(
+        tmp_path_factory.mktemp("hien-phap"), ["laws/hien-phap.txt", "laws/hien-phap.meta.yaml"]
     )
-    chain = Assistant(corpus.settings)
-    return lambda question: chain.ask(AskRequest(question=question))
 
 
 def test_a_khoan_glued_to_the_one_before_is_quoted_on_its_own(ask_constitution):
@@ -79,11 +70,7 @@ def test_the_words_asking_what_a_text_says_are_not_terms(question, expected):
 
 @pytest.fixture(scope="module")
 def ask_residence(tmp_path_factory):
-    corpus = ingested(
-        tmp_path_factory.mktemp("cu-tru"), ["handbook/10-cu-tru.md"], n_docs=1, prebuilt=True
-    )
-    chain = Assistant(corpus.settings)
-    return lambda question: chain.ask(AskRequest(question=question))
+    return asking(tmp_path_factory.mktemp("cu-tru"), ["handbook/10-cu-tru.md"])
 
 
 def test_an_everyday_question_naming_the_procedure_is_answered_from_it(ask_residence):

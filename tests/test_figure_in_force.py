@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chain import FORMER_RULE_WARNING, Assistant
+from assistant.chain import FORMER_RULE_WARNING
 from assistant.confidence import figure_missing
-from assistant.schemas import AskRequest
-from tests.conftest import ingested
+from tests.conftest import asking
 
 CHAPTERS = [
     "handbook/05-tu-phap-ho-tich.md",
@@ -21,9 +20,7 @@ CHAPTERS = [
 
 @pytest.fixture(scope="module")
 def ask(tmp_path_factory):
-    corpus = ingested(tmp_path_factory.mktemp("in-force"), CHAPTERS, n_docs=3, prebuilt=True)
-    chain = Assistant(corpus.settings)
-    return lambda question: chain.ask(AskRequest(question=question))
+    return asking(tmp_path_factory.mktemp("in-force"), CHAPTERS)
 
 
 def test_a_figure_given_for_the_other_case_is_not_the_one_asked():

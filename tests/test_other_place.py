@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chain import Assistant
-from assistant.schemas import AskRequest
-from tests.conftest import ingested
+from tests.conftest import asking
 
 FILES = [
     "resolutions/hung-yen-kh-nam-can-bo-co-so-2026.txt",
@@ -20,9 +18,7 @@ FILES = [
 
 @pytest.fixture(scope="module")
 def ask(tmp_path_factory):
-    corpus = ingested(tmp_path_factory.mktemp("places"), FILES, n_docs=2, prebuilt=True)
-    chain = Assistant(corpus.settings)
-    return lambda question: chain.ask(AskRequest(question=question))
+    return asking(tmp_path_factory.mktemp("places"), FILES)
 
 
 def test_another_provinces_target_is_offered_when_the_named_plan_is_silent(ask):
