@@ -299,18 +299,10 @@ class Assistant:
         units = self._select(state, AMOUNT_BUDGET)
         # one sentence (under its heading) states it: a figure in one and the kind of period
         # asked in another is no answer
-        missing = all(
-            figure_missing(state.standalone, u.text, last_heading(u.passage.section)) for u in units
-        )
+        missing = not any(_states(state.standalone, u) for u in units)
         if missing:
             # what the refusal offers instead, named as such: the figure of the rule before
-            state.former = [
-                u
-                for u in units
-                if not figure_missing(
-                    state.standalone, u.text, last_heading(u.passage.section), former=True
-                )
-            ][:1]
+            state.former = [u for u in units if _states(state.standalone, u, former=True)][:1]
         return missing
 
     def _offer_other_place(self, state: AnswerState, scope: Scope) -> None:
@@ -402,9 +394,7 @@ class Assistant:
             # and a question naming the title of the procedure ranked first by that procedure
             lead_from_first=self._surely_legal(state) or _names_title(state.passages),
             # read as the figure check reads it: under its heading
-            states=lambda u: (
-                not figure_missing(state.standalone, u.text, last_heading(u.passage.section))
-            ),
+            states=partial(_states, state.standalone),
         )
         units = choose(state.ranked)
         # a question naming a province is answered from its documents and the shared ones: the
@@ -729,6 +719,12 @@ def _as_read(text: str) -> str:
     """A question as the chain reads it: a CCCD or phone number answers nothing, and "ko",
     "dc", "ntn" are written out."""
     return expand_shorthand(for_search(text))
+
+
+def _states(question: str, unit: Unit, former: bool = False) -> bool:
+    """Whether `unit`, read under its heading, states the figure the question asks for (with
+    `former`, a figure of the rule before counts too)."""
+    return not figure_missing(question, unit.text, last_heading(unit.passage.section), former)
 
 
 def _names_title(passages: list[Passage]) -> bool:

@@ -23,8 +23,8 @@ from assistant.query_terms import content_terms
 from assistant.questions import (
     AGE_STATED,
     ANY_PERIOD,
-    DATE_KIND,
     NUMBERED_PERIOD,
+    AskedFigure,
     asked_bound,
     asked_count,
     asked_period,
@@ -43,6 +43,10 @@ FEATURES = ("coverage_chunk", "coverage_passage", "unknown_terms", "dense", "amo
 
 # money stated: a figure ends in a digit ("năm 2030, tỷ lệ …" is no "2030 tỷ")
 _MONEY = r"\d(?:[\d.,]*\d)?\s*(dong|d|trieu|ty|nghin|vnd)\b"
+# an amount stated: money, or none charged ("Điều 11 về miễn lệ phí" names what an article is
+# about, not that this procedure is free)
+_AMOUNT_STATED = re.compile(rf"{_MONEY}|(?<!\bve )mien (le )?phi|khong thu\b")
+_AREA_STATED = re.compile(r"\d\s*(m2|m²|met vuong)")
 # (how the question asks for an amount, what that amount looks like in a passage), accent-folded
 _AMOUNTS = (
     (
@@ -52,8 +56,7 @@ _AMOUNTS = (
             r"|\b(phi|muc dong|dong tien|nop tien|muc phat|bi phat|tro cap|phu cap|thu lao|boi duong"
             r"|muc chi|muc ho tro)\b.*\bbao nhieu\b"
         ),
-        # "Điều 11 về miễn lệ phí" names what an article is about, not that this procedure is free
-        re.compile(rf"{_MONEY}|(?<!\bve )mien (le )?phi|khong thu\b"),
+        _AMOUNT_STATED,
     ),
     # no \b after "%": a space after it is no word boundary ("bao nhiêu % cán bộ" went unread)
     (
@@ -64,7 +67,7 @@ _AMOUNTS = (
     # diện tích tối thiểu có được tách không"); stated as "50 m²", "50 m2", "50 mét vuông"
     (
         re.compile(r"^(?=.*\b(bao nhieu|may|la gi)\b).*\b(met vuong|m2|dien tich toi thieu)\b"),
-        re.compile(r"\d\s*(m2|m²|met vuong)"),
+        _AREA_STATED,
     ),
     (
         re.compile(r"\b(he so luong|bang luong|muc luong)\b"),
@@ -84,14 +87,9 @@ _FIGURE_AMOUNTS = (
     ),
     (
         re.compile(r"\btien(?:\s+\w+){0,3}\s+bao nhieu\b(?!\s+(?:ngay|thang|nam|lan|tuan|gio))"),
-        _AMOUNTS[0][1],
+        _AMOUNT_STATED,
     ),
-    (re.compile(r"^(?=.*\b(?:bao nhieu|may)\b).*\bm²"), _AMOUNTS[2][1]),
-)
-# the date of a text cited: "số 21-TB/VPTW ngày 07/3/2026", "số 12/KH-UBND ngày 5 tháng 3 năm 2026"
-_TEXT_DATE = re.compile(
-    r"\bso\s*:?\s*\d[\w./-]*\s*,?\s*ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}\s*/\s*\d{4}"
-    r"|\s+thang\s+\d{1,2}\s+nam\s+\d{4})"
+    (re.compile(r"^(?=.*\b(?:bao nhieu|may)\b).*\bm²"), _AREA_STATED),
 )
 
 
@@ -107,19 +105,6 @@ def amount_missing(question: str, passage_text: str) -> float:
         if asked.search(q):
             return 0.0 if stated.search(text) else 1.0
     return 0.0
-
-
-@dataclass(frozen=True)
-class AskedFigure:
-    """A figure the question asks for, which the answer must state."""
-
-    kind: str  # as a refusal names it: "mức tiền, …", "độ tuổi", "thời hạn, thời gian", "số lượng"
-    stated: re.Pattern[str]  # what a text stating it looks like (accent-folded)
-    # what the clause stating it must name too: the kind of period asked ("thời hiệu")
-    about: re.Pattern[str] | None = None
-    # what looks like it and is not it: the date of a text cited ("Thông báo số 21-TB/VPTW ngày
-    # 07/3/2026") is no date of what the text asks about
-    not_it: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=1024)  # asked of every quotable unit of an answer (choose_units `states`)
@@ -155,8 +140,7 @@ def asked_figure(question: str) -> AskedFigure | None:
         return AskedFigure("số lượng", count)
     reference = asked_reference(question)
     if reference is not None:
-        kind, stated = reference
-        return AskedFigure(kind, stated, not_it=_TEXT_DATE if kind == DATE_KIND else None)
+        return reference
     bound = asked_bound(question)
     return AskedFigure("mức tối đa, tối thiểu", bound) if bound is not None else None
 

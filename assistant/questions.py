@@ -153,20 +153,21 @@ ANY_PERIOD = re.compile(
 )
 
 
+def _counted_in(units: str) -> str:
+    """A number of one of `units` stated: "03 ngày", "mười tám tuổi" (accent-folded; not "sau năm
+    2025": folded, "sau" is also "sáu", six)."""
+    return rf"\b{_NUMERAL}\s*(?:{units})\b(?!\s+\d{{4}}\b)"
+
+
 # A period stated as a number, or as having none: what states a period of a named kind ("Giấy có
 # giá trị 06 tháng"), where "bao lâu" alone is answered by any mention of a time limit
 NUMBERED_PERIOD = re.compile(
-    rf"\b{_NUMERAL}\s*(?:ngay|thang|nam|tuan|gio)\b(?!\s+\d{{4}}\b)|khong thoi han|vo thoi han"
-    r"|khong thoi hieu"
+    _counted_in("ngay|thang|nam|tuan|gio") + r"|khong thoi han|vo thoi han|khong thoi hieu"
 )
 
 
-# What a stated time or age counted in each unit looks like: "03 ngày", "mười tám tuổi"
-# (not "sau năm 2025": folded, "sau" is also "sáu", six)
-_STATED = {
-    unit: re.compile(rf"\b{_NUMERAL}\s*{unit}\b(?!\s+\d{{4}}\b)")
-    for unit in _PERIOD_UNITS.split("|")
-}
+# What a stated time or age counted in each unit looks like
+_STATED = {unit: re.compile(_counted_in(unit)) for unit in _PERIOD_UNITS.split("|")}
 AGE_STATED = _STATED["tuoi"]
 
 
@@ -228,8 +229,8 @@ def _number_of(noun: str) -> re.Pattern[str]:
 _COUNTED = r"vu viec|vu|ho so|truong hop|ho gia dinh|ho|don|xa|nguoi|thanh vien"
 # … or how many times in a period: "mấy lần một tháng" (not "đã mấy lần": several times)
 _ASKS_COUNTED = re.compile(
-    rf"\bbao nhieu\s+({_COUNTED})\b|\b(?:may|bao nhieu)\s+(lan)\s+(?:mot|moi|trong)\s+"
-    r"(?:ngay|tuan|thang|quy|nam)\b"
+    rf"\bbao nhieu\s+({_COUNTED})\b|\b(?:may|bao nhieu)\s+lan\s+(?:mot|moi|trong)\s+"
+    r"(ngay|tuan|thang|quy|nam)\b"
 )
 
 
@@ -244,9 +245,8 @@ def asked_count(question: str) -> re.Pattern[str] | None:
         return None
     if m.group(1):
         return _number_of(m.group(1))
-    period = re.search(r"\b(?:mot|moi|trong)\s+(ngay|tuan|thang|quy|nam)\b", q[m.start() :])
     times = rf"(?:{NUMBER}|\b{_WRITTEN})\s*lan\b"
-    per = rf"(?:/\s*|\b(?:moi|mot|trong|hang)\s+){period.group(1)}\b"
+    per = rf"(?:/\s*|\b(?:moi|mot|trong|hang)\s+){m.group(2)}\b"
     return re.compile(rf"{times}[^.;]{{0,30}}?{per}|{per}[^.;]{{0,30}}?{times}")
 
 
@@ -318,17 +318,36 @@ def asked_share(question: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?:\d\s*%|phan tram)\s*(?:\S+\s+){{0,4}}?(?:{first}|\S{{1,3}}) {second}\b")
 
 
+@dataclass(frozen=True)
+class AskedFigure:
+    """A figure the question asks for, which the answer must state."""
+
+    kind: str  # as a refusal names it: "mức tiền, …", "độ tuổi", "thời hạn, thời gian", "số lượng"
+    stated: re.Pattern[str]  # what a text stating it looks like (accent-folded)
+    # what the clause stating it must name too: the kind of period asked ("thời hiệu")
+    about: re.Pattern[str] | None = None
+    # what looks like it and is not it: the date of a text cited ("Thông báo số 21-TB/VPTW ngày
+    # 07/3/2026") is no date of what the text asks about
+    not_it: re.Pattern[str] | None = None
+
+
 # A reference asked for: a form's number ("tờ khai là mẫu số mấy"), a text's number or date
 # ("kế hoạch số mấy, ban hành ngày nào"), a date ("hạn chót là ngày nào", "trước tháng mấy").
 # Each is answered only by a text that states one: "theo mẫu ban hành kèm Thông tư …" names no
 # form number, "hằng năm" no date. Not "mẫu gì" (which form: its name answers), not "khi nào"
-# ("khi nào phải đăng ký tạm trú" is answered by a condition).
-DATE_KIND = "ngày, thời điểm"
+# ("khi nào phải đăng ký tạm trú" is answered by a condition). Each row: (kind, how the question
+# asks it, what stating it looks like, what looks like it and is not it: the date of a text cited,
+# "số 21-TB/VPTW ngày 07/3/2026", is no date of what a question asks about).
+_TEXT_DATE = re.compile(
+    r"\bso\s*:?\s*\d[\w./-]*\s*,?\s*ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}\s*/\s*\d{4}"
+    r"|\s+thang\s+\d{1,2}\s+nam\s+\d{4})"
+)
 _REFERENCES = (
     (
         "số hiệu biểu mẫu",
         re.compile(r"\bmau\b(?:\s+\w+){0,4}?\s+so (?:may|bao nhieu)\b|\bmau (?:may|bao nhieu)\b"),
         re.compile(r"\bmau(?: so)?\s*:?\s*[a-z]{0,4}\s*\d"),
+        None,
     ),
     (
         "số hiệu văn bản",
@@ -338,14 +357,16 @@ _REFERENCES = (
         # a text's own header ("Số: 34-NQ/TU"); or the number after the type asked ("Kế hoạch số
         # 12/KH-UBND"), not any text's ("Chỉ thị số 18-CT/TTg" is no plan's number)
         re.compile(r"\bso\s*:\s*\d+\s*[-/]"),
+        None,
     ),
     (
-        DATE_KIND,
+        "ngày, thời điểm",
         re.compile(r"\b(?:ngay (?:nao|may)|thang may|nam nao|thoi diem nao)\b"),
         re.compile(
             r"\bngay \d{1,2}\b|\b\d{1,2}\s*/\s*\d{1,2}\b|\bthang \d{1,2}\b|\bnam \d{4}\b"
             r"|\bquy (?:i|ii|iii|iv|\d)\b|\bthu (?:hai|ba|tu|nam|sau|bay)\b|\bchu nhat\b"
         ),
+        _TEXT_DATE,
     ),
 )
 
@@ -355,15 +376,15 @@ _NOT_ONE = re.compile(r"\bkhong\b[^,.?]*\b(?:ngay|nam) nao\b")
 
 
 @lru_cache(maxsize=1024)
-def asked_reference(question: str) -> tuple[str, re.Pattern[str]] | None:
-    """The reference asked for, as a refusal names it, and what stating it looks like."""
+def asked_reference(question: str) -> AskedFigure | None:
+    """The reference asked for: how a refusal names it, what stating it looks like."""
     q = _NOT_ONE.sub(" ", fold(question).lower())
-    for kind, asked, stated in _REFERENCES:
+    for kind, asked, stated, not_it in _REFERENCES:
         if m := asked.search(q):
             if m.groups() and m.group(1):
                 own = rf"\b{m.group(1)}\s+(?:so\s*:?\s*)?\d+\s*[-/]"
-                return kind, re.compile(f"{stated.pattern}|{own}")
-            return kind, stated
+                stated = re.compile(f"{stated.pattern}|{own}")
+            return AskedFigure(kind, stated, not_it=not_it)
     return None
 
 
@@ -386,6 +407,7 @@ _CASE_PAIRS = tuple(
 _CLAUSE_END = re.compile(r"(?<=[.;!?])\s+|\n+")
 
 
+@lru_cache(maxsize=1024)  # asked of every quotable unit of an answer (`figure_missing`)
 def case_asked(question: str) -> tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]:
     """(the case the question names, its other case) for each pair it names one side of."""
     q = fold(question).lower()
@@ -430,12 +452,15 @@ _FORMER = re.compile(
 _ASKS_FORMER = re.compile(r"\b(?:truoc day|truoc kia|hoi truoc|ngay truoc|cu la)\b")
 
 
+@lru_cache(maxsize=1024)
+def _asks_former(question: str) -> bool:
+    return bool(_ASKS_FORMER.search(fold(question).lower()))
+
+
 def in_force(question: str, text: str) -> str:
     """`text` (accent-folded) without the rules it names as former ones, unless the question
     asks about the former rule ("trước đây là mẫu số mấy")."""
-    if _ASKS_FORMER.search(fold(question).lower()):
-        return text
-    return _FORMER.sub(" ", text)
+    return text if _asks_former(question) else _FORMER.sub(" ", text)
 
 
 # "… quy định thế nào về X", "quy định gì về X": the words ask what a text says about X. As

@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from assistant.query_terms import content_terms, procedure_title
+from assistant.questions import clauses
 from ingest.text import LOST_DIACRITICS, diacritic_ratio, fold, has_diacritics, nfc, words
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "uncovered_topics.yaml"
@@ -52,11 +53,8 @@ def read_as(text: str, accented: bool) -> tuple[str, bool]:
 
 # "Bên mang thai hộ được hưởng chế độ thai sản theo quy định của pháp luật về lao động và bảo
 # hiểm xã hội": a matter named in a clause that leaves it to another law is not guided here
-_DEFERS = {
-    True: re.compile(r"theo quy định của (?:pháp luật|luật)\b"),
-    False: re.compile(r"theo quy dinh cua (?:phap luat|luat)\b"),
-}
-_CLAUSE = re.compile(r"[.;\n]\s")
+# (accent-folded: the clause may be read with its diacritics or without)
+_DEFERS = re.compile(r"theo quy dinh cua (?:phap luat|luat)\b")
 
 
 @dataclass(frozen=True)
@@ -83,10 +81,9 @@ class Topic:
         a clause that does not leave the matter to another law (`_DEFERS`)."""
         lowered, accented = text
         patterns = self.accented if accented else self.folded
-        defers = _DEFERS[accented]
         return any(
-            patterns[i].search(clause) and not defers.search(clause)
-            for clause in _CLAUSE.split(lowered)
+            patterns[i].search(clause) and not _DEFERS.search(fold(clause))
+            for clause in clauses(lowered)
             for i in phrases
         )
 
