@@ -8,10 +8,14 @@ Ninh's resolution), real chain, real API.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from assistant.schemas import AskRequest
 from assistant.topics import TopicList, load_topics, names_procedure
+from ingest.text import fold, nfc
 
 
 @pytest.fixture(scope="module")
@@ -218,26 +222,20 @@ def test_no_phrase_typed_without_diacritics_reads_as_words_the_documents_use_oth
     # "săn bắt" folds like the "tài sản bất (động sản)" of the civil code, "đúng tuyến" like
     # the "nội dung tuyên (truyền)" of every plan: unaccented questions about those would be
     # read as asking about a matter no document guides
-    import re
-    from pathlib import Path
-
-    from ingest.text import fold, nfc
-
-    root = Path(__file__).resolve().parents[1] / "knowledge"
+    phrases = {nfc(str(p)).lower() for e in load_topics().entries for p in e["phrases"]}
+    lengths = {len(p.split()) for p in phrases}
     written: dict[str, set[str]] = {}  # folded n-gram -> the n-grams as the documents write them
+    root = Path(__file__).resolve().parents[1] / "knowledge"
     for path in [*root.rglob("*.md"), *root.rglob("*.txt")]:
-        tokens = [
-            re.sub(r"[^\w]", "", w) for w in nfc(path.read_text(encoding="utf-8")).lower().split()
-        ]
-        for n in range(1, 6):
+        text = nfc(path.read_text(encoding="utf-8")).lower()
+        tokens = [re.sub(r"[^\w]", "", w) for w in text.split()]
+        for n in lengths:
             for i in range(len(tokens) - n + 1):
                 gram = " ".join(tokens[i : i + n])
                 written.setdefault(fold(gram), set()).add(gram)
-    twins = {}
-    for entry in load_topics().entries:
-        for phrase in map(str, entry["phrases"]):
-            phrase = nfc(phrase).lower()
-            other = written.get(fold(phrase), set()) - {phrase}
-            if other and phrase not in KNOWN_FOLDED_TWINS:
-                twins[phrase] = sorted(other)
+    twins = {
+        p: sorted(written.get(fold(p), set()) - {p})
+        for p in phrases - KNOWN_FOLDED_TWINS
+        if written.get(fold(p), set()) - {p}
+    }
     assert not twins
