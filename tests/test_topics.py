@@ -223,16 +223,18 @@ def test_no_phrase_typed_without_diacritics_reads_as_words_the_documents_use_oth
     # the "nội dung tuyên (truyền)" of every plan: unaccented questions about those would be
     # read as asking about a matter no document guides
     phrases = {nfc(str(p)).lower() for e in load_topics().entries for p in e["phrases"]}
+    folded = {fold(p) for p in phrases}
     lengths = {len(p.split()) for p in phrases}
-    written: dict[str, set[str]] = {}  # folded n-gram -> the n-grams as the documents write them
+    written: dict[str, set[str]] = {}  # a phrase folded -> the words that fold to it, as written
     root = Path(__file__).resolve().parents[1] / "knowledge"
     for path in [*root.rglob("*.md"), *root.rglob("*.txt")]:
         text = nfc(path.read_text(encoding="utf-8")).lower()
         tokens = [re.sub(r"[^\w]", "", w) for w in text.split()]
+        flat = [fold(t) for t in tokens]
         for n in lengths:
             for i in range(len(tokens) - n + 1):
-                gram = " ".join(tokens[i : i + n])
-                written.setdefault(fold(gram), set()).add(gram)
+                if (key := " ".join(flat[i : i + n])) in folded:
+                    written.setdefault(key, set()).add(" ".join(tokens[i : i + n]))
     twins = {
         p: sorted(written.get(fold(p), set()) - {p})
         for p in phrases - KNOWN_FOLDED_TWINS
