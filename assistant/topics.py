@@ -77,15 +77,15 @@ class Topic:
 
     def mentioned_in(self, text: tuple[str, bool], phrases: tuple[int, ...]) -> bool:
         """Whether a passage (`read_as`) uses one of `phrases` (those the question asks about: a
-        passage on "hợp tác xã" does not answer "hộ kinh doanh", though both are one matter),
-        and in no clause leaves the matter to another law (`_DEFERS`)."""
+        passage on "hợp tác xã" does not answer "hộ kinh doanh", though both are one matter), in
+        a clause that does not leave the matter to another law (`_DEFERS`)."""
         lowered, accented = text
         patterns = self.accented if accented else self.folded
-        naming = [c for c in clauses(lowered) if any(patterns[i].search(c) for i in phrases)]
-        # left to another law once, the matter is not guided by the sentences that follow on it
-        # either ("… hưởng chế độ thai sản theo quy định của pháp luật về lao động … . Trong
-        # trường hợp … chưa đủ 60 ngày thì … vẫn được hưởng chế độ thai sản …")
-        return bool(naming) and not any(_DEFERS.search(fold(c)) for c in naming)
+        return any(
+            patterns[i].search(clause) and not _DEFERS.search(fold(clause))
+            for clause in clauses(lowered)
+            for i in phrases
+        )
 
 
 class TopicList:
