@@ -8,14 +8,12 @@ Ninh's resolution), real chain, real API.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
 from assistant.schemas import AskRequest
+from assistant.settings import PROJECT_ROOT
 from assistant.topics import TopicList, load_topics, names_procedure
-from ingest.text import fold, nfc
+from ingest.text import fold, nfc, words
 
 
 @pytest.fixture(scope="module")
@@ -233,10 +231,9 @@ def test_no_phrase_typed_without_diacritics_reads_as_words_the_documents_use_oth
     folded = {fold(p) for p in phrases}
     lengths = {len(p.split()) for p in phrases}
     written: dict[str, set[str]] = {}  # a phrase folded -> the words that fold to it, as written
-    root = Path(__file__).resolve().parents[1] / "knowledge"
+    root = PROJECT_ROOT / "knowledge"
     for path in [*root.rglob("*.md"), *root.rglob("*.txt")]:
-        text = nfc(path.read_text(encoding="utf-8")).lower()
-        tokens = [re.sub(r"[^\w]", "", w) for w in text.split()]
+        tokens = words(nfc(path.read_text(encoding="utf-8")))
         flat = [fold(t) for t in tokens]
         for n in lengths:
             for i in range(len(tokens) - n + 1):
