@@ -6,7 +6,8 @@ for every question, one for the questions routed as a citizen's legal question. 
 - coverage of the question by the chunk that matched (rarity-weighted: "giá vàng" matched only
   on "giá" covers little), and by the whole passage returned;
 - the share of the question's words the corpus never uses (out-of-domain questions have some);
-- the embedder's similarity of the best passage;
+- the embedder's similarity of the best passage (its own, not the query adapter's:
+  `plain_similarity`);
 - whether the question asks for an amount (money, a percentage, an area) that the best passage
   does not state: near-domain questions ("phụ cấp ... bao nhiêu tiền") find the right topic but
   no figure.
@@ -253,9 +254,27 @@ def features(snap: IndexSnapshot, question: str, passages: list[Passage]) -> lis
         ),
         snap.weighted_coverage(question, f"{top.title} {top.section} {top.text}"),
         sum(1 for t in terms if snap.doc_freq[t] == 0) / max(len(terms), 1),
-        top.signals.get("dense", 0.0),
+        # the embedder's own similarity, not the query adapter's (assistant/query_adapter.py)
+        plain_similarity(passages),
         amount_missing(question, top.text),
     ]
+
+
+# With the query adapter the passage ranked first is often one the plain embedder liked less
+# ("xin thong tin o uy ban xa co mat phi khong" now finds Điều 12 "Chi phí tiếp cận thông tin"),
+# so the refusal model reads the best plain similarity of the first two passages. Chosen on the
+# development sets (eval/dev_laws2/README.md, stop 32): the first passage's alone refused more
+# answerable questions, the best of three refused fewer unanswerable ones.
+PLAIN_OVER = 2
+
+
+def plain_similarity(passages: list[Passage]) -> float:
+    """The embedder's own similarity of the best passages, which the refusal model was fitted
+    on: without the query adapter, the first passage's `dense`."""
+    top = passages[0]
+    if "dense_plain" not in top.signals:
+        return top.signals.get("dense", 0.0)
+    return max(p.signals.get("dense_plain", 0.0) for p in passages[:PLAIN_OVER])
 
 
 def confidence(

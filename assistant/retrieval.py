@@ -16,6 +16,7 @@ import numpy as np
 from assistant.confidence import LEGAL_CONFIDENCE_FROM
 from assistant.intent import LawIntent, load_law_intent
 from assistant.provenance import is_unreviewed
+from assistant.query_adapter import QueryAdapter, load_query_adapter
 from assistant.questions import label_affinity, question_types
 from assistant.related import basis_first
 from assistant.snapshot import IndexSnapshot, Passage, SnapshotProvider
@@ -91,6 +92,9 @@ class RetrievalConfig:
     candidates: int = 60
     candidate_share: float = 0.025
     fusion: str = "linear"  # or "rrf"
+    # The question's vector moved towards where the documents answer such questions
+    # (assistant/query_adapter.py), when a map fitted for this embedder is present.
+    query_adapter: bool = True
 
     def for_question(self, law_probability: float) -> RetrievalConfig:
         """The weights for this question: the legal-question profile when it reads as one."""
@@ -123,6 +127,7 @@ class RetrievalConfig:
             "procedure named": {"title_named_boost": 0.0},
             "law-intent routing": {"law_intent": False},
             "legal basis first": {"law_basis_window": 0},
+            "query adapter": {"query_adapter": False},
         }
         return replace(self, **flags[component])
 
@@ -218,11 +223,13 @@ class HybridSearcher:
         config: RetrievalConfig | None = None,
         synonyms: SynonymMap | None = None,
         intent: LawIntent | None = None,
+        adapter: QueryAdapter | None = None,
     ) -> None:
         self.provider = provider
         self.config = config or RetrievalConfig()
         self.synonyms = synonyms or load_synonyms()
         self.intent = intent or load_law_intent()
+        self.adapter = adapter or load_query_adapter()
 
     def law_probability(self, query: str) -> float:
         """How surely this is a citizen's legal question (0 with routing off)."""
@@ -292,7 +299,13 @@ class HybridSearcher:
             return None
         signals: dict[str, np.ndarray] = {}
         if config.use_dense:
-            signals["dense"] = self._dense(snap, q["dense"], allowed, config)
+            vector = self.provider.embeddings.embed_query(q["dense"])
+            signals["dense"] = self._dense(snap, vector, allowed, config)
+            adapted = self._adapted(vector, config)
+            if adapted is not None:
+                # the refusal model was fitted on the plain similarity: it keeps reading it
+                signals["dense_plain"] = signals["dense"]
+                signals["dense"] = self._dense(snap, adapted, allowed, config)
         for view, flag, weight in (
             ("plain", config.use_plain, config.plain_weight),
             ("folded", config.use_folded, config.folded_weight),
@@ -364,16 +377,25 @@ class HybridSearcher:
             passages = basis_first(snap, passages, config.law_basis_window)
         return reviewed_first(passages)
 
+    def _adapted(self, vector: list[float], config: RetrievalConfig) -> list[float] | None:
+        """The question's vector through the query adapter, or None when none applies."""
+        if not config.query_adapter or self.adapter is None:
+            return None
+        model_id = getattr(self.provider.embeddings, "model_id", "")
+        return self.adapter.apply(vector) if self.adapter.applies_to(model_id) else None
+
     def _dense(
-        self, snap: IndexSnapshot, text: str, allowed: set[str] | None, config: RetrievalConfig
+        self,
+        snap: IndexSnapshot,
+        vector: list[float],
+        allowed: set[str] | None,
+        config: RetrievalConfig,
     ) -> np.ndarray:
         """Cosine similarity for Chroma's top candidates; every other chunk at their floor."""
         n = len(snap.ids)
         dense = np.zeros(n, dtype=np.float32)
         where = None if allowed is None else {"doc_id": {"$in": sorted(allowed)}}
-        hits = snap.nearest(
-            self.provider.embeddings.embed_query(text), config.dense_candidates(n), where
-        )
+        hits = snap.nearest(vector, config.dense_candidates(n), where)
         sims = [(cid, 1.0 - distance) for cid, distance in hits]
         dense[:] = min((s for _, s in sims), default=0.0)
         for cid, sim in sims:

@@ -49,6 +49,7 @@ ABLATIONS = (
     "procedure named",
     "law-intent routing",
     "legal basis first",
+    "query adapter",
 )
 SINGLE_SIGNALS = {
     "ours with reciprocal-rank fusion": RetrievalConfig(fusion="rrf"),

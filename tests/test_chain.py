@@ -68,7 +68,9 @@ def test_a_near_domain_refusal_names_the_nearest_sections(ask):
     on nothing near the documents gets no such list."""
     from assistant.chain import NEAREST_FLOOR
 
-    near = ask("Thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ?")  # 0.20 on this corpus
+    # 0.31 on this corpus ("Thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ?" was the example, at
+    # 0.20, until the query adapter sent it towards the construction chapter this corpus lacks)
+    near = ask("Thủ tục thu hồi đất để làm đường?")
     assert near.refused and not near.citations and near.confidence >= NEAREST_FLOOR
     named = near.answer.split("gần nhất, có thể không trả lời đúng điều anh/chị hỏi: ")[1]
     places = named.split(". Anh/chị")[0].split("; ")

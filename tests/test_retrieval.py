@@ -70,7 +70,7 @@ def test_filters_restrict_both_dense_and_lexical_sides(searcher):
 def test_each_result_carries_where_it_is_written(searcher):
     top = searcher.search("hòa giải tranh chấp đất đai", k=1)[0]
     assert top.title and top.section.startswith("Chương 1. ĐẤT ĐAI")
-    assert top.end > top.start and set(top.signals) == {"dense", "folded", "title"}
+    assert top.end > top.start and set(top.signals) == {"dense", "dense_plain", "folded", "title"}
 
 
 def test_accent_restoration_learns_tones_from_the_corpus():
