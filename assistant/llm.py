@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from assistant.query_terms import content_terms
@@ -87,14 +88,19 @@ def support(sentence: str, passage_text: str) -> float:
     terms = content_terms(_MARKER.sub("", sentence))
     if not terms:
         return 1.0
-    words = content_terms(passage_text)
-    have = set(words)
+    have, have_pairs = _said(passage_text)
     single = sum(t in have for t in terms) / len(terms)
     pairs = list(zip(terms, terms[1:], strict=False))
     if not pairs:
         return single
-    have_pairs = set(zip(words, words[1:], strict=False))
     return (single + sum(p in have_pairs for p in pairs) / len(pairs)) / 2
+
+
+@lru_cache(maxsize=64)  # every sentence of an answer is checked against the same few passages
+def _said(passage_text: str) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """A passage's content syllables and its pairs of adjacent ones."""
+    words = content_terms(passage_text)
+    return frozenset(words), frozenset(zip(words, words[1:], strict=False))
 
 
 def check_answer(text: str, passages: list[Passage], min_support: float = 0.6) -> CheckedAnswer:

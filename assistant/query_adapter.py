@@ -22,11 +22,14 @@ signals still find such a passage, and the refusal model keeps reading the plain
 
 from __future__ import annotations
 
+import io
 import json
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from ingest.store import write_atomic_bytes
 
 MODEL_PATH = Path(__file__).parent / "data" / "query_adapter.npz"
 
@@ -47,15 +50,15 @@ class QueryAdapter:
         return (moved / norm if norm else q).tolist()
 
     def save(self, path: Path = MODEL_PATH) -> None:
-        """Written beside a temporary name and renamed: a crash leaves the previous map."""
-        tmp = path.with_name(path.name + ".tmp.npz")
+        """Written whole or not at all (`write_atomic_bytes`): a crash leaves the previous map."""
+        buffer = io.BytesIO()
         np.savez_compressed(
-            tmp,
+            buffer,
             delta=self.delta,
             model_id=np.asarray(self.model_id),
             about=np.asarray(json.dumps(self.about, ensure_ascii=False)),
         )
-        tmp.replace(path)
+        write_atomic_bytes(path, buffer.getvalue())
 
 
 @lru_cache(maxsize=4)

@@ -54,6 +54,7 @@ def examples(assistant: Assistant) -> tuple[np.ndarray, list[dict]]:
         key: squash(snap.section_passage(rows[0], key, 0.0, {}).text)
         for key, rows in passages.items()
     }
+    placed: dict[tuple[str, str | None], list[int]] = {}  # (doc, section) -> its chunk rows
     out = []
     for name in TRAINING_SETS:
         rows = read_questions(question_set(name))
@@ -62,11 +63,14 @@ def examples(assistant: Assistant) -> tuple[np.ndarray, list[dict]]:
             if not row.get("answerable", True) or not (by_place or has_gold_quote(row)):
                 continue
             if by_place:
-                answer = [
-                    r
-                    for r in range(len(snap.ids))
-                    if at_place(snap.metas[r]["doc_id"], snap.metas[r].get("section", ""), row)
-                ]
+                label = (row["doc"], row.get("section"))
+                if label not in placed:
+                    placed[label] = [
+                        r
+                        for r, m in enumerate(snap.metas)
+                        if at_place(m["doc_id"], m.get("section", ""), row)
+                    ]
+                answer = placed[label]
             else:
                 quotes = [squash(q) for q in gold_quotes(row)]
                 answer = [

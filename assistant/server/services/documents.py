@@ -6,7 +6,6 @@ and queues an ingest job; a file that cannot be read is refused before it replac
 from __future__ import annotations
 
 import logging
-import os
 import tempfile
 from pathlib import Path
 
@@ -40,7 +39,7 @@ from ingest.pipeline import (
     safe_relative_path,
     scan,
 )
-from ingest.store import Manifest
+from ingest.store import Manifest, write_atomic_bytes
 from ingest.stores import open_store
 
 log = logging.getLogger(__name__)
@@ -56,21 +55,6 @@ def check_upload_size(name: str, size: int, settings: Settings) -> None:
         raise ServiceError(
             f"Tệp «{name}» quá lớn ({size // 1024} KB); giới hạn là {limit // 1024} KB.", 413
         )
-
-
-def _write_atomic_bytes(path: Path, data: bytes) -> None:
-    """Write next to the target under a hidden name (ingest skips dot-files), then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".upload", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _summary_of(doc_id: str, rec, chunks: int) -> DocumentSummary:
@@ -237,8 +221,8 @@ class Documents:
                 doc_id, target_rel, reason="thay thế", by=_who(principal), copy=True
             )
         # the sidecar first: a crash between the two writes leaves the old text marked unreviewed
-        _write_atomic_bytes(target.with_name(target.stem + SIDECAR_SUFFIX), sidecar)
-        _write_atomic_bytes(target, data)
+        write_atomic_bytes(target.with_name(target.stem + SIDECAR_SUFFIX), sidecar)
+        write_atomic_bytes(target, data)
         verb = "thay thế" if replaces else "thêm"
         log.info("Upload %s stored as %s (%s, unreviewed)", name, target_rel, verb)
         job = self.jobs.enqueue(
@@ -259,7 +243,7 @@ class Documents:
         if not review.is_unreviewed(path):
             raise ServiceError(f"Tài liệu «{doc_id}» không ở trạng thái chưa rà soát.", 409)
         sidecar = review.approved_sidecar(path, by=_who(principal))
-        _write_atomic_bytes(path.with_name(path.stem + SIDECAR_SUFFIX), sidecar)
+        write_atomic_bytes(path.with_name(path.stem + SIDECAR_SUFFIX), sidecar)
         log.info("Document %s approved by %s", doc_id, _who(principal))
         return self.jobs.enqueue(
             "approve",
