@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from assistant.server.db import as_utc, new_id, utcnow
 from assistant.server.errors import NotFound, ServiceError
 from assistant.server.models import TrashEntry
 from ingest.pipeline import SIDECAR_SUFFIX
+from ingest.store import write_atomic_bytes
 
 TRASH_DIR = ".trash"
 _ENTRY = "entry.json"
@@ -31,16 +31,7 @@ def _sidecar_of(path: Path) -> Path:
 
 
 def _write_json_atomic(path: Path, data: dict) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".entry.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic_bytes(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 class Trash:
