@@ -3,6 +3,8 @@ it beside the code, after a leave-one-set-out table of what it does to the dense
 
     python -m eval.fit_adapter          # table, then fit on every set and write the map
     python -m eval.fit_adapter --check  # the table only
+    python -m eval.fit_adapter --check --held-out DIR  # and each set's map fitted without it,
+                                                       # as DIR/<set>.npz (for eval.tune)
 
 Each answerable question of `TRAINING_SETS` gives its vector (the text the dense search reads,
 accents restored and synonyms added) and the chunks that answer it: the chunks of every passage
@@ -15,6 +17,7 @@ were chosen on the leave-one-set-out table (eval/dev_laws2/README.md, stop 32).
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -125,28 +128,44 @@ def hit_at_1(chunks: np.ndarray, rows: list[dict], delta: np.ndarray | None) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="print the table, write nothing")
+    parser.add_argument(
+        "--held-out",
+        type=Path,
+        metavar="DIR",
+        help="also write each set's map fitted without it as DIR/<set>.npz",
+    )
     args = parser.parse_args()
     assistant = Assistant(get_settings())
+    model_id = getattr(assistant.provider.embeddings, "model_id", "")
     chunks, rows = examples(assistant)
     print("dense search alone, hit@1: set | questions | plain | adapter fitted on the other sets")
     for name in TRAINING_SETS:
         held = [r for r in rows if r["set"] == name]
-        delta = fit(chunks, [r for r in rows if r["set"] != name])
+        trained = [r for r in rows if r["set"] != name]
+        delta = fit(chunks, trained)
         plain, moved = hit_at_1(chunks, held, None), hit_at_1(chunks, held, delta)
         print(f"{name} | {len(held)} | {plain:.3f} | {moved:.3f}", flush=True)
+        if args.held_out:
+            args.held_out.mkdir(parents=True, exist_ok=True)
+            about = describe(chunks, trained, [s for s in TRAINING_SETS if s != name])
+            QueryAdapter(delta, model_id, about).save(args.held_out / f"{name}.npz")
     if args.check:
         return
-    model_id = getattr(assistant.provider.embeddings, "model_id", "")
-    about = {
-        "sets": list(TRAINING_SETS),
+    about = describe(chunks, rows, list(TRAINING_SETS))
+    QueryAdapter(fit(chunks, rows), model_id, about).save()
+    print(f"wrote the adapter for {model_id}: {about}")
+
+
+def describe(chunks: np.ndarray, rows: list[dict], sets: list[str]) -> dict:
+    """What a map was fitted on and how, kept in its file (`QueryAdapter.about`)."""
+    return {
+        "sets": sets,
         "questions": len(rows),
         "chunks": int(chunks.shape[0]),
         "tau": TAU,
         "l2": L2,
         "epochs": EPOCHS,
     }
-    QueryAdapter(fit(chunks, rows), model_id, about).save()
-    print(f"wrote the adapter for {model_id}: {about}")
 
 
 if __name__ == "__main__":
