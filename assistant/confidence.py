@@ -93,6 +93,11 @@ _FIGURE_AMOUNTS = (
     (re.compile(r"^(?=.*\b(?:bao nhieu|may)\b).*\bm²"), _AREA_STATED),
 )
 
+# A fine asked ("không đăng ký tạm trú thì bị phạt bao nhiêu tiền") is stated by a clause that
+# names the fine: the fee of the procedure ("Lệ phí: … 15.000 đồng/lần") is no fine
+_FINE_ASKED = re.compile(r"\b(?:bi|muc|xu) phat\b|\bphat(?:\s+\w+){0,4}\s+bao nhieu\b")
+_FINE = re.compile(r"\bphat\b")
+
 
 def asks_amount(question: str) -> bool:
     """Whether the question asks for a figure: money, a percentage, an area, a salary scale."""
@@ -129,7 +134,8 @@ def asked_figure(question: str) -> AskedFigure | None:
     if period is None or period in (ANY_PERIOD, AGE_STATED):
         for asked, stated in _FIGURE_AMOUNTS + _AMOUNTS:
             if asked.search(q):
-                return AskedFigure("mức tiền, tỷ lệ hoặc diện tích", stated)
+                about = _FINE if _FINE_ASKED.search(q) else None
+                return AskedFigure("mức tiền, tỷ lệ hoặc diện tích", stated, about)
     if period is not None:
         kind = "độ tuổi" if period is AGE_STATED else "thời hạn, thời gian"
         named = period_kind(question)

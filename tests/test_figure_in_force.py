@@ -41,6 +41,20 @@ def test_a_figure_given_for_the_other_case_is_not_the_one_asked():
     assert figure_missing("lệ phí bao nhiêu tiền", "Luật Hộ tịch (Điều 11 về miễn lệ phí)")
 
 
+def test_a_fee_is_no_fine():
+    # the procedure's fee is not what a fine asked for costs; a clause naming the fine is
+    fee = "Lệ phí: đăng ký, gia hạn tạm trú cá nhân 15.000 đồng/lần trực tiếp."
+    fine = "Người không đăng ký tạm trú bị phạt tiền từ 500.000 đồng đến 1.000.000 đồng."
+    for asked in (
+        "k dang ky tam tru thi bi phat bao nhieu tien vay",
+        "Không đăng ký tạm trú thì mức phạt là bao nhiêu tiền?",
+        "không đăng ký tạm trú bị xử phạt bao nhiêu",
+    ):
+        assert figure_missing(asked, fee), asked
+        assert not figure_missing(asked, fine), asked
+    assert not figure_missing("lệ phí đăng ký tạm trú bao nhiêu tiền", fee)
+
+
 def test_a_figure_of_the_rule_before_is_not_the_one_in_force():
     form = "Biểu mẫu: Phiếu xin lỗi (trước đây Mẫu số 04 kèm Thông tư 01/2018/TT-VPCP)."
     assert figure_missing("phiếu xin lỗi là mẫu số mấy", form)
