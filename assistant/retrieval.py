@@ -220,6 +220,12 @@ def reviewed_first(passages: list[Passage]) -> list[Passage]:
     return sorted(passages, key=lambda p: is_unreviewed(p.status))
 
 
+def _unit(passage: Passage) -> tuple[str, str]:
+    """The article (a law's passages are its khoản) or section a passage belongs to."""
+    section = passage.section
+    return passage.doc_id, section.split(" › ", 1)[0] if section.startswith("Điều ") else section
+
+
 class HybridSearcher:
     def __init__(
         self,
@@ -379,7 +385,20 @@ class HybridSearcher:
                 break
         if config.law_basis_window and measured.law_probability > config.law_basis_from:
             passages = basis_first(snap, passages, config.law_basis_window)
-        return reviewed_first(passages)
+        passages = reviewed_first(passages)
+        if passages and config.law_intent and measured.law_probability > config.law_basis_from:
+            passages[0].signals["agreement"] = float(self._agree(measured, config, passages[0]))
+        return passages
+
+    def _agree(self, measured: Measured, config: RetrievalConfig, top: Passage) -> bool:
+        """Whether the words alone (folded BM25) and the embedder alone rank the same article
+        or section first as the fused ranking: evidence that it answers a citizen's question
+        whose everyday words cover it little (assistant/chain.py `decide`)."""
+        alone = replace(config, law_intent=False, law_basis_window=0)
+        lexical = replace(alone, dense_weight=0.0)
+        dense = replace(alone, folded_weight=0.0, plain_weight=0.0)
+        first = [self.rank(measured, c, k=1) for c in (lexical, dense)]
+        return all(found and _unit(found[0]) == _unit(top) for found in first)
 
     def _adapted(self, vector: list[float], config: RetrievalConfig) -> list[float] | None:
         """The question's vector through the query adapter, or None when none applies."""

@@ -212,3 +212,27 @@ def test_the_article_ranked_first_leads_with_its_sentence_stating_the_figure_ask
     led = choose_units(ranked, lead_from_first=True, states=states)
     assert "300 ngày" in led[0].text
     assert "300 ngày" not in choose_units(ranked, lead_from_first=True)[0].text
+
+
+def test_both_retrievers_agreeing_on_a_citizens_article_is_evidence_enough(law_corpus):
+    from assistant.chain import Assistant
+
+    # a threshold that refuses nearly everything for weak evidence, so what lifts the refusal
+    # shows: the words alone and the embedder alone rank the same article first
+    strict = Assistant(law_corpus.settings.model_copy(update={"refusal_threshold": 0.99}))
+    agreed = "vo chong co nghia vu chung thuy khong"
+    top = strict.searcher.search(agreed, k=3)[0]
+    assert top.section.startswith("Điều 19.") and top.signals["agreement"] == 1.0
+    result = strict.ask(AskRequest(question=agreed))
+    assert not result.refused and result.confidence < 0.99
+    assert result.citations[0].reference.startswith("Luật Hôn nhân và gia đình, Điều 19")
+    # they disagree: still refused
+    split = "Chồng muốn ly hôn mà vợ không đồng ý thì có ly hôn được không?"
+    assert strict.searcher.search(split, k=3)[0].signals["agreement"] == 0.0
+    assert strict.ask(AskRequest(question=split)).refused
+    # they agree on an article that covers an opinion asked little: below the floor, refused
+    opinion = strict.ask(AskRequest(question="Có nên cho con học thêm tiếng Anh từ lớp 1 không?"))
+    assert opinion.refused and opinion.confidence < 0.15
+    # an official's question is no citizen's: no agreement is measured for it
+    official = strict.searcher.search("Mua nhà rồi muốn nhập hộ khẩu vào nhà mới thì làm sao?")
+    assert "agreement" not in official[0].signals
