@@ -236,3 +236,19 @@ def test_both_retrievers_agreeing_on_a_citizens_article_is_evidence_enough(law_c
     # an official's question is no citizen's: no agreement is measured for it
     official = strict.searcher.search("Mua nhà rồi muốn nhập hộ khẩu vào nhà mới thì làm sao?")
     assert "agreement" not in official[0].signals
+
+
+def test_a_definition_is_lifted_by_a_share_of_the_weights_the_question_is_ranked_with(searcher):
+    # a citizen's question weighs the dense signal more, so its scores run higher: the lift of
+    # the defining khoản grows with them (it stayed 0.8 and lost to the laws' "nguyên tắc"
+    # articles for "Nguyên tắc 6 rõ gồm những gì?" on the full index)
+    question = "Tảo hôn là gì?"
+    routed = searcher.config.for_question(searcher.law_probability(question))
+    assert routed.dense_weight == searcher.config.law_dense_weight  # ranked as a citizen's
+    assert routed.boost_scale() > searcher.config.boost_scale()
+    boosted = searcher.search(question, k=1)[0]
+    plain = searcher.search(question, k=1, config=replace(searcher.config, concept_boost=0))[0]
+    assert boosted.section.startswith("Điều 3. Giải thích từ ngữ")
+    assert boosted.score == pytest.approx(
+        plain.score + searcher.config.concept_boost * routed.boost_scale()
+    )
