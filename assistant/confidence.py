@@ -77,15 +77,14 @@ _AMOUNTS = (
 )
 
 
+_FINE_NAMED = r"\bphat\b(?:\s+\w+){0,4}\s+bao nhieu\b"  # "phạt … bao nhiêu"
+
 # More amounts the answer must state, read by the figure check only (the refusal model's feature
 # keeps the amounts it was fitted with): a fine is stated in money, never as "không thu lệ phí";
 # money named before "bao nhiêu" ("hỗ trợ tiền ma chay bao nhiêu"; not "nộp tiền trong bao nhiêu
 # ngày"); an area asked in "m²"
 _FIGURE_AMOUNTS = (
-    (
-        re.compile(r"\bphat\b(?:\s+\w+){0,4}\s+bao nhieu\b(?!\s+(?:ngay|thang|nam|lan))"),
-        re.compile(_MONEY),
-    ),
+    (re.compile(_FINE_NAMED + r"(?!\s+(?:ngay|thang|nam|lan))"), re.compile(_MONEY)),
     (
         re.compile(r"\btien(?:\s+\w+){0,3}\s+bao nhieu\b(?!\s+(?:ngay|thang|nam|lan|tuan|gio))"),
         _AMOUNT_STATED,
@@ -95,7 +94,7 @@ _FIGURE_AMOUNTS = (
 
 # A fine asked ("không đăng ký tạm trú thì bị phạt bao nhiêu tiền") is stated by a clause that
 # names the fine: the fee of the procedure ("Lệ phí: … 15.000 đồng/lần") is no fine
-_FINE_ASKED = re.compile(r"\b(?:bi|muc|xu) phat\b|\bphat(?:\s+\w+){0,4}\s+bao nhieu\b")
+_FINE_ASKED = re.compile(rf"\b(?:bi|muc|xu) phat\b|{_FINE_NAMED}")
 _FINE = re.compile(r"\bphat\b")
 
 

@@ -231,10 +231,10 @@ def reviewed_first(passages: list[Passage]) -> list[Passage]:
     return sorted(passages, key=lambda p: is_unreviewed(p.status))
 
 
-def _unit(passage: Passage) -> tuple[str, str]:
-    """The article (a law's passages are its khoản) or section a passage belongs to."""
-    section = passage.section
-    return passage.doc_id, section.split(" › ", 1)[0] if section.startswith("Điều ") else section
+def _unit(doc_id: str, section: str) -> tuple[str, str]:
+    """The article (a law's passages may be its khoản) or section a passage belongs to: one
+    passage per unit in a ranking."""
+    return doc_id, section.split(" › ", 1)[0] if section.startswith("Điều ") else section
 
 
 class HybridSearcher:
@@ -290,7 +290,14 @@ class HybridSearcher:
     ) -> list[Passage]:
         config = config or self.config
         measured = self.measure(query, config, filters, context)
-        return [] if measured is None else self.rank(measured, config, k)
+        if measured is None:
+            return []
+        passages = self.rank(measured, config, k)
+        if passages and config.law_intent and measured.law_probability > config.law_basis_from:
+            # for the answer's decision only: the tuner's many rankings (`rank`) skip it
+            routed = config.for_question(measured.law_probability)
+            passages[0].signals["agreement"] = float(self._agree(measured, routed, passages[0]))
+        return passages
 
     def measure(
         self,
@@ -383,7 +390,7 @@ class HybridSearcher:
         taken: set[tuple[str, str]] = set()
         for i in order:
             key = snap.parent_key(i, config.max_passage_chars)
-            group = (key[0], key[1].split(" › ", 1)[0]) if key[1].startswith("Điều ") else key
+            group = _unit(*key)
             if group in taken:
                 continue
             taken.add(group)
@@ -396,10 +403,7 @@ class HybridSearcher:
                 break
         if config.law_basis_window and measured.law_probability > config.law_basis_from:
             passages = basis_first(snap, passages, config.law_basis_window)
-        passages = reviewed_first(passages)
-        if passages and config.law_intent and measured.law_probability > config.law_basis_from:
-            passages[0].signals["agreement"] = float(self._agree(measured, config, passages[0]))
-        return passages
+        return reviewed_first(passages)
 
     def _agree(self, measured: Measured, config: RetrievalConfig, top: Passage) -> bool:
         """Whether the words alone (folded BM25) and the embedder alone rank the same article
@@ -409,7 +413,8 @@ class HybridSearcher:
         lexical = replace(alone, dense_weight=0.0)
         dense = replace(alone, folded_weight=0.0, plain_weight=0.0)
         first = [self.rank(measured, c, k=1) for c in (lexical, dense)]
-        return all(found and _unit(found[0]) == _unit(top) for found in first)
+        unit = _unit(top.doc_id, top.section)
+        return all(found and _unit(found[0].doc_id, found[0].section) == unit for found in first)
 
     def _adapted(self, vector: list[float], config: RetrievalConfig) -> list[float] | None:
         """The question's vector through the query adapter, or None when none applies."""

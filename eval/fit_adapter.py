@@ -146,7 +146,6 @@ def main() -> None:
         plain, moved = hit_at_1(chunks, held, None), hit_at_1(chunks, held, delta)
         print(f"{name} | {len(held)} | {plain:.3f} | {moved:.3f}", flush=True)
         if args.held_out:
-            args.held_out.mkdir(parents=True, exist_ok=True)
             about = describe(chunks, trained, [s for s in TRAINING_SETS if s != name])
             QueryAdapter(delta, model_id, about).save(args.held_out / f"{name}.npz")
     if args.check:
