@@ -87,6 +87,14 @@ FORMER_RULE_WARNING = (
     "Con số trích dẫn là của quy định trước đây, không phải quy định hiện hành; cần đối chiếu "
     "văn bản đang có hiệu lực."
 )
+# An answer given below the refusal threshold, because other evidence lifted the refusal (the
+# question names the procedure's title, the passage defines the concept asked, or both
+# retrievers agree on a citizen's article: `decide`). Its quotes are likely right but the overlap
+# with the question is thin, and the official should read them before acting on them.
+LOW_CONFIDENCE_WARNING = (
+    "Độ tin cậy thấp: đoạn trích chỉ khớp một phần với câu hỏi; cần đọc kỹ nội dung được trích "
+    "(và điều luật được dẫn) trước khi áp dụng."
+)
 OTHER_PLACES_TRIED = 3  # other provinces' texts read for what the named one does not state
 
 
@@ -340,6 +348,8 @@ class Assistant:
             state.apply(self._compose_llm(state))
         else:
             state.apply(self._compose_extractive(state))
+        if not state.refused and state.confidence < self.settings.refusal_threshold:
+            state.warnings = [LOW_CONFIDENCE_WARNING, *state.warnings]
         state.timings["compose_ms"] = (time.perf_counter() - t) * 1000
         return state
 

@@ -215,7 +215,7 @@ def test_the_article_ranked_first_leads_with_its_sentence_stating_the_figure_ask
 
 
 def test_both_retrievers_agreeing_on_a_citizens_article_is_evidence_enough(law_corpus):
-    from assistant.chain import Assistant
+    from assistant.chain import LOW_CONFIDENCE_WARNING, Assistant
 
     # a threshold that refuses nearly everything for weak evidence, so what lifts the refusal
     # shows: the words alone and the embedder alone rank the same article first
@@ -226,6 +226,11 @@ def test_both_retrievers_agreeing_on_a_citizens_article_is_evidence_enough(law_c
     result = strict.ask(AskRequest(question=agreed))
     assert not result.refused and result.confidence < 0.99
     assert result.citations[0].reference.startswith("Luật Hôn nhân và gia đình, Điều 19")
+    # answered below the threshold: the official is told to read the quotes closely
+    assert result.warnings[0] == LOW_CONFIDENCE_WARNING
+    shipped = law_corpus_answer(law_corpus, agreed)  # confident enough: no such warning
+    assert not shipped.refused and shipped.confidence >= law_corpus.settings.refusal_threshold
+    assert LOW_CONFIDENCE_WARNING not in shipped.warnings
     # they disagree: still refused
     split = "Chồng muốn ly hôn mà vợ không đồng ý thì có ly hôn được không?"
     assert strict.searcher.search(split, k=3)[0].signals["agreement"] == 0.0
@@ -236,6 +241,13 @@ def test_both_retrievers_agreeing_on_a_citizens_article_is_evidence_enough(law_c
     # an official's question is no citizen's: no agreement is measured for it
     official = strict.searcher.search("Mua nhà rồi muốn nhập hộ khẩu vào nhà mới thì làm sao?")
     assert "agreement" not in official[0].signals
+
+
+def law_corpus_answer(law_corpus, question: str):
+    """The same question under the shipped threshold."""
+    from assistant.chain import Assistant
+
+    return Assistant(law_corpus.settings).ask(AskRequest(question=question))
 
 
 def test_a_definition_is_lifted_by_a_share_of_the_weights_the_question_is_ranked_with(searcher):
