@@ -72,6 +72,10 @@ class Unit:
     start: int  # offsets in the passage text
     end: int
     score: float = 0.0
+    # whether it shares a word, a word pair or the kind of fact asked with the question: a
+    # unit that shares nothing is quoted only when it is the first (its passage's rank alone
+    # scored it: "không đốt ngoài trời phụ phẩm" then the same article's khoản on packaging)
+    matched: bool = True
 
     @property
     def text(self) -> str:
@@ -169,12 +173,14 @@ def score_units(question: str, units: list[Unit], types: list[str]) -> None:
         accented = typed_accents and diacritic_ratio(words(u.text)) >= LOST_DIACRITICS
         terms = content_terms(text)
         tset = set(terms)
-        overlap = sum(1 for t in q_set if t in tset) / len(q_set)
+        shared = sum(1 for t in q_set if t in tset)
+        overlap = shared / len(q_set)
         if accented:
             # a folded match that the diacritics deny counts FOLDED_ONLY less
             exact = set(accented_terms(text))
             denied = sum(1 for t in q_exact if t not in exact and fold(t) in tset)
             overlap -= FOLDED_ONLY * denied / len(q_set)
+            shared -= denied
         bigram = len(q_bigrams & set(zip(terms, terms[1:], strict=False)))
         type_bonus = 0.0
         folded = fold(u.text).lower()
@@ -205,6 +211,7 @@ def score_units(question: str, units: list[Unit], types: list[str]) -> None:
         if _CASE.search(head):
             penalty += CASE_PENALTY
         u.score = overlap + 0.25 * min(bigram, 3) + type_bonus + 0.6 * rank_prior - penalty
+        u.matched = shared > 0 or bigram > 0 or type_bonus > 0
 
 
 def ranked_units(
@@ -273,6 +280,8 @@ def choose_units(
     for u in ranked:
         if len(chosen) >= max_units or u.score < best * 0.75:
             break
+        if chosen and not u.matched:
+            continue
         if u.passage.section != top.section and u.score < best * OTHER_SECTION_FACTOR:
             continue  # another procedure's paragraph only when it answers about as well
         if used + len(u.text) > budget and chosen:

@@ -88,3 +88,31 @@ def test_naming_a_procedure_does_not_answer_a_matter_the_documents_do_not_guide(
     # the title is named, but the matter asked ("hộ chiếu") is none of the section's
     result = ask_residence("Tách hộ xong thì làm hộ chiếu cho con ở đâu?")
     assert result.refused
+
+
+def test_a_khoan_sharing_no_word_with_the_question_is_not_quoted_after_the_answer():
+    from assistant.extractive import select_units
+    from assistant.snapshot import Passage
+
+    # Luật Bảo vệ môi trường, Điều 61: the burning ban is asked; the chemicals khoản shares only
+    # "động" (tác động), which folds like the question's "đồng", and ranked on its passage alone
+    text = (
+        "Điều 61. Bảo vệ môi trường trong sản xuất nông nghiệp\n"
+        "2. Hóa chất, thuốc bảo vệ thực vật, thuốc thú y có độc tính cao, tích tụ trong môi "
+        "trường, tác động xấu đến môi trường và sức khỏe con người phải được đăng ký, kiểm kê "
+        "và xử lý theo quy định của pháp luật.\n"
+        "4. Phụ phẩm nông nghiệp phải được thu gom để sản xuất phân bón hoặc phải được xử lý "
+        "theo quy định; không đốt ngoài trời phụ phẩm từ cây trồng gây ô nhiễm môi trường."
+    )
+    article = Passage(
+        id="a", doc_id="luat-bao-ve-moi-truong", text=text, title="", number="", doc_type="Luật",
+        section="Điều 61. Bảo vệ môi trường trong sản xuất nông nghiệp", status="", start=0,
+        end=len(text), page=0, chunk_index=0,
+    )  # fmt: skip
+    question = "Đốt rơm rạ ngoài đồng sau khi gặt có bị cấm không?"
+    quoted = [u.text for u in select_units(question, [article])]
+    assert quoted[0].startswith("4. Phụ phẩm")
+    assert not any(q.startswith("2. Hóa chất") for q in quoted)
+    # a khoản that does share a word with the question is still quoted beside it
+    also = select_units("Đốt phụ phẩm và dùng hóa chất ngoài đồng có bị cấm không?", [article])
+    assert any(u.text.startswith("2. Hóa chất") for u in also)
