@@ -233,8 +233,12 @@ class Assistant:
 
     def decide(self, state: AnswerState) -> AnswerState:
         passages = state.passages
-        state.confidence = self.confidence(state.standalone, passages, self._surely_legal(state))
-        state.refused = not passages or state.confidence < self.settings.refusal_threshold
+        legal = self._surely_legal(state)
+        state.confidence = self.confidence(state.standalone, passages, legal)
+        threshold = self.settings.refusal_threshold
+        if legal and self.settings.legal_refusal_threshold is not None:
+            threshold = self.settings.legal_refusal_threshold
+        state.refused = not passages or state.confidence < threshold
         state.refusal_reason = "weak evidence" if state.refused else ""
         if state.refused and (
             _names_title(passages)

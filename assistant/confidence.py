@@ -225,10 +225,16 @@ GENERAL = RefusalModel(
     intercept=1.67565,
 )
 # For a question routed as a citizen's legal question (assistant/intent.py), whose everyday words
-# cover a law's article less than an official's words cover the handbook: fitted on the routed
-# questions of the gold set and the development sets (C=0.3, balanced). 5-fold cross-validated on
-# them at 0.35: 36 of 45 unanswerable refused (0.800) and 12 of 160 answerable wrongly refused
-# (0.075); the general model refuses 36 and 20 of the same questions. See eval/dev_laws/README.md.
+# cover a law's article less than an official's words cover the handbook: fitted on the surely
+# routed questions (P > 0.6, the ones it judges) of the gold set and the development sets in
+# `eval.calibrate`'s REFUSAL_SETS (C=0.3, balanced). First fitted on gold, dev_laws, dev_phrasing
+# and dev_trust (5-fold at 0.35: 36 of 45 unanswerable refused, 12 of 160 answerable wrongly; the
+# general model 36 and 20; eval/dev_laws/README.md). Refitted at stop 34 with dev_trust2, dev_near
+# and the new dev_laws3 (295 answerable, 79 unanswerable; 5-fold at 0.35: 0.772 refused, 0.098
+# wrongly, at 0.30 0.747 and 0.078). Fitted without dev_laws3, the refit already refused fewer of
+# its answerable questions than the old model at the same correct refusal (at 0.35: 0.205 and
+# 0.232, both 0.867; eval/dev_laws3/README.md). The chain applies it at 0.30
+# (`Settings.legal_refusal_threshold`).
 # The legal model judges only questions routed surely (P > 0.6): at P 0.5-0.6 it would refuse short
 # handbook questions ("nguyen tac 6 ro", P 0.51) on their lower dense similarity. Chosen on the same
 # cross-validated predictions: 39 of 45 refused, 13 of 160 wrongly (cut 0.5: 36 and 12; 0.7: 36, 17).
@@ -236,10 +242,10 @@ GENERAL = RefusalModel(
 # leads with the passage ranked first (assistant/retrieval.py, assistant/chain.py).
 LEGAL_CONFIDENCE_FROM = 0.6
 LEGAL = RefusalModel(
-    mean=(0.58384, 0.61739, 0.01248, 0.89324, 0.02439),
-    scale=(0.28093, 0.27038, 0.04346, 0.02589, 0.15426),
-    coef=(0.46074, 0.2141, 0.04853, 2.01499, -0.26539),
-    intercept=1.29262,
+    mean=(0.52876, 0.55959, 0.01291, 0.89203, 0.03209),
+    scale=(0.287, 0.28302, 0.04087, 0.02553, 0.17623),
+    coef=(-0.0169, 0.30756, 0.10777, 2.08111, -0.64803),
+    intercept=1.19589,
 )
 
 

@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     # Retrieval.
     top_k: int = 8
     refusal_threshold: float = 0.35  # on assistant/confidence.py's calibrated probability
+    # For a question read surely as a citizen's legal one (its own refusal model); None: the same.
+    # Chosen on the development sets by answerable questions answered less twice the unanswerable
+    # ones answered: 0.30 +4 and 0, 0.25 +9 and +5, 0.20 +13 and +7 (eval/dev_laws3/README.md).
+    # An answer below `refusal_threshold` carries a warning to read its quotes closely.
+    legal_refusal_threshold: float | None = 0.30
 
     # Optional LLM (any OpenAI-compatible endpoint). Empty base URL = extractive mode.
     llm_base_url: str = ""

@@ -219,7 +219,11 @@ def test_both_retrievers_agreeing_on_a_citizens_article_is_evidence_enough(law_c
 
     # a threshold that refuses nearly everything for weak evidence, so what lifts the refusal
     # shows: the words alone and the embedder alone rank the same article first
-    strict = Assistant(law_corpus.settings.model_copy(update={"refusal_threshold": 0.99}))
+    strict = Assistant(
+        law_corpus.settings.model_copy(
+            update={"refusal_threshold": 0.99, "legal_refusal_threshold": 0.99}
+        )
+    )
     agreed = "vo chong co nghia vu chung thuy khong"
     top = strict.searcher.search(agreed, k=3)[0]
     assert top.section.startswith("Điều 19.") and top.signals["agreement"] == 1.0
@@ -264,3 +268,25 @@ def test_a_definition_is_lifted_by_a_share_of_the_weights_the_question_is_ranked
     assert boosted.score == pytest.approx(
         plain.score + searcher.config.concept_boost * routed.boost_scale()
     )
+
+
+def test_a_citizens_legal_question_is_judged_at_the_legal_threshold(law_corpus):
+    from assistant.chain import LOW_CONFIDENCE_WARNING, Assistant
+
+    settings = law_corpus.settings.model_copy(
+        update={"refusal_threshold": 0.99, "legal_refusal_threshold": 0.0}
+    )
+    lenient = Assistant(settings)
+    legal = "Chồng muốn ly hôn mà vợ không đồng ý thì có ly hôn được không?"
+    assert lenient.searcher.law_probability(legal) > lenient.searcher.config.law_basis_from
+    answered = lenient.ask(AskRequest(question=legal))
+    assert not answered.refused and answered.confidence < 0.99
+    assert answered.warnings[0] == LOW_CONFIDENCE_WARNING  # below the general threshold
+    # an official's question keeps the general threshold
+    official = "Mua nhà rồi muốn nhập hộ khẩu vào nhà mới thì làm sao?"
+    assert lenient.searcher.law_probability(official) < lenient.searcher.config.law_basis_from
+    refused = lenient.ask(AskRequest(question=official))
+    assert refused.refused and refused.refusal_reason == "weak evidence"
+    # without a legal threshold of its own, the legal question is refused like any other
+    same = Assistant(settings.model_copy(update={"legal_refusal_threshold": None}))
+    assert same.ask(AskRequest(question=legal)).refused
