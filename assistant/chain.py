@@ -233,17 +233,21 @@ class Assistant:
 
     def decide(self, state: AnswerState) -> AnswerState:
         passages = state.passages
-        legal = self._surely_legal(state)
+        legal = self.surely_legal(state)
         state.confidence = self.confidence(state.standalone, passages, legal)
         threshold = self.settings.refusal_threshold
         if legal and self.settings.legal_refusal_threshold is not None:
             threshold = self.settings.legal_refusal_threshold
         state.refused = not passages or state.confidence < threshold
         state.refusal_reason = "weak evidence" if state.refused else ""
-        if state.refused and (
-            _names_title(passages)
-            or (passages and defines(state.standalone, passages[0].text))
-            or (passages and _agreed(passages[0], state.confidence))
+        if (
+            state.refused
+            and passages
+            and (
+                _names_title(passages)
+                or defines(state.standalone, passages[0].text)
+                or _agreed(passages[0], state.confidence)
+            )
         ):
             # evidence that the best passage answers this question, whatever the overlap scores
             # say: "X là gì?" and it states X word for word; or the question names the whole
@@ -409,7 +413,7 @@ class Assistant:
             budget=budget,
             leads=partial(defines, state.standalone),
             # and a question naming the title of the procedure ranked first by that procedure
-            lead_from_first=self._surely_legal(state) or _names_title(state.passages),
+            lead_from_first=self.surely_legal(state) or _names_title(state.passages),
             # read as the figure check reads it: under its heading
             states=partial(_states, state.standalone),
         )
@@ -421,7 +425,7 @@ class Assistant:
             units = choose([u for u in state.ranked if u.passage.doc_id not in scope.other])
         return units
 
-    def _surely_legal(self, state: AnswerState) -> bool:
+    def surely_legal(self, state: AnswerState) -> bool:
         """Whether the question reads surely as a citizen's legal one (assistant/intent.py): it
         is judged by the legal refusal model and answered first from the article ranked first."""
         return self.searcher.law_probability(state.search[0]) > LEGAL_CONFIDENCE_FROM

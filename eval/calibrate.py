@@ -3,8 +3,8 @@ cross-validated table of refusal rates per threshold.
 
     python -m eval.calibrate
 
-Two models: GENERAL on the gold set, and LEGAL on the questions the chain judges with it (read
-surely as a citizen's legal question, assistant/intent.py P > LEGAL_CONFIDENCE_FROM; before stop
+Two models: GENERAL on the gold set, and LEGAL on the questions the chain judges with it
+(`Assistant.surely_legal`: P > LEGAL_CONFIDENCE_FROM, assistant/intent.py; before stop
 34 every routed one, P > 0.5) in the gold set and the development sets named in `REFUSAL_SETS`.
 Never a held-out set.
 """
@@ -20,7 +20,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from assistant.chain import Assistant
-from assistant.confidence import FEATURES, LEGAL_CONFIDENCE_FROM, features
+from assistant.confidence import FEATURES, features
 from assistant.settings import get_settings
 from eval.harness import question_set, read_questions, request_for
 from eval.report import GOLD
@@ -73,7 +73,7 @@ def main() -> None:
             if path == GOLD:
                 general[0].append(x)
                 general[1].append(y)
-            if assistant.searcher.law_probability(state.search[0]) > LEGAL_CONFIDENCE_FROM:
+            if assistant.surely_legal(state):  # the questions the chain judges with it
                 legal[0].append(x)
                 legal[1].append(y)
     fit("GENERAL (gold set)", np.asarray(general[0]), np.asarray(general[1]))

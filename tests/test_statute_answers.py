@@ -214,7 +214,7 @@ def test_the_article_ranked_first_leads_with_its_sentence_stating_the_figure_ask
     assert "300 ngày" not in choose_units(ranked, lead_from_first=True)[0].text
 
 
-def test_both_retrievers_agreeing_on_a_citizens_article_is_evidence_enough(law_corpus):
+def test_both_retrievers_agreeing_on_a_citizens_article_is_evidence_enough(law_corpus, ask):
     from assistant.chain import LOW_CONFIDENCE_WARNING, Assistant
 
     # a threshold that refuses nearly everything for weak evidence, so what lifts the refusal
@@ -232,7 +232,7 @@ def test_both_retrievers_agreeing_on_a_citizens_article_is_evidence_enough(law_c
     assert result.citations[0].reference.startswith("Luật Hôn nhân và gia đình, Điều 19")
     # answered below the threshold: the official is told to read the quotes closely
     assert result.warnings[0] == LOW_CONFIDENCE_WARNING
-    shipped = law_corpus_answer(law_corpus, agreed)  # confident enough: no such warning
+    shipped = ask(agreed)  # the shipped thresholds: confident enough, no such warning
     assert not shipped.refused and shipped.confidence >= law_corpus.settings.refusal_threshold
     assert LOW_CONFIDENCE_WARNING not in shipped.warnings
     # they disagree: still refused
@@ -245,13 +245,6 @@ def test_both_retrievers_agreeing_on_a_citizens_article_is_evidence_enough(law_c
     # an official's question is no citizen's: no agreement is measured for it
     official = strict.searcher.search("Mua nhà rồi muốn nhập hộ khẩu vào nhà mới thì làm sao?")
     assert "agreement" not in official[0].signals
-
-
-def law_corpus_answer(law_corpus, question: str):
-    """The same question under the shipped threshold."""
-    from assistant.chain import Assistant
-
-    return Assistant(law_corpus.settings).ask(AskRequest(question=question))
 
 
 def test_a_definition_is_lifted_by_a_share_of_the_weights_the_question_is_ranked_with(searcher):
