@@ -77,16 +77,23 @@ class IndexSnapshot:
             )
         self.vectorstore = store.open_vectorstore(gen_dir, embeddings, self.manifest)
         self.search = store.open_search(gen_dir, self.vectorstore)
+        # the laws the index holds, by doc_id (their legal-basis links and their rank)
+        self.statute_metas = {
+            d: rec.meta for d, rec in self.manifest.docs.items() if is_statute(rec.meta)
+        }
+        self.statute_docs = frozenset(self.statute_metas)
         lexical_dir = gen_dir / "lexical"
         if LexicalIndex.is_current(lexical_dir):  # chunks and their features, by segment
             features_dir = store.root / "features"
             rows = snapshot_features.assemble(features_dir, live_segments(lexical_dir))
-            self.lexical = LexicalIndex.load(lexical_dir, rows.ids)
+            self.lexical = LexicalIndex.load(lexical_dir, rows.ids, self._collections(rows.metas))
             snapshot_features.prune(features_dir, _segments_in_use(store))
         else:  # on a Chroma server, or from before segments: every chunk read back
             got = read_collection(self.vectorstore.get, ["documents", "metadatas"])
             rows = snapshot_features.from_chunks(got["ids"], got["documents"], got["metadatas"])
-            self.lexical = LexicalIndex.in_memory(rows.ids, rows.texts, rows.metas)
+            self.lexical = LexicalIndex.in_memory(
+                rows.ids, rows.texts, rows.metas, self._collections(rows.metas)
+            )
         self.ids: list[str] = rows.ids
         self.texts: list[str] = rows.texts
         self.metas: list[dict] = rows.metas
@@ -102,11 +109,6 @@ class IndexSnapshot:
         self._section_cache: dict[tuple[str, str], list[int]] = {}
         self.title_bigrams = rows.title_bigrams
         self.title_index = TitleIndex(rows.title_bigrams)
-        # the laws the index holds, by doc_id (their legal-basis links and their rank)
-        self.statute_metas = {
-            d: rec.meta for d, rec in self.manifest.docs.items() if is_statute(rec.meta)
-        }
-        self.statute_docs = frozenset(self.statute_metas)
         # texts no longer in force (doc id -> why), answered from only when a question names them
         self.out_of_force = out_of_force({d: rec.meta for d, rec in self.manifest.docs.items()})
         self.in_force = ~np.isin(self.doc_ids, list(self.out_of_force))
@@ -126,6 +128,10 @@ class IndexSnapshot:
             for d, rows in by_doc.items()
         }
         self._doc_rows = {d: np.asarray(rows, dtype=np.int64) for d, rows in by_doc.items()}
+
+    def _collections(self, metas: list[dict]) -> np.ndarray:
+        """Each chunk's collection for BM25's statistics: the laws, and everything else."""
+        return np.asarray([m["doc_id"] in self.statute_docs for m in metas], dtype=np.int64)
 
     @cached_property
     def headings(self) -> tuple[str, ...]:

@@ -50,6 +50,7 @@ ABLATIONS = (
     "law-intent routing",
     "legal basis first",
     "query adapter",
+    "collection statistics",
 )
 SINGLE_SIGNALS = {
     "ours with reciprocal-rank fusion": RetrievalConfig(fusion="rrf"),

@@ -98,24 +98,53 @@ def stack(segments: list[Segment], n_terms: int, keep: list[np.ndarray] | None =
 
 
 class Scorer:
-    """BM25 weights of the live rows of one view, column-major for fast query scoring."""
+    """BM25 weights of the live rows of one view, column-major for fast query scoring.
 
-    def __init__(self, seg: Segment, vocab: dict[str, int]) -> None:
+    `collections` (one label a row) scores each row with its own collection's statistics (row
+    count, document frequencies, mean length), as if that collection were indexed alone: the
+    laws' thousands of chunks then leave the handbook's ranking among its own passages as it is
+    without them (the statutes issue's limit; eval/dev_near/README.md, stop 35)."""
+
+    def __init__(
+        self, seg: Segment, vocab: dict[str, int], collections: np.ndarray | None = None
+    ) -> None:
         self.vocab = vocab
         counts = seg.counts.tocsc()
         n_docs = counts.shape[0]
         self.n_docs = n_docs
+        self._segment, self._pooled = None, None
         if n_docs == 0:
             self.weights = counts
             return
-        df = np.diff(counts.indptr)  # rows holding each term (counts are summed per row)
-        idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-        avgdl = seg.lengths.mean()
-        norm = K1 * ((1 - B) + B * seg.lengths / avgdl)  # per row, float64 as bm25s
+        labels = np.zeros(n_docs, dtype=np.int64) if collections is None else collections
+        groups, group_of = np.unique(labels, return_inverse=True)
+        if len(groups) > 1:  # kept for `pooled` (an ablation) only then
+            self._segment = seg
+        idf = np.zeros((len(groups), counts.shape[1]), dtype=np.float32)
+        avgdl = np.zeros(len(groups))
+        by_row = seg.counts.tocsr()
+        for g in range(len(groups)):
+            rows = group_of == g
+            df = np.diff(by_row[rows].tocsc().indptr)  # rows holding each term
+            n = int(rows.sum())
+            idf[g] = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+            avgdl[g] = seg.lengths[rows].mean()
+        # per row, float64 as bm25s
+        norm = K1 * ((1 - B) + B * seg.lengths / avgdl[group_of])
         tf = counts.data
-        cols = np.repeat(np.arange(counts.shape[1]), df)
-        weights = (idf[cols] * (tf / (norm[counts.indices] + tf))).astype(np.float32)
+        cols = np.repeat(np.arange(counts.shape[1]), np.diff(counts.indptr))
+        row_of = counts.indices
+        weights = (idf[group_of[row_of], cols] * (tf / (norm[row_of] + tf))).astype(np.float32)
         self.weights = sp.csc_matrix((weights, counts.indices, counts.indptr), shape=counts.shape)
+
+    def pooled(self) -> Scorer:
+        """The same rows scored with the statistics of all of them together (built when first
+        asked: the ablation of `collections`)."""
+        if self._segment is None:
+            return self
+        if self._pooled is None:
+            self._pooled = Scorer(self._segment, self.vocab)
+        return self._pooled
 
     def scores(self, terms: list[str]) -> np.ndarray:
         out = np.zeros(self.n_docs, dtype=np.float32)

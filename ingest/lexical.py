@@ -220,9 +220,15 @@ class LexicalIndex:
     scorers: dict[str, segments.Scorer]
 
     @classmethod
-    def load(cls, directory: Path, ids: list[str] | None = None) -> LexicalIndex:
+    def load(
+        cls,
+        directory: Path,
+        ids: list[str] | None = None,
+        collections: np.ndarray | None = None,
+    ) -> LexicalIndex:
         """`ids`: the live chunk ids in segment order, when the caller has read them already
-        (`live_segments`)."""
+        (`live_segments`); `collections`: a label per live row, each scored with its own
+        collection's statistics (`segments.Scorer`)."""
         state = segments.read_state(directory)
         assert state is not None
         keep = [segments.live_rows(s) for s in state["segments"]]
@@ -236,7 +242,8 @@ class LexicalIndex:
         for view in VIEWS:
             vocab = segments.read_vocab(directory, state["vocab"], view)
             parts = [segments.read_segment(directory, s["name"], view) for s in state["segments"]]
-            scorers[view] = segments.Scorer(segments.stack(parts, len(vocab), keep), vocab)
+            stacked = segments.stack(parts, len(vocab), keep)
+            scorers[view] = segments.Scorer(stacked, vocab, collections)
         return cls(ids, scorers)
 
     @classmethod
@@ -244,14 +251,20 @@ class LexicalIndex:
         return is_current(directory)
 
     @classmethod
-    def in_memory(cls, ids: list[str], documents: list[str], metadatas: list[dict]) -> LexicalIndex:
+    def in_memory(
+        cls,
+        ids: list[str],
+        documents: list[str],
+        metadatas: list[dict],
+        collections: np.ndarray | None = None,
+    ) -> LexicalIndex:
         """Built from the chunks when the persisted copy predates the current tokenizer."""
         texts = [indexed_text(d, m) for d, m in zip(documents, metadatas, strict=True)]
         scorers = {}
         for view in VIEWS:
             vocab = segments.Vocabulary()
             seg = segments.count_terms(_view_tokens(texts, view), vocab)
-            scorers[view] = segments.Scorer(seg, vocab.ids)
+            scorers[view] = segments.Scorer(seg, vocab.ids, collections)
         return cls(ids, scorers)
 
     def rows_with_all(self, query: str, view: str) -> np.ndarray:
@@ -267,9 +280,10 @@ class LexicalIndex:
             found &= scorer.scores([term]) > 0
         return np.nonzero(found)[0]
 
-    def scores(self, query: str, view: str) -> np.ndarray:
+    def scores(self, query: str, view: str, pooled: bool = False) -> np.ndarray:
         """BM25 score of every chunk, aligned with `ids` (zeros for an empty index or a query
-        with no words)."""
+        with no words); `pooled`: with the statistics of every collection together."""
         if not self.ids:
             return np.zeros(0)
-        return self.scorers[view].scores(tokens(query, view))
+        scorer = self.scorers[view].pooled() if pooled else self.scorers[view]
+        return scorer.scores(tokens(query, view))

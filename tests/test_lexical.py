@@ -132,3 +132,33 @@ def test_rows_holding_a_phrase_need_its_words_side_by_side():
     assert index.rows_with_all("ho tich", "folded").tolist() == [2]
     assert index.rows_with_all("tich", "folded").tolist() == [2]  # one word: the word itself
     assert index.rows_with_all("", "folded").size == 0
+
+
+def test_each_collection_scores_as_if_indexed_alone_and_pooled_as_all_together(tmp_path):
+    """Rows of two collections (the handbook, the laws) each score as a bm25s index of their
+    own collection would; `pooled` scores as one index of all of them."""
+    handbook = _chunks(120, seed=1)
+    law = (PROJECT_ROOT / "knowledge" / "laws" / "luat-cu-tru.txt").read_text("utf-8")
+    articles = [p for p in law.split("\n") if len(p) > 80][:200]
+    laws = [
+        (f"l{i}", p, {"title": "Luật Cư trú", "section": "Điều"}) for i, p in enumerate(articles)
+    ]
+    chunks = handbook + laws
+    _build(tmp_path / "lex", chunks)
+    collections = np.asarray([cid.startswith("l") for cid, _, _ in chunks], dtype=np.int64)
+    index = LexicalIndex.load(tmp_path / "lex", [c[0] for c in chunks], collections)
+    for view in VIEWS:
+        for query in [*QUERIES, "thường trú tạm trú"]:
+            own = dict(zip(index.ids, index.scores(query, view).tolist(), strict=True))
+            pooled = index.scores(query, view, pooled=True).tolist()
+            for part in (handbook, laws):
+                for cid, value in _bm25s_scores(part, query, view).items():
+                    assert own[cid] == pytest.approx(value, rel=1e-5, abs=1e-6), (view, cid)
+            expected = _bm25s_scores(chunks, query, view)
+            for cid, value in zip(index.ids, pooled, strict=True):
+                assert value == pytest.approx(expected[cid], rel=1e-5, abs=1e-6), (view, cid)
+    query = "thường trú tạm trú"
+    assert (
+        index.scores(query, "folded").tolist()
+        != index.scores(query, "folded", pooled=True).tolist()
+    )

@@ -283,3 +283,29 @@ def test_a_citizens_legal_question_is_judged_at_the_legal_threshold(law_corpus):
     # without a legal threshold of its own, the legal question is refused like any other
     same = Assistant(settings.model_copy(update={"legal_refusal_threshold": None}))
     assert same.ask(AskRequest(question=legal)).refused
+
+
+def test_the_laws_leave_bm25s_weighing_of_the_handbooks_passages_as_without_them(
+    law_assistant, tmp_path
+):
+    """BM25 weighs the handbook's chunks against each other by the handbook's statistics, so the
+    laws in the same index do not reorder its sections; pooled statistics (the ablation) do."""
+    from assistant.chain import Assistant
+    from tests.conftest import LAW_CORPUS, ingested
+
+    handbook = [f for f in LAW_CORPUS if f.startswith("handbook/")]
+    alone = Assistant(ingested(tmp_path, handbook, n_docs=2, prebuilt=True).settings).searcher
+    question = "Công nhân thuê trọ ở bao lâu thì phải đăng ký tạm trú?"
+
+    def folded(searcher, config) -> dict[str, float]:
+        ids = searcher.provider.get().ids
+        scores = searcher.measure(question, config).signals["folded"]
+        return {cid: float(s) for cid, s in zip(ids, scores, strict=True) if s > 0}
+
+    without = folded(alone, alone.config)
+    config = law_assistant.searcher.config
+    for pooled, same in ((False, True), (True, False)):
+        used = config.without("collection statistics") if pooled else config
+        scores = folded(law_assistant.searcher, used)
+        ratios = {round(scores[cid] / value, 4) for cid, value in without.items()}
+        assert (len(ratios) == 1) is same, ratios
