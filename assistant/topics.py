@@ -6,8 +6,8 @@ question names a matter (a passport) that the passage it would be answered from 
 A general rule on "a question word the passage lacks" refuses too many everyday questions
 ("mảnh đất", "bờ rào": eval/dev_trust/README.md), so the matters are a short list kept in
 `data/uncovered_topics.yaml`, written from the fields of commune work that the documents do not
-cover. A question naming one is refused unless a passage it would be quoted from uses the phrase
-it names (the documents may mention it: "thẻ bảo hiểm y tế" in a list of papers).
+cover. A question naming one is refused unless a sentence the answer would quote uses the phrase it
+names (the documents may mention it: "thẻ bảo hiểm y tế" in a list of papers).
 """
 
 from __future__ import annotations

@@ -62,6 +62,20 @@ def test_a_matter_the_quoted_passage_mentions_is_answered(ask):
     assert "bảo hiểm y tế" in " ".join(c.quote for c in result.citations).lower()
 
 
+def test_a_matter_only_the_unquoted_rest_of_a_passage_mentions_is_not_guided(law_assistant):
+    """Chapter 10's case on a loan file (Tình huống 10.1) mentions "vay vốn" in its title; a
+    question about the loan's own papers is no question about that case, and is refused; one
+    about the case is answered from it."""
+    ask = lambda q: law_assistant.ask(AskRequest(question=q))  # noqa: E731
+    result = ask("Vay vốn ngân hàng chính sách xã hội cần giấy tờ gì?")
+    assert result.refused and result.refusal_reason == "topic not covered", result.answer
+    case = ask("Dân xin xác nhận cư trú để vay vốn thì công an xã làm gì?")
+    assert not case.refused, case.refusal_reason
+    assert case.citations[0].section.endswith(
+        "Tình huống 10.1. Người dân mang sổ hộ khẩu cũ đến xin xác nhận để làm hồ sơ vay vốn"
+    )
+
+
 def test_a_question_naming_its_procedure_is_answered_whatever_else_it_mentions(ask):
     assert names_procedure(
         "Đăng ký khai sinh cho con có cần hợp đồng lao động của bố mẹ không?",
