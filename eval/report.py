@@ -33,6 +33,7 @@ from eval.metrics import (
     states,
 )
 from eval.places import build_place_report, place_section, read_previous, with_previous
+from eval.without_laws import hit_at_1_without_laws
 from ingest.pipeline import run_ingest
 
 GOLD = question_set("gold")
@@ -418,10 +419,17 @@ def plot(result: dict, out_dir: Path) -> None:
     plt.close(fig)
 
 
-def holdout_section(gold: dict, held: dict[str, dict], previous: dict | None = None) -> str:
+def holdout_section(
+    gold: dict,
+    held: dict[str, dict],
+    previous: dict | None = None,
+    without_laws: dict[str, float] | None = None,
+) -> str:
     """The same numbers on each held-out set, beside the gold set's: settings were chosen on the
     gold set, so a gap between the columns is how much of that choice was fitting. Each value
-    carries the previous release's figure on the same set (eval/previous_release.json)."""
+    carries the previous release's figure on the same set (eval/previous_release.json);
+    `without_laws`: hit@1 of the handbook sets over an index without the laws
+    (eval/without_laws.py)."""
     rows = [
         ("questions", "", "n_questions"),
         ("hit@1 (ours)", "systems", "hit@1"),
@@ -463,6 +471,12 @@ def holdout_section(gold: dict, held: dict[str, dict], previous: dict | None = N
         out.append(
             f"| {label} | " + " | ".join(value(n, r, where, key) for n, r in results.items()) + " |"
         )
+    if without_laws:
+        out.append(
+            "| hit@1 without the laws in the index | "
+            + " | ".join(f"{without_laws[n]:.3f}" if n in without_laws else "—" for n in results)
+            + " |"
+        )
     out.append(
         "| best baseline hit@1 | " + " | ".join(best_baseline(r) for r in results.values()) + " |"
     )
@@ -492,7 +506,9 @@ def main_report(settings: Settings, holdouts: list[Path] | None = None) -> int:
     }
     previous = read_previous()
     if held:
-        text += holdout_section(result, held, previous)
+        sets = [GOLD, *(holdout_sets() if holdouts is None else holdouts)]
+        without = hit_at_1_without_laws(systems[0], sets)
+        text += holdout_section(result, held, previous, without)
     places = {
         path.parent.name: build_place_report(
             systems[0], path, REPORTS / path.parent.name, previous.get(path.parent.name)
