@@ -137,12 +137,13 @@ def asked_measures(question: str) -> tuple[re.Pattern[str], ...]:
 
 # A time or an age asked for: "bao lâu", "mấy ngày", "bao nhiêu năm", "mấy tuổi". Not "đã mấy năm
 # nay", "mấy ngày trước" or "trong mấy năm tới" (when, not how long), nor "mấy bản", "mấy người"
-# ("mấy" also means "a few"): those ask no period. "Bao lâu" is answered by any stated period or
+# ("mấy" also means "a few"), nor "ở với nhau mấy năm nhưng không đăng ký…" (the story's "a few
+# years, but"): those ask no period. "Bao lâu" is answered by any stated period or
 # frequency ("trong thời hạn 15 ngày", "hằng năm", "ngay khi"), "mấy ngày" by a number of days.
 _PERIOD_UNITS = r"ngay|thang|nam|tuan|gio|tuoi"
 _ASKS_PERIOD = re.compile(
     rf"\b(?:may|bao nhieu)\s+({_PERIOD_UNITS})\b"
-    r"(?!\s+(?:nay|roi|truoc|qua|lien|sau|tuoi|ve|di|toi|gan day)\b)"
+    r"(?!\s+(?:nay|roi|truoc|qua|lien|sau|tuoi|ve|di|toi|gan day|nhung)\b)"
 )
 _PAST = re.compile(r"\bda (?:may|bao nhieu)\b")
 _HOW_LONG = re.compile(r"\bbao lau\b")

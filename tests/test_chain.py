@@ -209,6 +209,7 @@ def test_a_time_or_an_age_asked_is_a_figure_the_answer_must_state(ask):
     # "mấy" that means "a few", and a time that says since when, ask for no figure
     assert not figure_asked("Muốn chứng thực mấy bản photo bằng tốt nghiệp thì làm thế nào?")
     assert not figure_asked("Hai người ở với nhau mấy năm nay có phải vợ chồng không?")
+    assert not figure_asked("Ở với nhau mấy năm nhưng không đăng ký thì có là vợ chồng không?")
     assert not figure_asked("Tôi đã mấy lần nộp hồ sơ mà chưa được")
     assert not figure_asked("Tỉnh tính làm gì cho cán bộ xã trong mấy năm tới?")
     # a count of cases: stated as a number of them, or missing
