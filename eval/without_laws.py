@@ -21,8 +21,6 @@ from eval.tune import answerable, ranks_for, summary
 from ingest.metadata import sidecar_path
 from ingest.pipeline import run_ingest
 
-EMBEDDING_CACHE = ".embeddings"
-
 
 def is_law_set(path: Path) -> bool:
     """Whether a question set asks about the laws' articles (its rows name an `article`)."""

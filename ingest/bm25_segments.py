@@ -118,7 +118,7 @@ class Scorer:
             return
         labels = np.zeros(n_docs, dtype=np.int64) if collections is None else collections
         groups, group_of = np.unique(labels, return_inverse=True)
-        if len(groups) > 1:  # kept for `pooled` (an ablation) only then
+        if len(groups) > 1:  # kept for `pooled`, only then
             self._segment = seg
         idf = np.zeros((len(groups), counts.shape[1]), dtype=np.float32)
         avgdl = np.zeros(len(groups))
@@ -138,8 +138,9 @@ class Scorer:
         self.weights = sp.csc_matrix((weights, counts.indices, counts.indptr), shape=counts.shape)
 
     def pooled(self) -> Scorer:
-        """The same rows scored with the statistics of all of them together (built when first
-        asked: the ablation of `collections`)."""
+        """The same rows scored with the statistics of all of them together, built when first
+        asked: the scale the retriever puts each collection's scores on
+        (assistant/retrieval.py `on_pooled_scale`), and the ablation of `collections`."""
         if self._segment is None:
             return self
         if self._pooled is None:
