@@ -45,6 +45,7 @@ def test_a_matter_no_document_guides_is_refused_and_named(ask, question):
     [
         ("Đất nông nghiệp hết hạn thì xin gia hạn sử dụng đất ở đâu?", "giá đất, gia hạn sử dụng"),
         ("nha tho ho xuong cap muon xay lai thi xin phep the nao", "tôn giáo, tín ngưỡng"),
+        ("xin giay xac nhan khong tien an tien su de di lam o nuoc ngoai", "lý lịch tư pháp"),
     ],
 )
 def test_a_field_of_commune_work_no_document_speaks_of_is_refused(ask, question, topic):
