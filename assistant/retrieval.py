@@ -154,15 +154,16 @@ class RetrievalConfig:
         return replace(self, **flags[component])
 
 
-def on_pooled_scale(own: np.ndarray, pooled: np.ndarray, collections: np.ndarray) -> np.ndarray:
+def on_pooled_scale(
+    own: np.ndarray, pooled: np.ndarray, collections: list[np.ndarray]
+) -> np.ndarray:
     """Each collection's BM25 scores from its own statistics (`own`), scaled so that its best
     chunk scores what it does with every collection's statistics pooled: the order within a
     collection is its own, the laws against the handbook are weighed as before. Unscaled, the
     laws' own statistics made their rare words ("thường trú" is rare among laws) outscore the
     handbook on officials' questions, which then lost the handbook's coverage and were refused."""
     out = np.zeros_like(pooled)
-    for label in np.unique(collections):
-        rows = np.flatnonzero(collections == label)
+    for rows in collections:  # each collection's rows
         top = float(own[rows].max())
         if top > 0:
             out[rows] = own[rows] * (float(pooled[rows].max()) / top)
@@ -278,10 +279,6 @@ class HybridSearcher:
         """How surely this is a citizen's legal question (0 with routing off)."""
         return self.intent.probability(query) if self.config.law_intent else 0.0
 
-    def routes_as_law(self, query: str) -> bool:
-        """Whether `search` ranks this question with the legal-question weights."""
-        return self.law_probability(query) > self.config.law_intent_threshold
-
     def prepare_query(
         self, query: str, snap: IndexSnapshot, config: RetrievalConfig, context: str = ""
     ) -> dict[str, str]:
@@ -363,10 +360,10 @@ class HybridSearcher:
             if flag and (weight or every_signal):
                 aligned = np.zeros(n, dtype=np.float32)
                 aligned[snap.lex_to_row] = snap.lexical.scores(q[view], view, pooled=True)
-                if config.collection_statistics and snap.statute_docs:
+                if config.collection_statistics and snap.collections:
                     own = np.zeros(n, dtype=np.float32)
                     own[snap.lex_to_row] = snap.lexical.scores(q[view], view)
-                    aligned = on_pooled_scale(own, aligned, snap.is_statute)
+                    aligned = on_pooled_scale(own, aligned, snap.collections)
                 signals[view] = aligned
         if config.use_labels and (config.label_weight or every_signal):
             types = question_types(query)

@@ -86,14 +86,14 @@ class IndexSnapshot:
         if LexicalIndex.is_current(lexical_dir):  # chunks and their features, by segment
             features_dir = store.root / "features"
             rows = snapshot_features.assemble(features_dir, live_segments(lexical_dir))
-            self.lexical = LexicalIndex.load(lexical_dir, rows.ids, self._collections(rows.metas))
+            statute = self._statute_rows(rows.metas)
+            self.lexical = LexicalIndex.load(lexical_dir, rows.ids, statute)
             snapshot_features.prune(features_dir, _segments_in_use(store))
         else:  # on a Chroma server, or from before segments: every chunk read back
             got = read_collection(self.vectorstore.get, ["documents", "metadatas"])
             rows = snapshot_features.from_chunks(got["ids"], got["documents"], got["metadatas"])
-            self.lexical = LexicalIndex.in_memory(
-                rows.ids, rows.texts, rows.metas, self._collections(rows.metas)
-            )
+            statute = self._statute_rows(rows.metas)
+            self.lexical = LexicalIndex.in_memory(rows.ids, rows.texts, rows.metas, statute)
         self.ids: list[str] = rows.ids
         self.texts: list[str] = rows.texts
         self.metas: list[dict] = rows.metas
@@ -112,9 +112,11 @@ class IndexSnapshot:
         # texts no longer in force (doc id -> why), answered from only when a question names them
         self.out_of_force = out_of_force({d: rec.meta for d, rec in self.manifest.docs.items()})
         self.in_force = ~np.isin(self.doc_ids, list(self.out_of_force))
-        self.is_statute = np.asarray(
-            [float(m["doc_id"] in self.statute_docs) for m in self.metas], dtype=np.float32
-        )
+        self.is_statute = statute.astype(np.float32)
+        # the rows of each collection BM25 keeps statistics for (`LexicalIndex`): the laws, and
+        # everything else; none apart when the index holds only one of them
+        parts = [np.flatnonzero(statute == 0), np.flatnonzero(statute)]
+        self.collections = parts if all(p.size for p in parts) else []
         self.is_situation = np.asarray(
             [float("tình huống" in m.get("section", "").lower()) for m in self.metas],
             dtype=np.float32,
@@ -129,8 +131,8 @@ class IndexSnapshot:
         }
         self._doc_rows = {d: np.asarray(rows, dtype=np.int64) for d, rows in by_doc.items()}
 
-    def _collections(self, metas: list[dict]) -> np.ndarray:
-        """Each chunk's collection for BM25's statistics: the laws, and everything else."""
+    def _statute_rows(self, metas: list[dict]) -> np.ndarray:
+        """1 on a law's chunks, 0 elsewhere: BM25 keeps the laws' statistics apart."""
         return np.asarray([m["doc_id"] in self.statute_docs for m in metas], dtype=np.int64)
 
     @cached_property

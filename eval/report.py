@@ -498,16 +498,16 @@ def main_report(settings: Settings, holdouts: list[Path] | None = None) -> int:
     systems = (Assistant(settings), NaiveBaselines(settings))
     result = build_report(settings, ingest=False, systems=systems)
     text = (REPORTS / "report.md").read_text(encoding="utf-8")
+    held_paths = holdout_sets() if holdouts is None else holdouts
     held = {
         path.parent.name: build_report(
             settings, gold=path, out_dir=REPORTS / path.parent.name, ingest=False, systems=systems
         )
-        for path in (holdout_sets() if holdouts is None else holdouts)
+        for path in held_paths
     }
     previous = read_previous()
     if held:
-        sets = [GOLD, *(holdout_sets() if holdouts is None else holdouts)]
-        without = hit_at_1_without_laws(systems[0], sets)
+        without = hit_at_1_without_laws(systems[0], [GOLD, *held_paths])
         text += holdout_section(result, held, previous, without)
     places = {
         path.parent.name: build_place_report(

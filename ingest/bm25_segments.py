@@ -112,39 +112,33 @@ class Scorer:
         counts = seg.counts.tocsc()
         n_docs = counts.shape[0]
         self.n_docs = n_docs
-        self._segment, self._pooled = None, None
+        self._pooled = self
         if n_docs == 0:
             self.weights = counts
             return
         labels = np.zeros(n_docs, dtype=np.int64) if collections is None else collections
         groups, group_of = np.unique(labels, return_inverse=True)
-        if len(groups) > 1:  # kept for `pooled`, only then
-            self._segment = seg
-        idf = np.zeros((len(groups), counts.shape[1]), dtype=np.float32)
-        avgdl = np.zeros(len(groups))
-        by_row = seg.counts.tocsr()
-        for g in range(len(groups)):
-            rows = group_of == g
-            df = np.diff(by_row[rows].tocsc().indptr)  # rows holding each term
-            n = int(rows.sum())
-            idf[g] = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
-            avgdl[g] = seg.lengths[rows].mean()
-        # per row, float64 as bm25s
-        norm = K1 * ((1 - B) + B * seg.lengths / avgdl[group_of])
-        tf = counts.data
-        cols = np.repeat(np.arange(counts.shape[1]), np.diff(counts.indptr))
+        if len(groups) > 1:
+            self._pooled = Scorer(seg, vocab)
+        n_terms = counts.shape[1]
+        cols = np.repeat(np.arange(n_terms), np.diff(counts.indptr))
         row_of = counts.indices
+        # rows of each collection holding each term (counts are summed per row)
+        df = np.bincount(
+            group_of[row_of] * n_terms + cols, minlength=len(groups) * n_terms
+        ).reshape(len(groups), n_terms)
+        n = np.bincount(group_of)[:, None]
+        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        avgdl = np.asarray([seg.lengths[group_of == g].mean() for g in range(len(groups))])
+        norm = K1 * ((1 - B) + B * seg.lengths / avgdl[group_of])  # per row, float64 as bm25s
+        tf = counts.data
         weights = (idf[group_of[row_of], cols] * (tf / (norm[row_of] + tf))).astype(np.float32)
         self.weights = sp.csc_matrix((weights, counts.indices, counts.indptr), shape=counts.shape)
 
     def pooled(self) -> Scorer:
-        """The same rows scored with the statistics of all of them together, built when first
-        asked: the scale the retriever puts each collection's scores on
-        (assistant/retrieval.py `on_pooled_scale`), and the ablation of `collections`."""
-        if self._segment is None:
-            return self
-        if self._pooled is None:
-            self._pooled = Scorer(self._segment, self.vocab)
+        """The same rows scored with the statistics of all of them together: the scale the
+        retriever puts each collection's scores on (assistant/retrieval.py `on_pooled_scale`),
+        and the ablation of `collections`."""
         return self._pooled
 
     def scores(self, terms: list[str]) -> np.ndarray:
