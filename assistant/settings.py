@@ -65,7 +65,11 @@ class Settings(BaseSettings):
 
     # Retrieval.
     top_k: int = 8
-    refusal_threshold: float = 0.35  # on assistant/confidence.py's calibrated probability
+    # On assistant/confidence.py's GENERAL probability. Chosen left one set out on the development
+    # sets by answerable questions answered less twice the unanswerable ones answered (as the legal
+    # threshold below): 0.20 is within 2 of the best (0.30) and refuses 20 fewer answerable
+    # questions than it (eval/dev_trust3/README.md).
+    refusal_threshold: float = 0.20
     # For a question read surely as a citizen's legal one (its own refusal model); None: the same.
     # Chosen on the development sets by answerable questions answered less twice the unanswerable
     # ones answered: 0.30 +4 and 0, 0.25 +9 and +5, 0.20 +13 and +7 (eval/dev_laws3/README.md).

@@ -69,7 +69,7 @@ def test_a_legal_question_is_ranked_with_the_laws_weights(law_assistant):
 
 def test_a_surely_legal_question_is_judged_by_the_legal_refusal_model(law_assistant):
     threshold = law_assistant.settings.refusal_threshold
-    legal_q = "Anh em con chú con bác có được lấy nhau không?"
+    legal_q = "Cháu gọi bằng cậu có lấy được cháu gái không?"
     assert law_assistant.searcher.law_probability(legal_q) > LEGAL_CONFIDENCE_FROM
     state = law_assistant.prepare(AskRequest(question=legal_q))
     general = law_assistant.confidence(state.standalone, state.passages)
