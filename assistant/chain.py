@@ -87,10 +87,11 @@ FORMER_RULE_WARNING = (
     "Con số trích dẫn là của quy định trước đây, không phải quy định hiện hành; cần đối chiếu "
     "văn bản đang có hiệu lực."
 )
-# An answer given below the refusal threshold, because other evidence lifted the refusal (the
-# question names the procedure's title, the passage defines the concept asked, or both
-# retrievers agree on a citizen's article: `decide`). Its quotes are likely right but the overlap
-# with the question is thin, and the official should read them before acting on them.
+# An answer given below `Settings.low_confidence_below`, or below the refusal threshold because
+# other evidence lifted the refusal (the question names the procedure's title, the passage
+# defines the concept asked, or both retrievers agree on a citizen's article: `decide`). Its
+# quotes may well be right but the overlap with the question is thin, and the official should
+# read them before acting on them.
 LOW_CONFIDENCE_WARNING = (
     "Độ tin cậy thấp: đoạn trích chỉ khớp một phần với câu hỏi; cần đọc kỹ nội dung được trích "
     "(và điều luật được dẫn) trước khi áp dụng."
@@ -358,10 +359,18 @@ class Assistant:
             state.apply(self._compose_llm(state))
         else:
             state.apply(self._compose_extractive(state))
-        if not state.refused and state.confidence < self.settings.refusal_threshold:
+        if not state.refused and state.confidence < self._warn_below(state):
             state.warnings = [LOW_CONFIDENCE_WARNING, *state.warnings]
         state.timings["compose_ms"] = (time.perf_counter() - t) * 1000
         return state
+
+    def _warn_below(self, state: AnswerState) -> float:
+        """The confidence below which an answer is flagged as uncertain: the low-confidence line,
+        or the threshold that judged it when other evidence lifted its refusal."""
+        threshold = self.settings.refusal_threshold
+        if self.settings.legal_refusal_threshold is not None and self.surely_legal(state):
+            threshold = self.settings.legal_refusal_threshold
+        return max(threshold, self.settings.low_confidence_below)
 
     def finish(self, state: AnswerState) -> AnswerResult:
         timings = state.timings

@@ -274,7 +274,11 @@ def test_a_citizens_legal_question_is_judged_at_the_legal_threshold(law_corpus):
     assert lenient.searcher.law_probability(legal) > lenient.searcher.config.law_basis_from
     answered = lenient.ask(AskRequest(question=legal))
     assert not answered.refused and answered.confidence < 0.99
-    assert answered.warnings[0] == LOW_CONFIDENCE_WARNING  # below the general threshold
+    # judged at its own threshold: flagged only below the low-confidence line
+    flagged = Assistant(settings.model_copy(update={"low_confidence_below": 0.99}))
+    assert flagged.ask(AskRequest(question=legal)).warnings[0] == LOW_CONFIDENCE_WARNING
+    unflagged = Assistant(settings.model_copy(update={"low_confidence_below": 0.0}))
+    assert LOW_CONFIDENCE_WARNING not in unflagged.ask(AskRequest(question=legal)).warnings
     # an official's question keeps the general threshold
     official = "Mua nhà rồi muốn nhập hộ khẩu vào nhà mới thì làm sao?"
     assert lenient.searcher.law_probability(official) < lenient.searcher.config.law_basis_from
