@@ -42,6 +42,7 @@ class AnswerState:
     # decide
     scope: Scope | None = None  # the documents and places the question names (`Assistant.scope`)
     confidence: float = 0.0
+    threshold: float = 0.0  # the refusal threshold the confidence was judged at
     refused: bool = False
     refusal_reason: str = ""
     uncovered_places: tuple[str, ...] = ()

@@ -236,10 +236,10 @@ class Assistant:
         passages = state.passages
         legal = self.surely_legal(state)
         state.confidence = self.confidence(state.standalone, passages, legal)
-        threshold = self.settings.refusal_threshold
+        state.threshold = self.settings.refusal_threshold
         if legal and self.settings.legal_refusal_threshold is not None:
-            threshold = self.settings.legal_refusal_threshold
-        state.refused = not passages or state.confidence < threshold
+            state.threshold = self.settings.legal_refusal_threshold
+        state.refused = not passages or state.confidence < state.threshold
         state.refusal_reason = "weak evidence" if state.refused else ""
         if (
             state.refused
@@ -359,18 +359,12 @@ class Assistant:
             state.apply(self._compose_llm(state))
         else:
             state.apply(self._compose_extractive(state))
-        if not state.refused and state.confidence < self._warn_below(state):
+        # below the low-confidence line, or lifted above the threshold that judged it
+        warn_below = max(state.threshold, self.settings.low_confidence_below)
+        if not state.refused and state.confidence < warn_below:
             state.warnings = [LOW_CONFIDENCE_WARNING, *state.warnings]
         state.timings["compose_ms"] = (time.perf_counter() - t) * 1000
         return state
-
-    def _warn_below(self, state: AnswerState) -> float:
-        """The confidence below which an answer is flagged as uncertain: the low-confidence line,
-        or the threshold that judged it when other evidence lifted its refusal."""
-        threshold = self.settings.refusal_threshold
-        if self.settings.legal_refusal_threshold is not None and self.surely_legal(state):
-            threshold = self.settings.legal_refusal_threshold
-        return max(threshold, self.settings.low_confidence_below)
 
     def finish(self, state: AnswerState) -> AnswerResult:
         timings = state.timings
