@@ -24,6 +24,7 @@ from assistant.confidence import (
     figure_asked,
     figure_kind,
     figure_missing,
+    passage_confidence,
 )
 from assistant.extractive import (
     AMOUNT_BUDGET,
@@ -76,8 +77,10 @@ SAMPLE_NOTE = (
 )
 
 
-# Below this confidence the retrieved places are unrelated to the question ("giá vé máy bay"
-# gets 0.01, a near-domain "hộ chiếu" 0.33): a refusal names no nearest sections.
+# Below this the retrieved places are unrelated to the question ("giá vé máy bay" gets 0.01, a
+# near-domain "hộ chiếu" 0.33): a refusal names no nearest sections. Read on the passages'
+# evidence alone (assistant/confidence.py `passage_confidence`): the question prior says a question is
+# unanswerable, not that the sections found are far from it.
 NEAREST_FLOOR = 0.15
 OTHER_PLACE_WARNING = (
     "Văn bản của tỉnh được hỏi không nêu nội dung này; đoạn trích là của tỉnh khác, chỉ để tham "
@@ -339,7 +342,9 @@ class Assistant:
         for doc in list(dict.fromkeys(p.doc_id for p in found))[:OTHER_PLACES_TRIED]:
             # each province's text on its own: one states the figure another leaves out
             passages = [p for p in found if p.doc_id == doc]
-            if self.confidence(question, passages) < self.settings.refusal_threshold:
+            # the passages' own evidence: the question prior has judged the question already
+            snap = self.provider.get()
+            if passage_confidence(snap, question, passages) < self.settings.refusal_threshold:
                 continue
             offered = replace(state, passages=passages, ranked=None, units=None)
             if self._figure_missing(offered):
@@ -625,7 +630,10 @@ class Assistant:
 
     def _nearest_sentence(self, state: AnswerState) -> str:
         """ "Các mục gần nhất …: …." when the passages found are near enough to read on."""
-        nearest = self._nearest(state, 3) if state.confidence >= NEAREST_FLOOR else []
+        near = passage_confidence(
+            self.provider.get(), state.standalone, state.passages, self.surely_legal(state)
+        )
+        nearest = self._nearest(state, 3) if near >= NEAREST_FLOOR else []
         if not nearest:
             return ""
         return (

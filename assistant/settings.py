@@ -66,20 +66,22 @@ class Settings(BaseSettings):
     # Retrieval.
     top_k: int = 8
     # On assistant/confidence.py's GENERAL probability. Chosen left one set out on the development
-    # sets by answerable questions answered less twice the unanswerable ones answered (as the legal
-    # threshold below): 0.20 is within 2 of the best (0.30) and refuses 20 fewer answerable
-    # questions than it (eval/dev_trust3/README.md).
-    refusal_threshold: float = 0.20
+    # sets by unanswerable questions refused twice less answerable ones refused, with the legal
+    # threshold below (both models read the question prior since stop 37): 0.30 and 0.30 score
+    # 1254, within 2 of the best (0.35 and 0.35), and refuse 14 fewer answerable questions than it
+    # (eval/dev_trust3/README.md).
+    refusal_threshold: float = 0.30
     # For a question read surely as a citizen's legal one (its own refusal model); None: the same.
     # Chosen on the development sets by answerable questions answered less twice the unanswerable
     # ones answered: 0.30 +4 and 0, 0.25 +9 and +5, 0.20 +13 and +7 (eval/dev_laws3/README.md).
     legal_refusal_threshold: float | None = 0.30
     # An answer below this confidence (or below the threshold that judged it, when other evidence
     # lifted a refusal) carries a warning to read its quotes closely. On the development sets
-    # (stop 36, the shipped models), of the answers given at 0.20-0.40 about 3 in 10 were to
-    # questions the documents do not answer, at 0.40-0.50 1 in 8 (legal ones 1 in 4), above 0.50
-    # fewer than 1 in 10, above 0.70 2 in 100.
-    low_confidence_below: float = 0.50
+    # (stop 37, both models with the question prior, left one set out), of the answers given at
+    # 0.30-0.40 about 1 in 4 were to questions the documents do not answer, at 0.40-0.50 and
+    # 0.50-0.60 1 in 10, at 0.60-0.70 1 in 7, above 0.70 1 in 70 (at stop 36 the line was 0.50:
+    # above it, fewer than 1 in 10).
+    low_confidence_below: float = 0.70
 
     # Optional LLM (any OpenAI-compatible endpoint). Empty base URL = extractive mode.
     llm_base_url: str = ""

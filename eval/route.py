@@ -20,8 +20,9 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 
 from assistant.chain import Assistant
-from assistant.intent import MODEL_PATH, vectorizer
+from assistant.intent import MODEL_PATH
 from assistant.settings import get_settings
+from assistant.text_model import to_json, vectorizer
 from eval.harness import question_set, read_questions
 
 C = 1.0  # 0.3-10 route the development sets alike (eval/dev_laws/README.md)
@@ -53,16 +54,7 @@ def model():
 
 def fit(texts: list[str], y: np.ndarray, trained_on: list[str]) -> dict:
     """The fitted model as the JSON that assistant/intent.py reads."""
-    fitted = model().fit(texts, y)
-    vec, clf = fitted[0], fitted[1]
-    return {
-        "trained_on": trained_on,
-        "C": C,
-        "terms": vec.get_feature_names_out().tolist(),
-        "idf": [round(float(v), 6) for v in vec.idf_],
-        "coef": [round(float(v), 6) for v in clf.coef_[0]],
-        "intercept": round(float(clf.intercept_[0]), 6),
-    }
+    return to_json(model().fit(texts, y), trained_on, C)
 
 
 def main() -> None:

@@ -172,12 +172,14 @@ def test_the_evaluation_measures_the_same_run_without_the_topic_check(assistant_
     from eval.harness import answer_all, refused_without_topics
 
     rows = [
-        {"id": "u", "question": "Làm hộ chiếu cho con dưới 14 tuổi cần giấy tờ gì?"},
+        # (since stop 37 the question prior refuses "Làm hộ chiếu cho con dưới 14 tuổi cần giấy
+        # tờ gì?" without the topic check as well)
+        {"id": "u", "question": "Làm hộ chiếu cho con có cần bản sao giấy khai sinh không?"},
         {"id": "a", "question": "Đăng ký khai sinh cần giấy tờ gì?"},
     ]
     answers = list(answer_all(assistant_chain, rows))
     assert [res.refused for _, res, _ in answers] == [True, False]
-    # without the check the passport question was answered from the birth registration papers
+    # without the check the passport question is answered from the birth registration papers
     assert refused_without_topics(assistant_chain, answers) == [False, False]
     assert assistant_chain.topics.topics  # the chain's own list is back
     assert assistant_chain.ask(AskRequest(question=rows[0]["question"])).refused
