@@ -113,6 +113,16 @@ def test_ask_returns_a_cited_answer(client, reader_headers, service):
 def test_ask_validates_input_in_vietnamese(client, reader_headers):
     r = client.post("/v1/ask", json={"question": ""}, headers=reader_headers)
     assert r.status_code == 422 and "không hợp lệ" in r.json()["detail"]
+    # a body that is not even UTF-8 (schemathesis sent one to /v1/feedback): the same 422
+    for path in ("/v1/ask", "/v1/feedback"):
+        r = client.post(
+            path,
+            content=b"S\xd0\xa9\xff\xd2\xb5",
+            headers={**reader_headers, "Content-Type": "application/json"},
+        )
+        assert r.status_code == 422 and "UTF-8" in r.json()["detail"], (path, r.text)
+    # other HTTP errors keep their own status
+    assert client.get("/v1/no-such-route", headers=reader_headers).status_code == 404
 
 
 def test_ask_stream_sends_deltas_then_the_result(client, reader_headers):

@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException
 
 from assistant.server.models import ErrorResponse, InvalidRequest
 
@@ -115,7 +117,25 @@ async def invalid_model(_request: Request, exc: ValidationError) -> JSONResponse
     )
 
 
+# FastAPI's answer to a body it cannot read at all (not UTF-8, so not JSON): an undocumented 400
+# in English. It is an invalid request like any other (tests/test_openapi_fuzz.py found it).
+_UNREADABLE_BODY = "There was an error parsing the body"
+
+
+async def unreadable_body(request: Request, exc: HTTPException) -> Response:
+    if exc.status_code != 400 or exc.detail != _UNREADABLE_BODY:
+        return await http_exception_handler(request, exc)
+    return JSONResponse(
+        {
+            "detail": "Yêu cầu không hợp lệ (body): nội dung gửi lên phải là JSON mã hóa UTF-8.",
+            "errors": [{"type": "body_unreadable", "loc": ["body"], "msg": _UNREADABLE_BODY}],
+        },
+        status_code=422,
+    )
+
+
 def add_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, service_error)
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(ValidationError, invalid_model)
+    app.add_exception_handler(HTTPException, unreadable_body)
