@@ -79,8 +79,8 @@ SAMPLE_NOTE = (
 
 # Below this the retrieved places are unrelated to the question ("giá vé máy bay" gets 0.01, a
 # near-domain "hộ chiếu" 0.33): a refusal names no nearest sections. Read on the passages'
-# evidence alone (assistant/confidence.py `passage_confidence`): the question prior says a question is
-# unanswerable, not that the sections found are far from it.
+# evidence alone (assistant/confidence.py `passage_confidence`): the question prior says a
+# question is unanswerable, not that the sections found are far from it.
 NEAREST_FLOOR = 0.15
 OTHER_PLACE_WARNING = (
     "Văn bản của tỉnh được hỏi không nêu nội dung này; đoạn trích là của tỉnh khác, chỉ để tham "
@@ -339,11 +339,11 @@ class Assistant:
         found = self.searcher.search(
             question, k=self.settings.top_k, filters={"doc_id": sorted(scope.other)}
         )
+        snap = self.provider.get()
         for doc in list(dict.fromkeys(p.doc_id for p in found))[:OTHER_PLACES_TRIED]:
             # each province's text on its own: one states the figure another leaves out
             passages = [p for p in found if p.doc_id == doc]
             # the passages' own evidence: the question prior has judged the question already
-            snap = self.provider.get()
             if passage_confidence(snap, question, passages) < self.settings.refusal_threshold:
                 continue
             offered = replace(state, passages=passages, ranked=None, units=None)

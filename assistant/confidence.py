@@ -1,6 +1,6 @@
 """How likely the retrieved passages answer the question: the number the refusal decision uses.
 
-A logistic model over five signals, fitted by `python -m eval.calibrate` (which prints the
+A logistic model over six signals, fitted by `python -m eval.calibrate` (which prints the
 constants below and a cross-validated table of refusal rates per threshold): one for the
 questions routed surely as a citizen's legal question, one for all the others, each fitted on
 such questions of the gold set and the development sets. Signals:
@@ -11,7 +11,10 @@ such questions of the gold set and the development sets. Signals:
   `plain_similarity`);
 - whether the question asks for an amount (money, a percentage, an area) that the best passage
   does not state: near-domain questions ("phụ cấp ... bao nhiêu tiền") find the right topic but
-  no figure.
+  no figure;
+- the question prior (assistant/question_prior.py): how often questions on the matter asked were
+  answerable. Without it (the same models on the passage signals alone, `passage_confidence`)
+  judge passages of documents the prior does not know.
 """
 
 from __future__ import annotations
