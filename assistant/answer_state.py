@@ -42,6 +42,7 @@ class AnswerState:
     # decide
     scope: Scope | None = None  # the documents and places the question names (`Assistant.scope`)
     confidence: float = 0.0
+    passage_confidence: float = 0.0  # by the passages alone (assistant/confidence.py `judge`)
     threshold: float = 0.0  # the refusal threshold the confidence was judged at
     refused: bool = False
     refusal_reason: str = ""

@@ -24,6 +24,7 @@ from assistant.confidence import (
     figure_asked,
     figure_kind,
     figure_missing,
+    judge,
     passage_confidence,
 )
 from assistant.extractive import (
@@ -79,8 +80,8 @@ SAMPLE_NOTE = (
 
 # Below this the retrieved places are unrelated to the question ("giá vé máy bay" gets 0.01, a
 # near-domain "hộ chiếu" 0.33): a refusal names no nearest sections. Read on the passages'
-# evidence alone (assistant/confidence.py `passage_confidence`): the question prior says a
-# question is unanswerable, not that the sections found are far from it.
+# evidence alone (`AnswerState.passage_confidence`): the question prior says a question is
+# unanswerable, not that the sections found are far from it.
 NEAREST_FLOOR = 0.15
 OTHER_PLACE_WARNING = (
     "Văn bản của tỉnh được hỏi không nêu nội dung này; đoạn trích là của tỉnh khác, chỉ để tham "
@@ -238,7 +239,9 @@ class Assistant:
     def decide(self, state: AnswerState) -> AnswerState:
         passages = state.passages
         legal = self.surely_legal(state)
-        state.confidence = self.confidence(state.standalone, passages, legal)
+        state.confidence, state.passage_confidence = judge(
+            self.provider.get(), state.standalone, passages, legal
+        )
         state.threshold = self.settings.refusal_threshold
         if legal and self.settings.legal_refusal_threshold is not None:
             state.threshold = self.settings.legal_refusal_threshold
@@ -630,10 +633,8 @@ class Assistant:
 
     def _nearest_sentence(self, state: AnswerState) -> str:
         """ "Các mục gần nhất …: …." when the passages found are near enough to read on."""
-        near = passage_confidence(
-            self.provider.get(), state.standalone, state.passages, self.surely_legal(state)
-        )
-        nearest = self._nearest(state, 3) if near >= NEAREST_FLOOR else []
+        near = state.passage_confidence >= NEAREST_FLOOR
+        nearest = self._nearest(state, 3) if near else []
         if not nearest:
             return ""
         return (

@@ -353,27 +353,36 @@ def plain_similarity(passages: list[Passage]) -> float:
     return max(p.signals.get("dense_plain", 0.0) for p in passages[:PLAIN_OVER])
 
 
+def judge(
+    snap: IndexSnapshot, question: str, passages: list[Passage], legal: bool = False
+) -> tuple[float, float]:
+    """(confidence, passage confidence) from one reading of the passages; `legal` for a
+    question routed as a legal one.
+
+    The confidence is the probability that the passages answer. The passage confidence is the
+    same by the passages' own evidence (the models without the question prior), whatever the
+    prior says of such questions: whether a refused question's sections are near enough to name,
+    whether another province's text states what the named one does not (assistant/chain.py). A
+    passage from a document the prior was not fitted with is judged by that alone
+    (assistant/question_prior.py)."""
+    if not passages:
+        return 0.0, 0.0
+    x = features(snap, question, passages)
+    alone = (LEGAL_PASSAGES if legal else GENERAL_PASSAGES).probability(x[:-1])
+    if not load_question_prior().knows(passages[0].doc_id):
+        return alone, alone
+    return (LEGAL if legal else GENERAL).probability(x), alone
+
+
 def confidence(
     snap: IndexSnapshot, question: str, passages: list[Passage], legal: bool = False
 ) -> float:
-    """Probability that the passages answer; `legal` for a question routed as a legal one. A
-    passage from a document the question prior was not fitted with is judged without it
-    (assistant/question_prior.py)."""
-    if not passages:
-        return 0.0
-    if not load_question_prior().knows(passages[0].doc_id):
-        return passage_confidence(snap, question, passages, legal)
-    return (LEGAL if legal else GENERAL).probability(features(snap, question, passages))
+    """Probability that the passages answer (`judge`)."""
+    return judge(snap, question, passages, legal)[0]
 
 
 def passage_confidence(
     snap: IndexSnapshot, question: str, passages: list[Passage], legal: bool = False
 ) -> float:
-    """The probability by the passages' own evidence (the models without the question prior),
-    whatever the prior says of such questions: whether a refused question's sections are near
-    enough to name, whether another province's text states what the named one does not
-    (assistant/chain.py)."""
-    if not passages:
-        return 0.0
-    x = passage_features(snap, judged_question(snap, question), passages)
-    return (LEGAL_PASSAGES if legal else GENERAL_PASSAGES).probability(x)
+    """The probability by the passages' own evidence alone (`judge`)."""
+    return judge(snap, question, passages, legal)[1]

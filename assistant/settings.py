@@ -68,8 +68,8 @@ class Settings(BaseSettings):
     # On assistant/confidence.py's GENERAL probability. Chosen left one set out on the development
     # sets by unanswerable questions refused twice less answerable ones refused, with the legal
     # threshold below (both models read the question prior since stop 37): 0.30 and 0.30 score
-    # 1254, within 2 of the best (0.35 and 0.35), and refuse 14 fewer answerable questions than it
-    # (eval/dev_trust3/README.md).
+    # best (1262: 644 of 688 unanswerable refused, 26 of 1,203 answerable; 0.30 and 0.35, 0.35 and
+    # 0.30 score 1260; eval/dev_trust3/README.md).
     refusal_threshold: float = 0.30
     # For a question read surely as a citizen's legal one (its own refusal model); None: the same.
     # Chosen on the development sets by answerable questions answered less twice the unanswerable
