@@ -91,6 +91,22 @@ def test_a_question_naming_its_procedure_is_answered_whatever_else_it_mentions(a
     assert result.refusal_reason != "topic not covered"
 
 
+def test_a_procedure_is_named_by_the_head_of_its_title_part(ask):
+    """ "Chứng thực bản sao từ bản chính và chứng thực chữ ký" is two procedures, each named by
+    its head: a certified copy of a driving licence is a certified copy, not a licence."""
+    section = (
+        "Chương 5. TƯ PHÁP - HỘ TỊCH › 5.7. Chứng thực bản sao từ bản chính và chứng thực chữ ký"
+    )
+    assert names_procedure("Chứng thực bản sao giấy phép lái xe ở xã cần mang gì?", section)
+    assert names_procedure("Chứng thực chữ ký trên giấy bán xe máy ở đâu?", section)
+    # the words after the head alone name nothing ("bản chính" is two syllables)
+    assert not names_procedure("Đổi giấy phép lái xe cần bản chính căn cước không?", section)
+    result = ask("Chứng thực bản sao giấy phép lái xe ở xã cần mang gì?")
+    assert not result.refused
+    assert "5.7." in result.citations[0].section
+    assert ask("Đổi giấy phép lái xe ở đâu?").refusal_reason == "topic not covered"
+
+
 def test_a_phrase_typed_with_diacritics_is_matched_with_them():
     topics = TopicList([{"topic": "thuế", "phrases": ["thuế đất"]}])
     assert topics.uncovered("Nộp thuế đất ở đâu?", ["Đăng ký đất đai."]) == "thuế"
