@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.retrieval import RetrievalConfig
 from assistant.settings import Settings
 from assistant.snapshot import IndexSnapshot, SnapshotProvider
 from eval.hashing import BACKEND, HashingEmbeddings
@@ -174,12 +175,16 @@ def test_a_reader_sees_only_its_generation_while_others_share_the_collection(con
     # two chunks whose similarities differ in the last float digits may come back in either order
     exact = np.sort(vectors @ np.asarray(probe, dtype=np.float32))[::-1][:5]
     current = set(mine["ids"])
+    # Asked for as many hits as the retriever takes (`RetrievalConfig.candidates`): HNSW
+    # searches at least that wide, where 5 asked with the version filter once missed the best
+    # record once (the search is approximate; a full test run of stop 38)
+    wide = RetrievalConfig().candidates
     for max_overfetch in (10_000, 0):  # over-fetch and drop; or filter by document version
         view.max_overfetch = max_overfetch
-        hits = view.similarity_search_by_vector_with_relevance_scores(list(probe), k=5)
-        assert len(hits) == 5 and {doc.id for doc, _ in hits} <= current
+        hits = view.similarity_search_by_vector_with_relevance_scores(list(probe), k=wide)
+        assert len(hits) == min(wide, len(current)) and {doc.id for doc, _ in hits} <= current
         assert all(0.0 <= distance <= 2.0 for _, distance in hits)
-        found = np.sort([1.0 - distance for _, distance in hits])[::-1]
+        found = np.sort([1.0 - distance for _, distance in hits])[::-1][:5]
         assert np.allclose(found, exact, atol=1e-4), (found, exact)
     # a filter (the retriever's allowed documents) combines with both
     for max_overfetch in (10_000, 0):
