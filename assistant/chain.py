@@ -42,7 +42,8 @@ from assistant.labels import doc_label, section_label
 from assistant.llm import LLMClient, check_answer
 from assistant.privacy import for_search, redact
 from assistant.provenance import UNREVIEWED_WARNING, is_unreviewed
-from assistant.questions import last_heading, question_types
+from assistant.query_terms import procedure_title
+from assistant.questions import last_heading, question_types, titled_other_case
 from assistant.related import best_article_unit, related_articles
 from assistant.retrieval import TITLE_NAMED, HybridSearcher, RetrievalConfig, defines
 from assistant.schemas import (
@@ -306,6 +307,13 @@ class Assistant:
             ):
                 state.refused, state.refusal_reason = True, "topic not covered"
                 state.uncovered_topic = topic
+            elif units and titled_other_case(
+                state.standalone,
+                procedure_title(units[0].passage.section),
+                [u.text for u in self._carrying(state)],
+            ):
+                # the first complaint's deadline is no answer on the second
+                state.refused, state.refusal_reason = True, "weak evidence"
         if state.refused and scope.provincial and scope.other:
             self._offer_other_place(state, scope)
         return state
@@ -332,6 +340,14 @@ class Assistant:
             # what the refusal offers instead, named as such: the figure of the rule before
             state.former = [u for u in units if _states(state.standalone, u, former=True)][:1]
         return missing
+
+    def _carrying(self, state: AnswerState) -> list[Unit]:
+        """The quoted units that carry the answer: those stating the figure a question asks
+        for (a procedure's steps may name the second complaint without its deadline), or all."""
+        units = self._units(state)
+        if not figure_asked(state.standalone):
+            return units
+        return [u for u in units if _states(state.standalone, u)]
 
     def _offer_other_place(self, state: AnswerState, scope: Scope) -> None:
         """The named province's documents do not answer; when another province's text answers

@@ -439,6 +439,22 @@ def of_case_asked(question: str, heading: str, text: str) -> str:
     return "\n".join(kept)
 
 
+def titled_other_case(question: str, title: str, carrying: list[str]) -> bool:
+    """Whether the question names one case of a pair ("khiếu nại lần hai") and `title`, the
+    title of the procedure it would be answered from, names the other ("Giải quyết khiếu nại
+    lần đầu"), with none of the `carrying` texts (what states the answer) naming the case
+    asked. Every overlap signal favours that procedure: its deadline answered "Thời hạn giải
+    quyết khiếu nại lần hai là bao lâu?" at confidence 0.88, while its note that a second
+    complaint goes to the province still answers "Khiếu nại lần hai gửi ai?"."""
+    head = fold(title).lower()
+    return any(
+        other.search(head)
+        and not own.search(head)
+        and not any(own.search(fold(text).lower()) for text in carrying)
+        for own, other in case_asked(question)
+    )
+
+
 # A figure of the rules before: "(trước đây Mẫu số 04 kèm Thông tư 01/2018/TT-VPCP; đối chiếu mẫu
 # hiện hành …)", "Theo Nghị định 254/2025/NĐ-CP; trước đây Nghị định 99/2021/NĐ-CP quy định …
 # trong 04 ngày làm việc", "Theo Nghị định 99/2021/NĐ-CP trước đây: …". It is not the figure in
