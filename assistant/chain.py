@@ -104,6 +104,15 @@ LOW_CONFIDENCE_WARNING = (
 OTHER_PLACES_TRIED = 3  # other provinces' texts read for what the named one does not state
 
 
+def other_law_warning(named: str, quoted: str) -> str:
+    """The question names a law and the answer quotes another text: said, not left to the
+    citation to show."""
+    return (
+        f"Câu hỏi nêu {named}, nhưng đoạn trả lời sát nhất trích từ {quoted}. Đoạn gần nhất của "
+        f"{named} được trích ở cuối để anh/chị đối chiếu."
+    )
+
+
 class Assistant:
     def __init__(
         self,
@@ -519,6 +528,9 @@ class Assistant:
             lines.append(f"Căn cứ {citations[-1].reference}:")
             lines.append(f"{blockquote(best[1].text)} [{n}]")
         warnings = []
+        named_laws = self.scope(state).named & self.provider.get().statute_docs
+        if named_laws and not {c.doc_id for c in citations} & named_laws:
+            warnings += self._named_law(state, named_laws, citations, lines)
         conflict = self._figures_differ(state)
         if conflict is not None:
             numbers = self._cite_both(conflict, units, citations, lines)
@@ -535,6 +547,38 @@ class Assistant:
         if SAMPLE_WARNING in warnings:
             lines.append(SAMPLE_NOTE)
         return Composed("\n\n".join(lines), citations, "extractive", warnings, related)
+
+    def _named_law(
+        self,
+        state: AnswerState,
+        named_laws: frozenset[str],
+        citations: list[Citation],
+        lines: list[str],
+    ) -> list[str]:
+        """A question naming a law ("Hiến pháp quy định quyền tiếp cận thông tin thế nào?")
+        whose answer quotes another text (Luật Tiếp cận thông tin shares more of its words):
+        the answer says so and quotes the named law's nearest passage after it. Neither is
+        taken for the other: restricted to the named law, "Luật Giáo dục quy định chia thừa kế
+        thế nào?" was answered at 0.98 from an article on dividing schools."""
+        quoted = "; ".join(
+            dict.fromkeys(doc_label(self.cite.meta(c.doc_id, c.doc_id)) for c in citations)
+        )
+        named = "; ".join(doc_label(self.cite.meta(d, d)) for d in sorted(named_laws))
+        scope = self.scope(state)
+        found = self.searcher.search(
+            scope.rest or state.standalone, k=1, filters={"doc_id": sorted(named_laws)}
+        )
+        if found:
+            best = select_units(state.standalone, found, max_units=1)
+            unit = best[0] if best else Unit(0, found[0], 0, len(found[0].text))
+            n = len(citations) + 1
+            citations.append(self.cite.citation(n, unit))
+            lines.append(
+                f"Đoạn gần nhất của {named}, có thể không trả lời đúng điều anh/chị hỏi "
+                f"({citations[-1].reference}):"
+            )
+            lines.append(f"{blockquote(unit.text)} [{n}]")
+        return [other_law_warning(named, quoted)]
 
     def _figures_differ(self, state: AnswerState) -> tuple[Unit, Unit] | None:
         """For a question about a fee or an amount: two retrieved documents that state

@@ -323,3 +323,19 @@ def test_an_everyday_word_for_marrying_finds_the_ages_of_marriage(ask, searcher)
     assert not result.refused, result.refusal_reason
     assert result.citations[0].section == "Điều 8. Điều kiện kết hôn"
     assert "20 tuổi" in result.citations[0].quote
+
+
+def test_an_answer_from_another_law_than_the_one_named_says_so_and_quotes_the_named_one(ask):
+    # the residence law, not the family law, states how to register a temporary residence
+    result = ask("Luật Hôn nhân và gia đình quy định đăng ký tạm trú thế nào?")
+    assert not result.refused
+    assert result.citations[0].doc_id == "luat-cu-tru"
+    warning = next(w for w in result.warnings if w.startswith("Câu hỏi nêu"))
+    assert "Luật Hôn nhân và gia đình" in warning and "Luật Cư trú" in warning
+    # the named law's nearest article is quoted last, labelled as possibly not the answer
+    assert result.citations[-1].doc_id == "luat-hon-nhan-va-gia-dinh"
+    assert "Đoạn gần nhất của Luật Hôn nhân và gia đình" in result.answer
+    # an answer from the law named says nothing of the kind
+    named = ask("Luật Cư trú quy định đăng ký tạm trú thế nào?")
+    assert named.citations[0].doc_id == "luat-cu-tru"
+    assert not any(w.startswith("Câu hỏi nêu") for w in named.warnings)
