@@ -37,7 +37,7 @@ from assistant.extractive import (
     select_units,
 )
 from assistant.figures import asks_figure, disagreement
-from assistant.follow_up import is_follow_up, topic_of
+from assistant.follow_up import carried_topic, is_follow_up
 from assistant.labels import doc_label, section_label
 from assistant.llm import LLMClient, check_answer
 from assistant.privacy import for_search, redact
@@ -206,7 +206,6 @@ class Assistant:
         question = _as_read(request.question)
         standalone, context = question, ""
         if request.history and is_follow_up(question):
-            previous = _as_read(request.history[-1].question)
             rewritten = None
             if self.llm is not None and state.mode == "llm":
                 try:
@@ -218,7 +217,11 @@ class Assistant:
             if rewritten:
                 standalone = rewritten
             else:
-                context = topic_of(previous)
+                context = carried_topic([_as_read(h.question) for h in request.history])
+                scope = self.provider.get().scope
+                if scope.detect(question).named:
+                    # "Còn Bắc Ninh?" after a question on Tây Ninh's resolution: about Bắc Ninh
+                    context = scope.detect(context).rest
                 standalone = f"{question} {context}"
         elif request.history:
             context = self._carried_scope(question, _as_read(request.history[-1].question))

@@ -65,3 +65,57 @@ def topic_of(question: str) -> str:
     """The previous question without its question words: the procedure being talked about."""
     kept = [w for w in question.split() if fold(w).lower().strip("?.,!") not in _QUESTION_WORDS]
     return " ".join(kept)
+
+
+def carried_topic(questions: list[str]) -> str:
+    """The topic a follow-up carries over from the conversation's questions (oldest first):
+    the last one's words less its question words, and when that one was itself a follow-up,
+    the topic it carried in turn. "Lệ phí bao nhiêu?" after "Mất bao lâu?" after "Đăng ký khai
+    tử cần giấy tờ gì?" is still about a death registration; carried from "Mất bao lâu?" alone
+    it was about nothing, and was refused."""
+    topic = ""
+    for question in questions:
+        own = topic_of(question)
+        if topic and is_follow_up(question) and _inherits(question):
+            seen = {fold(w).lower() for w in own.split()}
+            inherited = [w for w in topic.split() if fold(w).lower() not in seen]
+            own = " ".join([own, *inherited]).strip()
+        topic = own
+    return topic
+
+
+# What a follow-up asks about a procedure without naming one: its fee, its deadline, its papers
+_ASPECT_WORDS = {
+    *[
+        "mat",
+        "le",
+        "phi",
+        "thoi",
+        "han",
+        "giai",
+        "quyet",
+        "ho",
+        "so",
+        "giay",
+        "to",
+        "nop",
+        "mau",
+        "bieu",
+        "ky",
+        "tiep",
+        "theo",
+        "sau",
+        "do",
+    ],
+    *["truong", "hop", "neu", "lau", "bao", "nhieu", "ngay", "muc", "tien"],
+}
+
+
+def _inherits(question: str) -> bool:
+    """Whether a follow-up stays on the topic it leans on, for the questions after it too: it
+    continues it ("Còn gia hạn thì sao?") or asks only an aspect of it ("Mất bao lâu?"). One
+    naming a topic of its own ("Thủ tục tách hộ thế nào?") starts a new one."""
+    q = fold(question).lower().strip()
+    if _CONTINUATION.match(q):
+        return True
+    return all(fold(w).lower().strip("?.,!") in _ASPECT_WORDS for w in topic_of(question).split())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.follow_up import is_follow_up, topic_of
+from assistant.follow_up import carried_topic, is_follow_up, topic_of
 from assistant.labels import section_label
 from assistant.schemas import AskRequest, Turn
 from ingest.loaders import load_file
@@ -109,6 +109,26 @@ def test_a_follow_up_leads_with_what_it_asks_not_what_the_first_question_asked(a
     assert "thời hạn" in result.citations[0].quote.lower()
     papers = ask(first)
     assert "thời hạn" not in papers.citations[0].quote.lower()  # the first question's answer
+
+
+def test_a_follow_up_to_a_follow_up_keeps_the_conversations_topic(ask):
+    # "Lệ phí bao nhiêu?" after "Mất bao lâu?" after a death registration: carried from
+    # "Mất bao lâu?" alone it asked about nothing and was refused
+    history = [
+        Turn(question="Đăng ký khai tử cần giấy tờ gì?", answer="..."),
+        Turn(question="Mất bao lâu?", answer="..."),
+    ]
+    result = ask("Lệ phí bao nhiêu?", history=history)
+    assert "khai tử" in result.standalone_question
+    assert not result.refused
+    assert "khai tử" in result.citations[0].section.lower()
+    assert carried_topic(["Đăng ký khai tử cần giấy tờ gì?", "Mất bao lâu?"]) == (
+        "Mất Đăng ký khai tử giấy tờ"
+    )
+    # a question that is no follow-up starts a new topic
+    assert carried_topic(["Đăng ký khai tử cần giấy tờ gì?", "Thủ tục tách hộ thế nào?"]) == (
+        "tách hộ"
+    )
 
 
 def test_a_worked_case_is_answered_with_how_to_handle_it_before_what_happened(ask):
