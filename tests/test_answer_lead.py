@@ -116,3 +116,26 @@ def test_a_khoan_sharing_no_word_with_the_question_is_not_quoted_after_the_answe
     # a khoản that does share a word with the question is still quoted beside it
     also = select_units("Đốt phụ phẩm và dùng hóa chất ngoài đồng có bị cấm không?", [article])
     assert any(u.text.startswith("2. Hóa chất") for u in also)
+
+
+@pytest.fixture(scope="module")
+def ask_building(tmp_path_factory):
+    return asking(tmp_path_factory.mktemp("xay-dung"), ["handbook/02-xay-dung.md"])
+
+
+@pytest.mark.parametrize(
+    "question", ["Xây nhà không phép bị phạt sao?", "xay nha khong phep bi phat sao"]
+)
+def test_a_house_built_without_a_permit_is_answered_from_the_penalty_procedure(
+    ask_building, question
+):
+    # "xây nhà" alone reads as the permit's procedure (2.1); built without one, it is a
+    # violation (assistant/data/synonyms.yaml): the penalty procedure (2.5) or the worked case of
+    # a house built without a permit
+    result = ask_building(question)
+    assert not result.refused
+    section = result.citations[0].section
+    assert "2.5." in section or "xây nhà không phép" in section, section
+    assert (
+        "2.1." in ask_building("Xây nhà ở nông thôn có phải xin phép không?").citations[0].section
+    )
