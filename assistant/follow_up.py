@@ -85,30 +85,9 @@ def carried_topic(questions: list[str]) -> str:
 
 
 # What a follow-up asks about a procedure without naming one: its fee, its deadline, its papers
-_ASPECT_WORDS = {
-    *[
-        "mat",
-        "le",
-        "phi",
-        "thoi",
-        "han",
-        "giai",
-        "quyet",
-        "ho",
-        "so",
-        "giay",
-        "to",
-        "nop",
-        "mau",
-        "bieu",
-        "ky",
-        "tiep",
-        "theo",
-        "sau",
-        "do",
-    ],
-    *["truong", "hop", "neu", "lau", "bao", "nhieu", "ngay", "muc", "tien"],
-}
+# (accent-folded syllables)
+_ASPECTS = "mat le phi thoi han giai quyet ho so giay to nop mau bieu ky tiep theo sau do"
+_ASPECT_WORDS = frozenset(f"{_ASPECTS} truong hop neu lau bao nhieu ngay muc tien".split())
 
 
 def _inherits(question: str) -> bool:
