@@ -324,8 +324,10 @@ class Assistant:
                 procedure_title(units[0].passage.section),
                 [u.text for u in self._carrying(state)],
             ):
-                # the first complaint's deadline is no answer on the second
+                # the first complaint's deadline is no answer on the second; a check found the
+                # passages do not answer, so no confidence is reported (AnswerResult.confidence)
                 state.refused, state.refusal_reason = True, "weak evidence"
+                state.confidence = 0.0
         if state.refused and scope.provincial and scope.other:
             self._offer_other_place(state, scope)
         return state

@@ -35,6 +35,7 @@ def test_a_title_for_the_other_case_is_read_with_or_without_diacritics():
 def test_the_first_complaints_deadline_does_not_answer_the_second(ask):
     result = ask("Thời hạn giải quyết khiếu nại lần hai là bao lâu?")
     assert result.refused and result.refusal_reason == "weak evidence"
+    assert result.confidence == 0.0  # a check found the passages do not answer it
     # the first complaint's own deadline is still answered
     first = ask("Thời hạn giải quyết khiếu nại lần đầu là bao lâu?")
     assert not first.refused
