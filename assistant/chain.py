@@ -31,10 +31,10 @@ from assistant.extractive import (
     AMOUNT_BUDGET,
     QUOTE_BUDGET,
     Unit,
+    best_unit,
     choose_units,
     clean_quote,
     ranked_units,
-    select_units,
 )
 from assistant.figures import asks_figure, disagreement
 from assistant.follow_up import carried_topic, is_follow_up
@@ -43,7 +43,7 @@ from assistant.llm import LLMClient, check_answer
 from assistant.privacy import for_search, redact
 from assistant.provenance import UNREVIEWED_WARNING, is_unreviewed
 from assistant.query_terms import procedure_title
-from assistant.questions import last_heading, question_types, titled_other_case
+from assistant.questions import case_asked, last_heading, question_types, titled_other_case
 from assistant.related import best_article_unit, related_articles
 from assistant.retrieval import TITLE_NAMED, HybridSearcher, RetrievalConfig, defines
 from assistant.schemas import (
@@ -319,10 +319,14 @@ class Assistant:
             ):
                 state.refused, state.refusal_reason = True, "topic not covered"
                 state.uncovered_topic = topic
-            elif units and titled_other_case(
-                state.standalone,
-                procedure_title(units[0].passage.section),
-                [u.text for u in self._carrying(state)],
+            elif (
+                units
+                and case_asked(state.standalone)
+                and titled_other_case(
+                    state.standalone,
+                    procedure_title(units[0].passage.section),
+                    [u.text for u in self._carrying(state)],
+                )
             ):
                 # the first complaint's deadline is no answer on the second; a check found the
                 # passages do not answer, so no confidence is reported (AnswerResult.confidence)
@@ -528,10 +532,7 @@ class Assistant:
         best = best_article_unit(support, related) if related else None
         if best is not None and best[0].passage.doc_id not in cited_docs:
             # the handbook's rule, then the article of the law it rests on
-            n = len(citations) + 1
-            citations.append(self.cite.citation(n, best[1]))
-            lines.append(f"Căn cứ {citations[-1].reference}:")
-            lines.append(f"{blockquote(best[1].text)} [{n}]")
+            self._quote_after(best[1], "Căn cứ {ref}:", citations, lines)
         warnings = []
         named_laws = self.scope(state).named & self.provider.get().statute_docs
         if named_laws and not {c.doc_id for c in citations} & named_laws:
@@ -574,16 +575,22 @@ class Assistant:
             scope.rest or state.standalone, k=1, filters={"doc_id": sorted(named_laws)}
         )
         if found:
-            best = select_units(state.standalone, found, max_units=1)
-            unit = best[0] if best else Unit(0, found[0], 0, len(found[0].text))
-            n = len(citations) + 1
-            citations.append(self.cite.citation(n, unit))
-            lines.append(
-                f"Đoạn gần nhất của {named}, có thể không trả lời đúng điều anh/chị hỏi "
-                f"({citations[-1].reference}):"
+            label = (
+                f"Đoạn gần nhất của {named}, có thể không trả lời đúng điều anh/chị hỏi ({{ref}}):"
             )
-            lines.append(f"{blockquote(unit.text)} [{n}]")
+            self._quote_after(best_unit(state.standalone, found[0]), label, citations, lines)
         return [other_law_warning(named, quoted)]
+
+    def _quote_after(
+        self, unit: Unit, label: str, citations: list[Citation], lines: list[str]
+    ) -> int:
+        """`unit` quoted after the answer under `label` ("{ref}": its reference), numbered
+        next; its citation number."""
+        n = len(citations) + 1
+        citations.append(self.cite.citation(n, unit))
+        lines.append(label.replace("{ref}", citations[-1].reference))
+        lines.append(f"{blockquote(unit.text)} [{n}]")
+        return n
 
     def _figures_differ(self, state: AnswerState) -> tuple[Unit, Unit] | None:
         """For a question about a fee or an amount: two retrieved documents that state
@@ -615,10 +622,7 @@ class Assistant:
                 None,
             )
             if n is None:
-                n = len(citations) + 1
-                citations.append(self.cite.citation(n, unit))
-                lines.append(f"Nguồn khác nêu ({citations[-1].reference}):")
-                lines.append(f"{blockquote(unit.text)} [{n}]")
+                n = self._quote_after(unit, "Nguồn khác nêu ({ref}):", citations, lines)
             numbers.append(n)
         return numbers
 
@@ -660,9 +664,7 @@ class Assistant:
         citations = []
         for old, new in renumber.items():
             p = passages[old - 1]
-            best = select_units(checked.text, [p], max_units=1)
-            unit = best[0] if best else Unit(0, p, 0, len(p.text))
-            citations.append(self.cite.citation(new, unit))
+            citations.append(self.cite.citation(new, best_unit(checked.text, p)))
         warnings = [*checked.warnings, *self._source_warnings(citations)]
         return Composed(answer, citations, "llm", warnings)
 

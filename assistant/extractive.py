@@ -237,6 +237,12 @@ def ranked_units(
     return sorted(units, key=lambda u: -u.score)
 
 
+def best_unit(question: str, passage: Passage) -> Unit:
+    """The one unit of `passage` that best answers `question` (the passage whole if none)."""
+    best = select_units(question, [passage], max_units=1)
+    return best[0] if best else Unit(0, passage, 0, len(passage.text))
+
+
 def select_units(
     question: str,
     passages: list[Passage],
